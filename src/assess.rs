@@ -1,0 +1,56 @@
+//! The whole assessment as one value: the pipeline
+//! load indicator system → ingest tables → evaluate evidence → score → rank.
+//! Commands (run, check, and the analyst commands) start from here.
+
+use crate::config::System;
+use crate::error::Result;
+use crate::ingest::{self, Inputs};
+use crate::rank::{self, Ranking};
+use crate::score::{self, evidence, evidence::UnitEvidence, UnitScore};
+use std::path::Path;
+
+/// A scored, ranked assessment and everything that went into it.
+pub struct Assessment {
+    pub system: System,
+    pub inputs: Inputs,
+    pub evidence: Vec<UnitEvidence>,
+    pub scores: Vec<UnitScore>,
+    pub ranking: Ranking,
+    /// Run with `--draft`: every output says 征求意见稿.
+    pub draft: bool,
+    /// The indicator file as shown, and its SHA-256.
+    pub indicators_file: (String, String),
+    pub warnings: Vec<String>,
+}
+
+/// Runs the pipeline on an indicator file and a data directory.
+pub fn assess(indicators: &Path, data: &Path, draft: bool) -> Result<Assessment> {
+    let system = System::load(indicators)?;
+    let toml_bytes = std::fs::read(indicators).unwrap_or_default();
+    let mut inputs = ingest::load(&system, data, draft)?;
+    let mut warnings = std::mem::take(&mut inputs.warnings);
+    let evidence = evidence::evaluate(&system, &inputs, &mut warnings);
+    let scores = score::score_all(&system, &evidence);
+    let group_of: Vec<usize> = inputs.units.iter().map(|u| u.group).collect();
+    let ranking = rank::rank(&system, &group_of, &scores);
+    Ok(Assessment {
+        indicators_file: (
+            indicators.display().to_string(),
+            ingest::sha256_hex(&toml_bytes),
+        ),
+        system,
+        inputs,
+        evidence,
+        scores,
+        ranking,
+        draft,
+        warnings,
+    })
+}
+
+impl Assessment {
+    /// Units in publication order: group order, then rank, then roster order.
+    pub fn ordered_units(&self) -> impl Iterator<Item = usize> + '_ {
+        self.ranking.order.iter().flatten().copied()
+    }
+}

@@ -1,0 +1,303 @@
+//! Stage 1: the indicator system. Loads the TOML ([`raw`]), checks every rule
+//! of the contract ([`validate`]) and resolves it into a [`System`]: a tree of
+//! indicators with exact points, the issue kinds, bonuses, grades and groups.
+
+pub mod calendar;
+pub mod raw;
+mod validate;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::num::Exact;
+pub use calendar::Calendar;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::path::Path;
+
+/// A resolved, validated indicator system.
+#[derive(Clone, Debug)]
+pub struct System {
+    pub name: String,
+    pub year: i32,
+    /// As written in the TOML (e.g. `100`).
+    pub full_score: Decimal,
+    pub precision: u32,
+    pub bonus_cap: Decimal,
+    pub bonus_gate: Option<Decimal>,
+    pub cap_at_full: bool,
+    pub veto_cap: Option<Decimal>,
+    pub rank_ties: RankTies,
+    pub rank_on: RankOn,
+    pub issuer: Option<String>,
+    /// Indicator indices used to break ties, in order.
+    pub tie_break: Vec<usize>,
+    /// As written in the TOML (e.g. `4`).
+    pub weight_percent: Decimal,
+    pub calendar: Calendar,
+    pub groups: Vec<Group>,
+    pub grades: Vec<Grade>,
+    /// All indicators in TOML order; parents and leaves.
+    pub indicators: Vec<Indicator>,
+    /// Top-level indicators in TOML order.
+    pub roots: Vec<usize>,
+    pub issues: Vec<Issue>,
+    pub bonuses: Vec<Bonus>,
+    pub notice_title: Option<String>,
+    pub notice_requirements: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankTies {
+    /// 1, 2, 2, 4
+    Competition,
+    /// 1, 2, 2, 3
+    Dense,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankOn {
+    Published,
+    Exact,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Grade {
+    pub name: String,
+    pub min: Decimal,
+    pub max_share: Option<Decimal>,
+}
+
+/// How an indicator's points are given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Share {
+    Points(Decimal),
+    /// A relative weight among siblings.
+    Weight(Decimal),
+    /// A parent without points or weight: the sum of its children's points.
+    Sum,
+}
+
+#[derive(Clone, Debug)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub share: Share,
+    /// Resolved points (exact; a weighted child's may not terminate).
+    pub points: Exact,
+    /// Effective groups assessed on it (inherited); `None` = every group.
+    pub groups: Option<Vec<usize>>,
+    /// Effective: set here or on an ancestor.
+    pub allow_na: bool,
+    pub pool: bool,
+    /// The rule of a leaf; `None` on a parent.
+    pub rule: Option<Rule>,
+}
+
+impl Indicator {
+    pub fn is_leaf(&self) -> bool {
+        self.children.is_empty()
+    }
+
+    pub fn assesses_group(&self, group: usize) -> bool {
+        self.groups.as_ref().is_none_or(|g| g.contains(&group))
+    }
+}
+
+/// A leaf's scoring rule and its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rule {
+    Deduct {
+        max_deduct: Option<Decimal>,
+    },
+    Curve {
+        curve: Vec<(Decimal, Decimal)>,
+        step: bool,
+    },
+    Deadline {
+        due: NaiveDate,
+        late_deduct: Decimal,
+        workdays: bool,
+        zero_after: Option<Decimal>,
+    },
+    Rating {
+        trim: u32,
+        scale: Decimal,
+    },
+    Relative {
+        higher_is_better: bool,
+        floor: Decimal,
+    },
+    Manual,
+    Level {
+        levels: Vec<(String, Decimal)>,
+    },
+}
+
+impl Rule {
+    /// The rule's name as written in the TOML.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::Deduct { .. } => "deduct",
+            Rule::Curve { .. } => "curve",
+            Rule::Deadline { .. } => "deadline",
+            Rule::Rating { .. } => "rating",
+            Rule::Relative { .. } => "relative",
+            Rule::Manual => "manual",
+            Rule::Level { .. } => "level",
+        }
+    }
+
+    /// The rule's name in the published tables.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Rule::Deduct { .. } => "扣分制",
+            Rule::Curve { .. } => "比例计分",
+            Rule::Deadline { .. } => "时限计分",
+            Rule::Rating { .. } => "评分",
+            Rule::Relative { .. } => "相对排名计分",
+            Rule::Manual => "直接计分",
+            Rule::Level { .. } => "等级计分",
+        }
+    }
+
+    /// What a submission for this rule must hold, or `None` when the rule
+    /// takes no submission (deduct: inspections; rating: the ratings table).
+    pub fn submission_kind(&self) -> Option<ValueKind> {
+        match self {
+            Rule::Deduct { .. } | Rule::Rating { .. } => None,
+            Rule::Curve { .. } | Rule::Relative { .. } | Rule::Manual => Some(ValueKind::Number),
+            Rule::Deadline { .. } => Some(ValueKind::Date),
+            Rule::Level { .. } => Some(ValueKind::Level),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    Number,
+    Date,
+    Level,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Veto {
+    None,
+    /// The issue's leaf (or pooled parent) scores 0.
+    Indicator,
+    /// The unit gets the last grade (and at most `veto_cap`).
+    Grade,
+}
+
+#[derive(Clone, Debug)]
+pub struct Issue {
+    pub code: String,
+    pub name: String,
+    /// The deduct leaf it counts against; `None` = a total-level penalty.
+    pub indicator: Option<usize>,
+    pub deduct: Decimal,
+    pub veto: Veto,
+}
+
+#[derive(Clone, Debug)]
+pub struct Bonus {
+    pub id: String,
+    pub name: String,
+    pub points: Decimal,
+    pub max: Option<Decimal>,
+}
+
+impl System {
+    /// Reads and validates an indicator system file.
+    pub fn load(path: &Path) -> Result<System> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::io(
+                format!("cannot read indicator system {}", path.display()),
+                e,
+            )
+        })?;
+        System::parse(&text, &path.display().to_string()).map_err(Error::Invalid)
+    }
+
+    /// Parses and validates TOML text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> std::result::Result<System, Vec<Diagnostic>> {
+        let raw: raw::RawSystem = toml::from_str(text).map_err(|e| {
+            let place = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .unwrap_or_default();
+            vec![Diagnostic::new(file, place, e.message().trim().to_string())]
+        })?;
+        validate::resolve(raw, text, file)
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.indicators.iter().position(|i| i.id == id)
+    }
+
+    /// Leaves in tree order (depth first, TOML order among siblings).
+    pub fn leaves(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+        while let Some(i) = stack.pop() {
+            let node = &self.indicators[i];
+            if node.is_leaf() {
+                out.push(i);
+            }
+            stack.extend(node.children.iter().rev());
+        }
+        out
+    }
+
+    /// Indicators in tree order (depth first), parents before children.
+    pub fn tree_order(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+        while let Some(i) = stack.pop() {
+            out.push(i);
+            stack.extend(self.indicators[i].children.iter().rev());
+        }
+        out
+    }
+
+    /// The indicator and its ancestors, nearest first.
+    pub fn lineage(&self, mut i: usize) -> Vec<usize> {
+        let mut out = vec![i];
+        while let Some(p) = self.indicators[i].parent {
+            out.push(p);
+            i = p;
+        }
+        out
+    }
+
+    /// The nearest ancestor with `pool = true`, if any.
+    pub fn pool_of(&self, leaf: usize) -> Option<usize> {
+        self.lineage(leaf)
+            .into_iter()
+            .skip(1)
+            .find(|&a| self.indicators[a].pool)
+    }
+
+    /// Recomputes every indicator's points from its share (after a what-if
+    /// changed points or weights). Sums need not match.
+    pub fn resolve_points(&mut self) {
+        let points = validate::resolved_points(&self.indicators, &self.roots, self.full_score);
+        for (node, p) in self.indicators.iter_mut().zip(points) {
+            node.points = p;
+        }
+    }
+}
+
+/// 1-based "line L, column C" of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {col}")
+}

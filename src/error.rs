@@ -1,0 +1,84 @@
+//! Errors shared by every stage: a [`Diagnostic`] points at a place in an
+//! input (file and line:column, or file, row and column) and says what was
+//! expected; stages collect all of them before giving up.
+
+use std::fmt;
+
+/// One problem found in an input, with its place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file (or workbook[sheet]) the problem is in.
+    pub file: String,
+    /// Where in the file: "line 3, column 7" or "row 5, column 数量"; empty when
+    /// the problem is about the file as a whole.
+    pub place: String,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(
+        file: impl Into<String>,
+        place: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            file: file.into(),
+            place: place.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.place.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.place, self.message)
+        }
+    }
+}
+
+/// Everything that stops a run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The indicator system or the input tables are invalid (exit status 1).
+    #[error("{} error(s) in the inputs:\n{}", .0.len(), render(.0))]
+    Invalid(Vec<Diagnostic>),
+    /// The command was used wrongly, e.g. an output directory it may not replace (exit status 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Reading or writing files failed (exit status 1).
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn render(ds: &[Diagnostic]) -> String {
+    ds.iter()
+        .map(|d| format!("  - {d}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// The process exit status the spec gives this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid(_) | Error::Io { .. } => 1,
+            Error::Usage(_) => 2,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,200 @@
+//! One input table read into text columns: CSV through polars after the
+//! bytes are made UTF-8 (GB18030/GBK from Excel on Chinese Windows is
+//! transcoded with encoding_rs), headers matched by English id or Chinese
+//! name. Every cell stays text here; typed parsing happens per table.
+
+use crate::error::Diagnostic;
+use crate::ingest::names::normalize;
+use polars::prelude::*;
+use std::collections::HashMap;
+use std::io::Cursor;
+
+/// A column the table may have: its id, its Chinese name, whether required.
+pub struct ColumnSpec {
+    pub id: &'static str,
+    pub zh: &'static str,
+    pub required: bool,
+}
+
+pub const fn col(id: &'static str, zh: &'static str, required: bool) -> ColumnSpec {
+    ColumnSpec { id, zh, required }
+}
+
+/// A table's cells as text, with its columns resolved to their ids.
+pub struct Table {
+    /// The file name shown in errors.
+    pub file: String,
+    df: DataFrame,
+    /// column id -> header as written in the file
+    headers: HashMap<&'static str, String>,
+}
+
+impl Table {
+    pub fn height(&self) -> usize {
+        self.df.height()
+    }
+
+    /// The cells of column `id` (trimmed, empty as `None`), or `None` when the
+    /// table has no such column.
+    pub fn column(&self, id: &str) -> Option<Vec<Option<&str>>> {
+        let header = self.headers.get(id)?;
+        let series = self.df.column(header).ok()?.str().ok()?;
+        Some(
+            series
+                .into_iter()
+                .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
+                .collect(),
+        )
+    }
+
+    /// "row N, column H" for data row `i` (0-based; the header is row 1).
+    pub fn place(&self, i: usize, id: &str) -> String {
+        let h = self.headers.get(id).map_or(id, String::as_str);
+        format!("row {}, column {}", i + 2, h)
+    }
+
+    pub fn error(&self, i: usize, id: &str, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.file, self.place(i, id), msg)
+    }
+}
+
+/// The bytes as UTF-8: a BOM is dropped; text that is not UTF-8 is read as
+/// GB18030 (a superset of GBK and GB2312).
+pub fn to_utf8(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            text.into_owned()
+        }
+    }
+}
+
+/// Reads `path` as CSV with every column as text and resolves its headers.
+pub fn read_csv(
+    shown: &str,
+    bytes: &[u8],
+    spec: &[ColumnSpec],
+    warnings: &mut Vec<String>,
+) -> Result<Table, Vec<Diagnostic>> {
+    let text = to_utf8(bytes);
+    if text.trim().is_empty() {
+        return Err(vec![Diagnostic::new(
+            shown,
+            "",
+            "the file is empty; expected a header row",
+        )]);
+    }
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .into_reader_with_file_handle(Cursor::new(text.into_bytes()))
+        .finish()
+        .map_err(|e| {
+            vec![Diagnostic::new(
+                shown,
+                "",
+                format!("cannot read as CSV: {e}"),
+            )]
+        })?;
+    resolve_headers(df, shown, spec, warnings)
+}
+
+fn resolve_headers(
+    df: DataFrame,
+    shown: &str,
+    spec: &[ColumnSpec],
+    warnings: &mut Vec<String>,
+) -> Result<Table, Vec<Diagnostic>> {
+    let mut headers = HashMap::new();
+    let mut errors = Vec::new();
+    for name in df.get_column_names() {
+        let key = normalize(name.as_str()).to_lowercase();
+        match spec.iter().find(|c| key == c.id || key == normalize(c.zh)) {
+            Some(c) => {
+                if headers.insert(c.id, name.to_string()).is_some() {
+                    errors.push(Diagnostic::new(
+                        shown,
+                        format!("row 1, column {name}"),
+                        format!("column {} ({}) appears twice", c.id, c.zh),
+                    ));
+                }
+            }
+            None => warnings.push(format!(
+                "{shown}: column \"{name}\" is not used (known columns: {})",
+                known(spec)
+            )),
+        }
+    }
+    for c in spec.iter().filter(|c| c.required) {
+        if !headers.contains_key(c.id) {
+            errors.push(Diagnostic::new(
+                shown,
+                "row 1",
+                format!(
+                    "required column {} ({}) is missing; columns are: {}",
+                    c.id,
+                    c.zh,
+                    known(spec)
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Table {
+        file: shown.to_string(),
+        df,
+        headers,
+    })
+}
+
+fn known(spec: &[ColumnSpec]) -> String {
+    spec.iter()
+        .map(|c| format!("{} ({})", c.id, c.zh))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &[ColumnSpec] = &[col("unit", "单位", true), col("count", "数量", false)];
+
+    fn read(bytes: &[u8]) -> Result<Table, Vec<Diagnostic>> {
+        let mut w = Vec::new();
+        read_csv("t.csv", bytes, SPEC, &mut w)
+    }
+
+    #[test]
+    fn reads_chinese_headers_from_utf8_with_bom() {
+        let t = read("\u{feff}单位,数量\r\n青羊区,2\r\n锦江区,\r\n".as_bytes()).unwrap();
+        assert_eq!(
+            t.column("unit").unwrap(),
+            vec![Some("青羊区"), Some("锦江区")]
+        );
+        assert_eq!(t.column("count").unwrap(), vec![Some("2"), None]);
+        assert_eq!(t.place(1, "count"), "row 3, column 数量");
+    }
+
+    #[test]
+    fn reads_gb18030_as_excel_saves_it() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("unit,count\n青羊区,3\n");
+        let t = read(&bytes).unwrap();
+        assert_eq!(t.column("unit").unwrap(), vec![Some("青羊区")]);
+    }
+
+    #[test]
+    fn names_a_missing_required_column() {
+        let e = read(b"count\n1\n").err().unwrap();
+        assert!(
+            e[0].to_string()
+                .contains("required column unit (单位) is missing"),
+            "{}",
+            e[0]
+        );
+    }
+}

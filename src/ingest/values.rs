@@ -1,0 +1,100 @@
+//! Cell values: exact decimals (`85`, `85.5`, `50%`) and dates in the
+//! formats officers type them.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// A plain decimal, optionally with a trailing `%` (then divided by 100).
+/// Exponents, thousands separators, full-width digits, NaN and infinities
+/// are rejected: the value must be what the officer sees.
+pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    let (body, percent) = match t.strip_suffix('%') {
+        Some(b) => (b.trim_end(), true),
+        None => (t, false),
+    };
+    let plain = !body.is_empty()
+        && body
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')));
+    let d = if plain {
+        Decimal::from_str_exact(body.trim_start_matches('+')).ok()
+    } else {
+        None
+    };
+    match d {
+        Some(d) if percent => Ok(d / Decimal::ONE_HUNDRED),
+        Some(d) => Ok(d),
+        None => Err(format!(
+            "\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%)"
+        )),
+    }
+}
+
+/// `2023-01-31`, `2023/1/31`, `2023.1.31`, `2023年1月31日` (a time part after
+/// a space is ignored, as spreadsheets add one).
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    let t = t.split_whitespace().next().unwrap_or("");
+    let t = t.strip_suffix('日').unwrap_or(t);
+    let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
+    let parsed = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => match (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) {
+            (Ok(y), Ok(m), Ok(d)) => NaiveDate::from_ymd_opt(y, m, d),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed.ok_or_else(|| format!("\"{s}\" is not a date (expected e.g. 2023-01-31, 2023/1/31, 2023.1.31 or 2023年1月31日)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn parses_plain_decimals_and_percentages_exactly() {
+        assert_eq!(parse_decimal("85").unwrap(), Decimal::from(85));
+        assert_eq!(
+            parse_decimal(" 85.5 ").unwrap(),
+            Decimal::from_str("85.5").unwrap()
+        );
+        assert_eq!(
+            parse_decimal("50%").unwrap(),
+            Decimal::from_str("0.5").unwrap()
+        );
+        assert_eq!(
+            parse_decimal("12.5 %").unwrap(),
+            Decimal::from_str("0.125").unwrap()
+        );
+        assert_eq!(parse_decimal("-3").unwrap(), Decimal::from(-3));
+    }
+
+    #[test]
+    fn rejects_numbers_that_are_not_plain() {
+        for bad in [
+            "1e-3", "1,234.5", "８５", "NaN", "inf", "", "abc", "1e400", "--1", "%",
+        ] {
+            assert!(parse_decimal(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn parses_every_date_format_of_the_spec() {
+        let want = NaiveDate::from_ymd_opt(2023, 1, 31).unwrap();
+        for s in [
+            "2023-01-31",
+            "2023/1/31",
+            "2023.1.31",
+            "2023年1月31日",
+            "2023-01-31 00:00:00",
+        ] {
+            assert_eq!(parse_date(s).unwrap(), want, "{s}");
+        }
+        for bad in ["2023-02-30", "31/01/2023", "yesterday", "23-1-31"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Exact numbers for scores.
+//!
+//! A score is kept as a quotient `num / den` of two [`Decimal`]s so that the
+//! divisions a weighted tree needs (weights 1, 1, 1; N/A rescaling) are done
+//! last, once, when a figure is published. Sums and products stay exact as
+//! long as they fit in 28 significant digits; beyond that (never with real
+//! indicator systems) the quotient is folded into one Decimal, which is still
+//! exact to 28 digits.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// An exact non-terminating-safe number: `num / den`, `den > 0`.
+#[derive(Clone, Copy, Debug)]
+pub struct Exact {
+    num: Decimal,
+    den: Decimal,
+}
+
+impl Exact {
+    pub const ZERO: Exact = Exact {
+        num: Decimal::ZERO,
+        den: Decimal::ONE,
+    };
+
+    pub fn from_decimal(d: Decimal) -> Exact {
+        Exact {
+            num: d,
+            den: Decimal::ONE,
+        }
+    }
+
+    pub fn from_int(i: i64) -> Exact {
+        Exact::from_decimal(Decimal::from(i))
+    }
+
+    /// `num / den`; `den` must not be zero (callers check sums before dividing).
+    pub fn ratio(num: Decimal, den: Decimal) -> Exact {
+        debug_assert!(!den.is_zero(), "ratio with zero denominator");
+        if den.is_zero() {
+            return Exact::ZERO;
+        }
+        let (num, den) = if den.is_sign_negative() {
+            (-num, -den)
+        } else {
+            (num, den)
+        };
+        Exact { num, den }.simplified()
+    }
+
+    /// The quotient as one Decimal (28 significant digits).
+    pub fn to_decimal(self) -> Decimal {
+        if self.den == Decimal::ONE {
+            self.num
+        } else {
+            self.num.checked_div(self.den).unwrap_or(Decimal::ZERO)
+        }
+    }
+
+    /// Rounded half away from zero (四舍五入) to `dp` decimals, with exactly
+    /// `dp` decimals in its text form.
+    pub fn publish(self, dp: u32) -> Decimal {
+        let mut d = self
+            .to_decimal()
+            .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+        d.rescale(dp);
+        if d.is_zero() {
+            d.set_sign_positive(true);
+        }
+        d
+    }
+
+    pub fn to_f64(self) -> f64 {
+        use rust_decimal::prelude::ToPrimitive;
+        self.to_decimal().to_f64().unwrap_or(0.0)
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.num.is_zero()
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.num.is_sign_negative() && !self.num.is_zero()
+    }
+
+    /// Folds the denominator in when it divides the numerator exactly.
+    fn simplified(self) -> Exact {
+        if self.den == Decimal::ONE {
+            return self;
+        }
+        match self.num.checked_rem(self.den) {
+            Some(r) if r.is_zero() => match self.num.checked_div(self.den) {
+                Some(q) => Exact::from_decimal(q.normalize()),
+                None => self,
+            },
+            _ => self,
+        }
+    }
+
+    fn folded(self) -> Exact {
+        Exact::from_decimal(self.to_decimal())
+    }
+
+    pub fn add(self, o: Exact) -> Exact {
+        if self.den == o.den {
+            if let Some(n) = self.num.checked_add(o.num) {
+                return Exact {
+                    num: n,
+                    den: self.den,
+                }
+                .simplified();
+            }
+        }
+        let exact = (|| {
+            let a = self.num.checked_mul(o.den)?;
+            let b = o.num.checked_mul(self.den)?;
+            Some(Exact {
+                num: a.checked_add(b)?,
+                den: self.den.checked_mul(o.den)?,
+            })
+        })();
+        match exact {
+            Some(e) => e.simplified(),
+            None => Exact::from_decimal(self.to_decimal() + o.to_decimal()),
+        }
+    }
+
+    pub fn sub(self, o: Exact) -> Exact {
+        self.add(o.neg())
+    }
+
+    pub fn neg(self) -> Exact {
+        Exact {
+            num: -self.num,
+            den: self.den,
+        }
+    }
+
+    pub fn mul(self, o: Exact) -> Exact {
+        match (self.num.checked_mul(o.num), self.den.checked_mul(o.den)) {
+            (Some(n), Some(d)) => Exact { num: n, den: d }.simplified(),
+            _ => {
+                let (a, b) = (self.folded(), o.folded());
+                Exact::from_decimal(a.num * b.num)
+            }
+        }
+    }
+
+    pub fn mul_dec(self, d: Decimal) -> Exact {
+        self.mul(Exact::from_decimal(d))
+    }
+
+    /// `self / o`; `o` must be non-zero.
+    pub fn div(self, o: Exact) -> Exact {
+        debug_assert!(!o.is_zero(), "division by zero");
+        if o.is_zero() {
+            return Exact::ZERO;
+        }
+        self.mul(Exact::ratio(o.den, o.num))
+    }
+
+    pub fn min(self, o: Exact) -> Exact {
+        if self <= o {
+            self
+        } else {
+            o
+        }
+    }
+
+    pub fn max(self, o: Exact) -> Exact {
+        if self >= o {
+            self
+        } else {
+            o
+        }
+    }
+
+    pub fn clamp_zero(self) -> Exact {
+        self.max(Exact::ZERO)
+    }
+}
+
+impl PartialEq for Exact {
+    fn eq(&self, o: &Exact) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Exact {}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, o: &Exact) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Exact {
+    fn cmp(&self, o: &Exact) -> Ordering {
+        // Dens are positive, so a/b < c/d  <=>  a*d < c*b.
+        match (self.num.checked_mul(o.den), o.num.checked_mul(self.den)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => self.to_decimal().cmp(&o.to_decimal()),
+        }
+    }
+}
+
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.den == Decimal::ONE {
+            write!(f, "{}", self.num.normalize())
+        } else {
+            write!(f, "{}", self.to_decimal().normalize())
+        }
+    }
+}
+
+impl From<Decimal> for Exact {
+    fn from(d: Decimal) -> Exact {
+        Exact::from_decimal(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn thirds_add_back_to_one_exactly() {
+        let third = Exact::ratio(d("1"), d("3"));
+        let one = third.add(third).add(third);
+        assert_eq!(one, Exact::from_int(1));
+        assert_eq!(one.publish(2).to_string(), "1.00");
+    }
+
+    #[test]
+    fn division_last_keeps_a_rounding_boundary_exact() {
+        // A child of weight 1 among weights 1, 1, 1 under a parent of 7.035
+        // points has exactly 2.345 points, which publishes as 2.35.
+        let x = Exact::ratio(d("1"), d("3")).mul_dec(d("7.035"));
+        assert_eq!(x.publish(2).to_string(), "2.35");
+        let naive = d("1") / d("3") * d("7.035");
+        assert_eq!(
+            naive
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+                .to_string(),
+            "2.34",
+            "the naive Decimal path really does lose the boundary"
+        );
+    }
+
+    #[test]
+    fn publishes_half_away_from_zero_with_fixed_decimals() {
+        assert_eq!(
+            Exact::from_decimal(d("2.345")).publish(2).to_string(),
+            "2.35"
+        );
+        assert_eq!(
+            Exact::from_decimal(d("2.344")).publish(2).to_string(),
+            "2.34"
+        );
+        assert_eq!(Exact::from_decimal(d("7")).publish(2).to_string(), "7.00");
+        assert_eq!(Exact::from_decimal(d("0.5")).publish(0).to_string(), "1");
+        assert_eq!(
+            Exact::from_decimal(d("-0.001")).publish(2).to_string(),
+            "0.00"
+        );
+    }
+
+    #[test]
+    fn orders_quotients_by_value() {
+        let a = Exact::ratio(d("2"), d("3"));
+        let b = Exact::ratio(d("4"), d("6"));
+        let c = Exact::ratio(d("7"), d("10"));
+        assert_eq!(a, b);
+        assert!(a < c);
+        assert_eq!(a.max(c), c);
+    }
+}

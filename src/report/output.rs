@@ -1,0 +1,107 @@
+//! Writing the output directory as a whole: files go into a sibling
+//! temporary directory that is renamed into place, so a failed run leaves
+//! the previous report untouched. A directory the tool did not write is never
+//! replaced; one it wrote is replaced only with `--force`.
+
+use crate::error::{Error, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The file that marks a directory as written by zwgk.
+pub const MARKER: &str = ".zwgk-output";
+
+/// May `dir` be (re)written? Checked before any work is done.
+pub fn check_target(dir: &Path, force: bool) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "output {} exists and is not a directory",
+            dir.display()
+        )));
+    }
+    let empty = fs::read_dir(dir)
+        .map_err(|e| Error::io(format!("cannot read {}", dir.display()), e))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(());
+    }
+    if !dir.join(MARKER).exists() {
+        return Err(Error::Usage(format!(
+            "output directory {} is not empty and was not written by zwgk; it is never replaced — choose another --out",
+            dir.display()
+        )));
+    }
+    if !force {
+        return Err(Error::Usage(format!(
+            "output directory {} holds an earlier zwgk run; pass --force to replace it",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+fn sibling(dir: &Path, tag: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+/// Writes `files` (relative paths → bytes) as the new content of `dir`.
+pub fn write_dir(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
+    check_target(dir, force)?;
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    }
+    let tmp = sibling(dir, "new");
+    let result = write_all(&tmp, files).and_then(|()| swap_in(&tmp, dir));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn write_all(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let io = |p: &Path, e| Error::io(format!("cannot write {}", p.display()), e);
+    if tmp.exists() {
+        fs::remove_dir_all(tmp).map_err(|e| io(tmp, e))?;
+    }
+    fs::create_dir_all(tmp).map_err(|e| io(tmp, e))?;
+    for (name, bytes) in files {
+        let path = tmp.join(name);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).map_err(|e| io(p, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+    }
+    let marker = tmp.join(MARKER);
+    fs::write(
+        &marker,
+        "written by zwgk; `zwgk run --force` may replace this directory\n",
+    )
+    .map_err(|e| io(&marker, e))
+}
+
+fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
+    let io = |p: &Path, e| {
+        Error::io(
+            format!("cannot move the new report into {}", p.display()),
+            e,
+        )
+    };
+    if !dir.exists() {
+        return fs::rename(tmp, dir).map_err(|e| io(dir, e));
+    }
+    let old = sibling(dir, "old");
+    fs::rename(dir, &old).map_err(|e| io(dir, e))?;
+    if let Err(e) = fs::rename(tmp, dir) {
+        let _ = fs::rename(&old, dir); // put the previous report back
+        return Err(io(dir, e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}

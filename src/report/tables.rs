@@ -1,0 +1,351 @@
+//! `scores.csv` (one row per unit), `breakdown.csv` (one row per unit and
+//! leaf, plus bonus and penalty items: the answer to "why did I lose this
+//! point?") and `run.log`. CSV is UTF-8 with a BOM so that Excel opens it;
+//! text cells that a spreadsheet would run as a formula are neutralised.
+
+use super::{published, Export};
+use crate::assess::Assessment;
+use crate::config::Rule;
+use crate::score::evidence::LeafDetail;
+
+const NA: &str = "不涉及";
+
+/// A text cell as a spreadsheet must show it: one starting with `=`, `+`,
+/// `-`, `@` (or a tab/CR that hides one) gets a leading `'`, so it is never
+/// run as a formula.
+pub fn neutralize(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn csv_bytes(header: Vec<String>, rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(&header);
+    for r in rows {
+        let _ = w.write_record(&r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+fn draft_column(a: &Assessment, header: &mut Vec<String>, rows: &mut [Vec<String>]) {
+    if a.draft {
+        header.push("稿件状态".into());
+        for r in rows {
+            r.push("征求意见稿".into());
+        }
+    }
+}
+
+pub struct ScoresCsv;
+
+impl Export for ScoresCsv {
+    fn file_name(&self) -> &'static str {
+        "scores.csv"
+    }
+
+    fn render(&self, a: &Assessment) -> Vec<u8> {
+        let s = &a.system;
+        let mut header: Vec<String> = [
+            "分组",
+            "名次",
+            "单位编码",
+            "单位名称",
+            "总分",
+            "等次",
+            "绩效分",
+            "加分",
+            "扣分",
+            "否决",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+        header.extend(
+            s.roots
+                .iter()
+                .map(|&r| format!("{} {}", s.indicators[r].id, s.indicators[r].name)),
+        );
+        let mut rows: Vec<Vec<String>> = a
+            .ordered_units()
+            .map(|u| {
+                let unit = &a.inputs.units[u];
+                let sc = &a.scores[u];
+                let st = &a.ranking.standings[u];
+                let mut row = vec![
+                    neutralize(&s.groups[unit.group].name),
+                    st.rank.to_string(),
+                    neutralize(&unit.id),
+                    neutralize(&unit.name),
+                    published(a, sc.total),
+                    s.grades[st.grade].name.clone(),
+                    published(a, sc.performance_points),
+                    published(a, sc.bonus),
+                    published(a, sc.penalty),
+                    if sc.vetoed {
+                        "是".into()
+                    } else {
+                        String::new()
+                    },
+                ];
+                row.extend(
+                    s.roots
+                        .iter()
+                        .map(|&r| sc.indicators[r].map_or(NA.to_string(), |x| published(a, x))),
+                );
+                row
+            })
+            .collect();
+        draft_column(a, &mut header, &mut rows);
+        csv_bytes(header, rows)
+    }
+}
+
+pub struct BreakdownCsv;
+
+impl Export for BreakdownCsv {
+    fn file_name(&self) -> &'static str {
+        "breakdown.csv"
+    }
+
+    fn render(&self, a: &Assessment) -> Vec<u8> {
+        let mut header: Vec<String> = [
+            "分组",
+            "单位编码",
+            "单位名称",
+            "指标代码",
+            "指标名称",
+            "上级指标",
+            "计分规则",
+            "分值",
+            "得分",
+            "状态",
+            "填报值或记录",
+            "扣分明细",
+            "说明",
+            "佐证材料",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+        let mut rows = Vec::new();
+        let leaves = a.system.leaves();
+        for u in a.ordered_units() {
+            for &leaf in &leaves {
+                rows.push(leaf_row(a, u, leaf));
+            }
+            rows.extend(bonus_rows(a, u));
+            rows.extend(penalty_rows(a, u));
+        }
+        draft_column(a, &mut header, &mut rows);
+        csv_bytes(header, rows)
+    }
+}
+
+fn unit_cells(a: &Assessment, u: usize) -> Vec<String> {
+    let unit = &a.inputs.units[u];
+    vec![
+        neutralize(&a.system.groups[unit.group].name),
+        neutralize(&unit.id),
+        neutralize(&unit.name),
+    ]
+}
+
+/// "R12 W01 首页栏目信息超过2周未更新 ×2 −2" per record.
+pub fn deduction_text(a: &Assessment, d: &LeafDetail) -> String {
+    d.deductions
+        .iter()
+        .map(|x| {
+            let rec = &a.inputs.records[x.record];
+            let issue = &a.system.issues[rec.issue];
+            format!(
+                "{} {} {} ×{} −{}",
+                rec.id,
+                issue.code,
+                issue.name,
+                rec.count.normalize(),
+                x.amount.normalize()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// The leaf's status word: 计分, N/A reason, or 未报送.
+pub fn leaf_status(a: &Assessment, u: usize, leaf: usize) -> String {
+    use crate::score::rules::Outcome;
+    let detail = &a.evidence[u].details[leaf];
+    match a.evidence[u].outcomes[leaf] {
+        Some(Outcome::NotApplicable(r)) => r.label().to_string(),
+        _ => match detail.missing {
+            Some(m) => m.label().to_string(),
+            None => "计分".to_string(),
+        },
+    }
+}
+
+fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<String> {
+    let s = &a.system;
+    let node = &s.indicators[leaf];
+    let detail = &a.evidence[u].details[leaf];
+    let mut row = unit_cells(a, u);
+    let parent = node.parent.map_or(String::new(), |p| {
+        format!("{} {}", s.indicators[p].id, s.indicators[p].name)
+    });
+    let input = match &node.rule {
+        Some(Rule::Deduct { .. }) => {
+            let ids: Vec<&str> = detail
+                .deductions
+                .iter()
+                .map(|d| a.inputs.records[d.record].id.as_str())
+                .collect();
+            if ids.is_empty() {
+                "无检查问题".to_string()
+            } else {
+                format!("记录 {}", ids.join("、"))
+            }
+        }
+        _ => detail.input.clone(),
+    };
+    row.extend([
+        node.id.clone(),
+        neutralize(&node.name),
+        neutralize(&parent),
+        node.rule.as_ref().map_or("", |r| r.label()).to_string(),
+        published(a, node.points),
+        a.scores[u].indicators[leaf].map_or(NA.to_string(), |x| published(a, x)),
+        leaf_status(a, u, leaf),
+        neutralize(&input),
+        neutralize(&deduction_text(a, detail)),
+        neutralize(&detail.note),
+        neutralize(detail.evidence.as_deref().unwrap_or("")),
+    ]);
+    row
+}
+
+fn bonus_rows(a: &Assessment, u: usize) -> Vec<Vec<String>> {
+    let ev = &a.evidence[u];
+    let sc = &a.scores[u];
+    let gated = !ev.bonus_raw.is_zero() && sc.bonus.is_zero();
+    ev.bonus_items
+        .iter()
+        .map(|&(b, count, amount)| {
+            let bonus = &a.system.bonuses[b];
+            let mut note = match bonus.max {
+                Some(m) => format!(
+                    "每次 {} 分，本项最多 {} 分",
+                    bonus.points.normalize(),
+                    m.normalize()
+                ),
+                None => format!("每次 {} 分", bonus.points.normalize()),
+            };
+            note.push_str(&format!(
+                "；加分合计最多 {} 分",
+                a.system.bonus_cap.normalize()
+            ));
+            if gated {
+                note.push_str(&format!(
+                    "；基础得分低于 {}，不计加分",
+                    a.system.bonus_gate.unwrap_or_default().normalize()
+                ));
+            }
+            let mut row = unit_cells(a, u);
+            row.extend([
+                bonus.id.clone(),
+                neutralize(&bonus.name),
+                String::new(),
+                "加分项".into(),
+                String::new(),
+                format!("+{}", amount.normalize()),
+                "加分".into(),
+                count.normalize().to_string(),
+                String::new(),
+                note,
+                String::new(),
+            ]);
+            row
+        })
+        .collect()
+}
+
+fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<String>> {
+    a.evidence[u]
+        .penalties
+        .iter()
+        .map(|d| {
+            let rec = &a.inputs.records[d.record];
+            let issue = &a.system.issues[rec.issue];
+            let mut row = unit_cells(a, u);
+            row.extend([
+                issue.code.clone(),
+                neutralize(&issue.name),
+                String::new(),
+                "总分扣分".into(),
+                String::new(),
+                format!("−{}", d.amount.normalize()),
+                "扣分".into(),
+                format!("记录 {}", neutralize(&rec.id)),
+                format!(
+                    "{} {} ×{} −{}",
+                    issue.code,
+                    issue.name,
+                    rec.count.normalize(),
+                    d.amount.normalize()
+                ),
+                neutralize(rec.note.as_deref().unwrap_or("")),
+                String::new(),
+            ]);
+            row
+        })
+        .collect()
+}
+
+pub struct RunLog;
+
+impl Export for RunLog {
+    fn file_name(&self) -> &'static str {
+        "run.log"
+    }
+
+    fn render(&self, a: &Assessment) -> Vec<u8> {
+        let mut out = String::new();
+        out.push_str(&format!("zwgk {}\n", env!("CARGO_PKG_VERSION")));
+        out.push_str(&format!(
+            "assessment: {} ({})\n",
+            a.system.name, a.system.year
+        ));
+        if a.draft {
+            out.push_str("draft: 征求意见稿 (pending submissions counted)\n");
+        }
+        out.push_str("\ninputs (SHA-256):\n");
+        let (f, h) = &a.indicators_file;
+        out.push_str(&format!("  {h}  {f}\n"));
+        for (f, h) in &a.inputs.files {
+            out.push_str(&format!("  {h}  {f}\n"));
+        }
+        out.push_str(&format!("\nwarnings ({}):\n", a.warnings.len()));
+        for w in &a.warnings {
+            out.push_str(&format!("  warning: {w}\n"));
+        }
+        out.into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralizes_formula_like_text_only() {
+        assert_eq!(neutralize("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(neutralize("+1"), "'+1");
+        assert_eq!(neutralize("-2"), "'-2");
+        assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralize("青羊区"), "青羊区");
+        assert_eq!(neutralize(""), "");
+    }
+}

@@ -1,0 +1,377 @@
+//! From the inputs to each unit's leaf [`Outcome`]s, with the details the
+//! breakdown shows: what was submitted, which records deducted what, why a
+//! leaf is N/A or 未报送. Nothing here depends on points.
+
+use super::rules::{self, NaReason, Outcome};
+use crate::config::{Rule, System, Veto};
+use crate::ingest::{Inputs, Status, Submission, Value};
+use crate::num::Exact;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Why a leaf that should have input has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// Nothing submitted (or no ratings).
+    NotSubmitted,
+    /// Submitted but 不通过 (rejected), which counts as nothing.
+    Rejected,
+}
+
+impl Missing {
+    pub fn label(self) -> &'static str {
+        match self {
+            Missing::NotSubmitted => "未报送",
+            Missing::Rejected => "未报送（报送材料审核不通过）",
+        }
+    }
+}
+
+/// One record's deduction on a leaf or on the total.
+#[derive(Clone, Debug)]
+pub struct Deduction {
+    /// Index into `Inputs::records`.
+    pub record: usize,
+    pub amount: Decimal,
+}
+
+/// What the breakdown says about one leaf for one unit.
+#[derive(Clone, Debug, Default)]
+pub struct LeafDetail {
+    /// The input as submitted (value, dates, rater scores), empty for deduct.
+    pub input: String,
+    pub deductions: Vec<Deduction>,
+    pub missing: Option<Missing>,
+    /// Free explanation: days late, trimmed raters, vetoes.
+    pub note: String,
+    pub evidence: Option<String>,
+}
+
+/// Everything about one unit that does not depend on points.
+#[derive(Clone, Debug)]
+pub struct UnitEvidence {
+    /// Per indicator; `None` for parents.
+    pub outcomes: Vec<Option<Outcome>>,
+    pub details: Vec<LeafDetail>,
+    /// Σ min(max, points × count) over bonus items, before cap and gate.
+    pub bonus_raw: Decimal,
+    /// (bonus index, count, amount) for items the unit claimed.
+    pub bonus_items: Vec<(usize, Decimal, Decimal)>,
+    pub penalty: Decimal,
+    pub penalties: Vec<Deduction>,
+    /// Has a record of a `veto = "grade"` issue.
+    pub vetoed: bool,
+}
+
+/// Evaluates every unit; warnings (未报送, untrimmable ratings) are appended.
+pub fn evaluate(system: &System, inputs: &Inputs, warnings: &mut Vec<String>) -> Vec<UnitEvidence> {
+    let relative = relative_ranges(system, inputs);
+    (0..inputs.units.len())
+        .map(|u| evaluate_unit(system, inputs, u, &relative, warnings))
+        .collect()
+}
+
+fn counted(s: &Submission) -> bool {
+    s.status != Status::Rejected
+}
+
+/// The applicability of a leaf to a unit, before any 不涉及 submission.
+pub fn na_by_roster(
+    system: &System,
+    inputs: &Inputs,
+    unit: usize,
+    leaf: usize,
+) -> Option<NaReason> {
+    if !system.indicators[leaf].assesses_group(inputs.units[unit].group) {
+        return Some(NaReason::Group);
+    }
+    let not_responsible = system.lineage(leaf).iter().any(|a| {
+        inputs
+            .duties
+            .get(a)
+            .is_some_and(|units| !units.contains(&unit))
+    });
+    not_responsible.then_some(NaReason::Duty)
+}
+
+/// (leaf, group) -> (best, worst) over units that submitted a counted value.
+fn relative_ranges(
+    system: &System,
+    inputs: &Inputs,
+) -> HashMap<(usize, usize), (Decimal, Decimal)> {
+    let mut out: HashMap<(usize, usize), (Decimal, Decimal)> = HashMap::new();
+    for (&(unit, leaf), sub) in &inputs.leaf_values {
+        let Some(Rule::Relative {
+            higher_is_better, ..
+        }) = &system.indicators[leaf].rule
+        else {
+            continue;
+        };
+        let (Value::Number(v), true) = (&sub.value, counted(sub)) else {
+            continue;
+        };
+        if na_by_roster(system, inputs, unit, leaf).is_some() {
+            continue;
+        }
+        let key = (leaf, inputs.units[unit].group);
+        let better = |a: Decimal, b: Decimal| if *higher_is_better { a > b } else { a < b };
+        let e = out.entry(key).or_insert((*v, *v));
+        if better(*v, e.0) {
+            e.0 = *v;
+        }
+        if better(e.1, *v) {
+            e.1 = *v;
+        }
+    }
+    out
+}
+
+fn evaluate_unit(
+    system: &System,
+    inputs: &Inputs,
+    u: usize,
+    relative: &HashMap<(usize, usize), (Decimal, Decimal)>,
+    warnings: &mut Vec<String>,
+) -> UnitEvidence {
+    let unit = &inputs.units[u];
+    let n = system.indicators.len();
+    let mut ev = UnitEvidence {
+        outcomes: vec![None; n],
+        details: vec![LeafDetail::default(); n],
+        bonus_raw: Decimal::ZERO,
+        bonus_items: Vec::new(),
+        penalty: Decimal::ZERO,
+        penalties: Vec::new(),
+        vetoed: false,
+    };
+    // Records: per leaf deductions, total-level penalties, vetoes.
+    let mut leaf_records: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &r in &inputs.records_by_unit[u] {
+        let rec = &inputs.records[r];
+        let issue = &system.issues[rec.issue];
+        if issue.veto == Veto::Grade {
+            ev.vetoed = true;
+        }
+        match issue.indicator {
+            Some(leaf) => leaf_records.entry(leaf).or_default().push(r),
+            None => {
+                let amount = issue.deduct * rec.count;
+                ev.penalty += amount;
+                ev.penalties.push(Deduction { record: r, amount });
+            }
+        }
+    }
+    for (b, bonus) in system.bonuses.iter().enumerate() {
+        if let Some(sub) = inputs.bonus_values.get(&(u, b)).filter(|s| counted(s)) {
+            if let Value::Number(count) = sub.value {
+                let raw = bonus.points * count;
+                let amount = bonus.max.map_or(raw, |m| raw.min(m));
+                ev.bonus_raw += amount;
+                ev.bonus_items.push((b, count, amount));
+            }
+        }
+    }
+    for leaf in system.leaves() {
+        let node = &system.indicators[leaf];
+        let Some(rule) = &node.rule else { continue };
+        let detail = &mut ev.details[leaf];
+        let sub = inputs.leaf_values.get(&(u, leaf));
+        if let Some(s) = sub {
+            detail.input = s.raw.clone();
+            detail.evidence = s.evidence.clone();
+        }
+        let mut outcome = na_by_roster(system, inputs, u, leaf).map(Outcome::NotApplicable);
+        if outcome.is_none() && sub.is_some_and(|s| counted(s) && s.value == Value::NotApplicable) {
+            outcome = Some(Outcome::NotApplicable(NaReason::Declared));
+        }
+        let outcome = match outcome {
+            Some(o) => {
+                if leaf_records.contains_key(&leaf) {
+                    warnings.push(format!("{} {}: inspection records on {} are ignored, the item does not apply to this unit", unit.id, unit.name, node.id));
+                }
+                o
+            }
+            None => match rule {
+                Rule::Deduct { .. } => {
+                    deduct_outcome(system, inputs, leaf_records.get(&leaf), detail)
+                }
+                Rule::Rating { trim, .. } => {
+                    rating_outcome(system, inputs, u, leaf, *trim, detail, warnings)
+                }
+                _ => submission_outcome(
+                    system, inputs, u, leaf, rule, sub, relative, detail, warnings,
+                ),
+            },
+        };
+        ev.outcomes[leaf] = Some(outcome);
+    }
+    ev
+}
+
+fn deduct_outcome(
+    system: &System,
+    inputs: &Inputs,
+    records: Option<&Vec<usize>>,
+    detail: &mut LeafDetail,
+) -> Outcome {
+    let mut amount = Decimal::ZERO;
+    let mut zeroed = false;
+    for &r in records.into_iter().flatten() {
+        let rec = &inputs.records[r];
+        let issue = &system.issues[rec.issue];
+        let d = issue.deduct * rec.count;
+        amount += d;
+        detail.deductions.push(Deduction {
+            record: r,
+            amount: d,
+        });
+        if issue.veto == Veto::Indicator {
+            zeroed = true;
+            detail.note = format!("{}（{}）：单项否决，本项计0分", issue.code, issue.name);
+        }
+    }
+    Outcome::Deducted {
+        amount: Exact::from_decimal(amount),
+        zeroed,
+    }
+}
+
+fn rating_outcome(
+    system: &System,
+    inputs: &Inputs,
+    u: usize,
+    leaf: usize,
+    trim: u32,
+    detail: &mut LeafDetail,
+    warnings: &mut Vec<String>,
+) -> Outcome {
+    let Some(ratings) = inputs.ratings.get(&(u, leaf)) else {
+        detail.missing = Some(Missing::NotSubmitted);
+        let unit = &inputs.units[u];
+        warnings.push(format!(
+            "{} {}: no ratings for {} ({}): scored 0 (未报送)",
+            unit.id,
+            unit.name,
+            leaf_id(system, leaf),
+            system.indicators[leaf].name
+        ));
+        return Outcome::Share(Exact::ZERO);
+    };
+    let scores: Vec<Decimal> = ratings.iter().map(|r| r.score).collect();
+    let (mean, dropped) = rules::trimmed_mean(&scores, trim);
+    let Some(Rule::Rating { scale, .. }) = &system.indicators[leaf].rule else {
+        return Outcome::Share(Exact::ZERO);
+    };
+    detail.input = ratings
+        .iter()
+        .map(|r| format!("{} {}", r.rater, r.score))
+        .collect::<Vec<_>>()
+        .join("；");
+    match dropped {
+        Some(d) if !d.is_empty() => {
+            let names: Vec<String> = d
+                .iter()
+                .map(|&i| format!("{} {}", ratings[i].rater, ratings[i].score))
+                .collect();
+            detail.note = format!(
+                "去掉最高最低：{}；平均 {}",
+                names.join("、"),
+                mean.publish(4).normalize()
+            );
+        }
+        Some(_) => detail.note = format!("平均 {}", mean.publish(4).normalize()),
+        None => {
+            detail.note = format!(
+                "评分人数 {} 不足，未去掉最高最低；平均 {}",
+                scores.len(),
+                mean.publish(4).normalize()
+            );
+            let unit = &inputs.units[u];
+            warnings.push(format!("{} {}: {} has {} rating(s), too few to drop {} highest and lowest; the plain mean is used", unit.id, unit.name, leaf_id(system, leaf), scores.len(), trim));
+        }
+    }
+    Outcome::Share(
+        mean.div(Exact::from_decimal(*scale))
+            .min(Exact::from_int(1)),
+    )
+}
+
+fn leaf_id(system: &System, leaf: usize) -> &str {
+    &system.indicators[leaf].id
+}
+
+#[allow(clippy::too_many_arguments)]
+fn submission_outcome(
+    system: &System,
+    inputs: &Inputs,
+    u: usize,
+    leaf: usize,
+    rule: &Rule,
+    sub: Option<&Submission>,
+    relative: &HashMap<(usize, usize), (Decimal, Decimal)>,
+    detail: &mut LeafDetail,
+    warnings: &mut Vec<String>,
+) -> Outcome {
+    let unit = &inputs.units[u];
+    let value = match sub {
+        Some(s) if counted(s) => &s.value,
+        other => {
+            let why = if other.is_some() {
+                Missing::Rejected
+            } else {
+                Missing::NotSubmitted
+            };
+            detail.missing = Some(why);
+            warnings.push(format!(
+                "{} {}: {} ({}): {}, scored 0",
+                unit.id,
+                unit.name,
+                leaf_id(system, leaf),
+                system.indicators[leaf].name,
+                why.label()
+            ));
+            return Outcome::Share(Exact::ZERO);
+        }
+    };
+    match (rule, value) {
+        (Rule::Curve { curve, step }, Value::Number(v)) => {
+            Outcome::Share(rules::curve_share(curve, *step, *v))
+        }
+        (Rule::Manual, Value::Number(v)) => {
+            let p = system.indicators[leaf].points;
+            Outcome::Share(Exact::from_decimal(*v).div(p))
+        }
+        (Rule::Relative { floor, .. }, Value::Number(v)) => {
+            let (best, worst) = relative
+                .get(&(leaf, unit.group))
+                .copied()
+                .unwrap_or((*v, *v));
+            detail.note = format!("组内最优 {}，最差 {}", best.normalize(), worst.normalize());
+            Outcome::Share(rules::relative_share(*v, best, worst, *floor))
+        }
+        (Rule::Level { levels }, Value::Level(i)) => Outcome::Share(
+            levels
+                .get(*i)
+                .map_or(Exact::ZERO, |l| Exact::from_decimal(l.1)),
+        ),
+        (
+            Rule::Deadline {
+                due,
+                late_deduct,
+                workdays,
+                zero_after,
+            },
+            Value::Date(d),
+        ) => {
+            let late = rules::units_late(*due, *d, *workdays, &system.calendar);
+            let unit_name = if *workdays { "个工作日" } else { "天" };
+            detail.note = if late == 0 {
+                format!("按期（截止 {due}）")
+            } else {
+                format!("逾期 {late} {unit_name}（截止 {due}）")
+            };
+            rules::deadline_outcome(late, *late_deduct, *zero_after)
+        }
+        _ => Outcome::Share(Exact::ZERO),
+    }
+}
