@@ -4,6 +4,8 @@
 
 pub mod calendar;
 pub mod raw;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 use crate::error::{Diagnostic, Error, Result};
