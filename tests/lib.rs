@@ -1,1 +1,9 @@
+//! One integration test binary: each module runs the real `zwgk` executable
+//! on inputs written to a temporary directory.
 
+mod coinr;
+mod harness;
+mod inputs;
+mod output;
+mod properties;
+mod run;

@@ -48,7 +48,7 @@ pub struct RawAssessment {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPerformance {
-    pub weight_percent: Decimal,
+    pub weight_percent: Spanned<Decimal>,
 }
 
 #[derive(Debug, Deserialize)]

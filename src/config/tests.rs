@@ -67,19 +67,33 @@ rule = "manual"
 #[test]
 fn rejects_children_that_do_not_add_up_to_their_parent() {
     let e = errors(TWO_LEAVES);
-    assert!(e.contains("indicator A: points 30, children add up to 29.5 (A1 8 + A2 21.5)"), "{e}");
+    assert!(
+        e.contains("indicator A: points 30, children add up to 29.5 (A1 8 + A2 21.5)"),
+        "{e}"
+    );
     assert!(e.contains("t.toml: line "), "names the place: {e}");
 }
 
 #[test]
 fn rejects_top_level_points_that_miss_full_score() {
-    let e = errors(&TWO_LEAVES.replace("points = 21.5", "points = 22").replace("points = 70", "points = 60"));
-    assert!(e.contains("top-level indicators add up to 90 (A 30 + B 60), but full_score is 100"), "{e}");
+    let e = errors(
+        &TWO_LEAVES
+            .replace("points = 21.5", "points = 22")
+            .replace("points = 70", "points = 60"),
+    );
+    assert!(
+        e.contains("top-level indicators add up to 90 (A 30 + B 60), but full_score is 100"),
+        "{e}"
+    );
 }
 
 #[test]
 fn rejects_a_weight_percent_below_four() {
-    let text = format!("{}\n{}", BASE.replace("weight_percent = 4", "weight_percent = 3.5"), TWO_LEAVES.replace("21.5", "22"));
+    let text = format!(
+        "{}\n{}",
+        BASE.replace("weight_percent = 4", "weight_percent = 3.5"),
+        TWO_LEAVES.replace("21.5", "22")
+    );
     let e = System::parse(&text, "t.toml").unwrap_err()[0].to_string();
     assert!(e.contains("performance.weight_percent = 3.5: 政务公开 must carry at least 4% of the target performance assessment"), "{e}");
 }
@@ -170,7 +184,10 @@ weight = 1
 rule = "manual"
 "#,
     );
-    assert!(e.contains("the top level: its children mix points and weight"), "{e}");
+    assert!(
+        e.contains("the top level: its children mix points and weight"),
+        "{e}"
+    );
     let e = errors(
         r#"
 [[indicator]]
@@ -184,13 +201,21 @@ weight = 1
 rule = "manual"
 "#,
     );
-    assert!(e.contains("indicator A: its children are weighted, so it needs points (or a weight) of its own"), "{e}");
+    assert!(
+        e.contains(
+            "indicator A: its children are weighted, so it needs points (or a weight) of its own"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
 fn rejects_broken_tree_structure() {
     let missing = errors("[[indicator]]\nid = \"A\"\nname = \"a\"\nparent = \"Z\"\npoints = 100\nrule = \"manual\"\n");
-    assert!(missing.contains("indicator A: parent \"Z\" does not exist"), "{missing}");
+    assert!(
+        missing.contains("indicator A: parent \"Z\" does not exist"),
+        "{missing}"
+    );
     let own = errors("[[indicator]]\nid = \"A\"\nname = \"a\"\nparent = \"A\"\npoints = 100\nrule = \"manual\"\n");
     assert!(own.contains("indicator A: it is its own parent"), "{own}");
     let cycle = errors(
@@ -219,8 +244,14 @@ name = "dup"
 points = 1
 "#,
     );
-    assert!(e.contains("id \"A\" of this issue is already used by an indicator"), "{e}");
-    assert!(e.contains("id \"A\" of this bonus is already used by an indicator"), "{e}");
+    assert!(
+        e.contains("id \"A\" of this issue is already used by an indicator"),
+        "{e}"
+    );
+    assert!(
+        e.contains("id \"A\" of this bonus is already used by an indicator"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -255,10 +286,21 @@ indicator = "A1"
 deduct = 1
 "#,
     );
-    assert!(e.contains("indicator A: has children, so it takes no rule"), "{e}");
+    assert!(
+        e.contains("indicator A: has children, so it takes no rule"),
+        "{e}"
+    );
     assert!(e.contains("indicator A2: a leaf needs a rule"), "{e}");
-    assert!(e.contains("issue W1: indicator A is a parent; an issue must point at a leaf with rule \"deduct\""), "{e}");
-    assert!(e.contains("issue W2: indicator A1 is a leaf with another rule"), "{e}");
+    assert!(
+        e.contains(
+            "issue W1: indicator A is a parent; an issue must point at a leaf with rule \"deduct\""
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("issue W2: indicator A1 is a leaf with another rule"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -286,8 +328,14 @@ rule = "manual"
 groups = ["nowhere"]
 "#,
     );
-    assert!(e.contains("indicator A1: group \"dept\" is not among its parent A's groups"), "{e}");
-    assert!(e.contains("indicator A2: group \"nowhere\" does not exist"), "{e}");
+    assert!(
+        e.contains("indicator A1: group \"dept\" is not among its parent A's groups"),
+        "{e}"
+    );
+    assert!(
+        e.contains("indicator A2: group \"nowhere\" does not exist"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -317,11 +365,24 @@ name = "a"
 points = 100
 rule = "manual"
 "#;
-    let e: Vec<String> = System::parse(text, "t.toml").unwrap_err().iter().map(|d| d.to_string()).collect();
+    let e: Vec<String> = System::parse(text, "t.toml")
+        .unwrap_err()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
     let e = e.join("\n");
-    assert!(e.contains("grade 优秀: max_share = 1.5: must be > 0 and <= 1"), "{e}");
-    assert!(e.contains("grade 良好: min 85 must be below the previous grade's min 80 (优秀)"), "{e}");
-    assert!(e.contains("grade 一般: the last grade must have min = 0 (has 10)"), "{e}");
+    assert!(
+        e.contains("grade 优秀: max_share = 1.5: must be > 0 and <= 1"),
+        "{e}"
+    );
+    assert!(
+        e.contains("grade 良好: min 85 must be below the previous grade's min 80 (优秀)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("grade 一般: the last grade must have min = 0 (has 10)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -358,12 +419,27 @@ rule = "relative"
 direction = "up"
 "#,
     );
-    assert!(e.contains("indicator A: curve x values must increase strictly (0.5 then 0.4)"), "{e}");
-    assert!(e.contains("indicator A: curve point [0.4, 1.2]: f must be between 0 and 1"), "{e}");
-    assert!(e.contains("indicator B: rule deadline needs due = YYYY-MM-DD"), "{e}");
-    assert!(e.contains("indicator C: parameter floor does not apply to rule \"deduct\""), "{e}");
+    assert!(
+        e.contains("indicator A: curve x values must increase strictly (0.5 then 0.4)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("indicator A: curve point [0.4, 1.2]: f must be between 0 and 1"),
+        "{e}"
+    );
+    assert!(
+        e.contains("indicator B: rule deadline needs due = YYYY-MM-DD"),
+        "{e}"
+    );
+    assert!(
+        e.contains("indicator C: parameter floor does not apply to rule \"deduct\""),
+        "{e}"
+    );
     assert!(e.contains("indicator D: unknown rule \"bogus\""), "{e}");
-    assert!(e.contains("indicator E: direction = \"up\": expected \"higher\" or \"lower\""), "{e}");
+    assert!(
+        e.contains("indicator E: direction = \"up\": expected \"higher\" or \"lower\""),
+        "{e}"
+    );
 }
 
 #[test]
@@ -390,16 +466,32 @@ points = -50
 rule = "manual"
 "#,
     );
-    assert!(e.contains("indicator A: pool = true needs every leaf below to use rule \"deduct\"; A2 do not"), "{e}");
-    assert!(e.contains("indicator A1: gives both points and weight"), "{e}");
+    assert!(
+        e.contains(
+            "indicator A: pool = true needs every leaf below to use rule \"deduct\"; A2 do not"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("indicator A1: gives both points and weight"),
+        "{e}"
+    );
     assert!(e.contains("indicator A2: points = -50: must be > 0"), "{e}");
 }
 
 #[test]
 fn a_toml_syntax_error_names_line_and_column() {
     let e = System::parse("[assessment]\nname = \"x\"\nyear = \n", "bad.toml").unwrap_err();
-    assert!(e[0].to_string().starts_with("bad.toml: line 3, column"), "{}", e[0]);
-    let e = System::parse("[assessment]\nname = \"x\"\nyear = 2023\nfoo = 1\n", "bad.toml").unwrap_err();
+    assert!(
+        e[0].to_string().starts_with("bad.toml: line 3, column"),
+        "{}",
+        e[0]
+    );
+    let e = System::parse(
+        "[assessment]\nname = \"x\"\nyear = 2023\nfoo = 1\n",
+        "bad.toml",
+    )
+    .unwrap_err();
     assert!(e[0].to_string().contains("unknown field `foo`"), "{}", e[0]);
 }
 

@@ -96,11 +96,15 @@ pub(super) fn resolve(
             Decimal::from(4)
         }
         Some(p) => {
-            let w = p.get_ref().weight_percent;
+            let spanned = &p.get_ref().weight_percent;
+            let w = *spanned.get_ref();
             if w < Decimal::from(4) {
-                c.at(p, format!("performance.weight_percent = {w}: 政务公开 must carry at least 4% of the target performance assessment"));
+                c.at(spanned, format!("performance.weight_percent = {w}: 政务公开 must carry at least 4% of the target performance assessment"));
             } else if w > Decimal::ONE_HUNDRED {
-                c.at(p, format!("performance.weight_percent = {w}: at most 100"));
+                c.at(
+                    spanned,
+                    format!("performance.weight_percent = {w}: at most 100"),
+                );
             }
             w
         }

@@ -247,39 +247,9 @@ impl Context<'_> {
                     .push(t.error(i, which, "empty; every unit needs an id and a name"));
                 continue;
             };
-            let group = match groups[i] {
-                None => {
-                    self.errors
-                        .push(t.error(i, "group", "empty; expected a group id or name"));
-                    continue;
-                }
-                Some(g) => {
-                    let key = names::normalize(g);
-                    let found = self.system.groups.iter().position(|x| {
-                        names::normalize(&x.id) == key || names::normalize(&x.name) == key
-                    });
-                    match found {
-                        Some(gi) => gi,
-                        None => {
-                            let known: Vec<String> = self
-                                .system
-                                .groups
-                                .iter()
-                                .map(|x| format!("{} ({})", x.id, x.name))
-                                .collect();
-                            self.errors.push(t.error(
-                                i,
-                                "group",
-                                format!(
-                                    "unknown group \"{g}\"; expected one of {}",
-                                    known.join(", ")
-                                ),
-                            ));
-                            continue;
-                        }
-                    }
-                }
-            };
+            // A unit with a bad group still joins the roster, so that rows
+            // naming it do not cascade into "unknown unit" errors.
+            let group = self.group_of(t, i, groups[i]).unwrap_or(0);
             let alias_list: Vec<String> = aliases[i]
                 .map(|a| {
                     a.split(['|', '、'])
@@ -312,6 +282,37 @@ impl Context<'_> {
             ));
         }
         self.matcher = matcher;
+    }
+
+    fn group_of(&mut self, t: &Table, i: usize, cell: Option<&str>) -> Option<usize> {
+        let Some(g) = cell else {
+            self.errors
+                .push(t.error(i, "group", "empty; expected a group id or name"));
+            return None;
+        };
+        let key = names::normalize(g);
+        let found = self
+            .system
+            .groups
+            .iter()
+            .position(|x| names::normalize(&x.id) == key || names::normalize(&x.name) == key);
+        if found.is_none() {
+            let known: Vec<String> = self
+                .system
+                .groups
+                .iter()
+                .map(|x| format!("{} ({})", x.id, x.name))
+                .collect();
+            self.errors.push(t.error(
+                i,
+                "group",
+                format!(
+                    "unknown group \"{g}\"; expected one of {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        found
     }
 
     /// Resolves a unit name; pushes an error with suggestions when unknown.

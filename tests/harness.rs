@@ -1,0 +1,108 @@
+//! A work directory with inputs, and the real binary run inside it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The result of one run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A work directory holding a copy of `tests/fixtures/<name>`.
+    pub fn with_fixture(name: &str) -> Workdir {
+        let w = Workdir::new();
+        copy_dir(&fixture(name), w.path());
+        w
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path().join(rel).exists()
+    }
+
+    /// Replaces `from` by `to` in a file (the first must occur).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
+    pub fn zwgk(&self, args: &[&str]) -> Run {
+        Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .expect("run zwgk")
+            .into()
+    }
+
+    /// `zwgk run` on the hand fixture's layout (indicators.toml + data/).
+    pub fn run(&self, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "run",
+            "--indicators",
+            "indicators.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+        ];
+        args.extend_from_slice(extra);
+        self.zwgk(&args)
+    }
+}

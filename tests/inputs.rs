@@ -1,0 +1,190 @@
+//! Bad input tables: every error names file, row and column, all errors come
+//! together, exit status 1, and nothing is written.
+
+use crate::harness::Workdir;
+
+/// Applies edits to a copy of the hand fixture, runs, and returns stderr
+/// after checking exit status 1 and that no output appeared.
+fn fails(edits: &[(&str, &str, &str)]) -> String {
+    let w = Workdir::with_fixture("hand");
+    for (file, from, to) in edits {
+        w.edit(file, from, to);
+    }
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(!w.exists("out"), "nothing is written on invalid input");
+    r.stderr
+}
+
+const INSP: &str = "data/inspections.csv";
+const SUBS: &str = "data/submissions.csv";
+
+#[test]
+fn an_unknown_unit_name_suggests_the_nearest_roster_names() {
+    let e = fails(&[(INSP, "R1,东湖,", "R1,东胡区,")]);
+    assert!(e.contains("data/inspections.csv: row 2, column unit: unknown unit \"东胡区\"; did you mean 东湖区"), "{e}");
+}
+
+#[test]
+fn duplicate_record_ids_are_an_error_naming_both_rows() {
+    let e = fails(&[(INSP, "R2,U1", "R1,U1")]);
+    assert!(
+        e.contains("row 3, column id: record id \"R1\" is already used in row 2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_issue_codes_and_negative_counts_are_errors() {
+    let e = fails(&[(
+        INSP,
+        "R6,教育局,2023-03-02,网站检查,I1,1",
+        "R6,教育局,2023-03-02,网站检查,X9,-1",
+    )]);
+    assert!(e.contains("row 7, column issue: unknown issue code \"X9\"; the indicator system defines I1, I2, I3, V1, P1"), "{e}");
+    assert!(
+        e.contains("row 7, column count: -1 is negative; expected a count >= 0"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_number_in_exponent_notation_or_with_separators_is_rejected() {
+    let e = fails(&[
+        (INSP, "I1,10,", "I1,1e1,"),
+        (SUBS, "U5,A2,67.5%", "U5,A2,\"6,75\""),
+    ]);
+    assert!(
+        e.contains("row 10, column count: \"1e1\" is not a plain number"),
+        "{e}"
+    );
+    assert!(
+        e.contains("data/submissions.csv: row 12, column 填报值: \"6,75\" is not a plain number"),
+        "{e}"
+    );
+}
+
+#[test]
+fn two_submissions_for_one_unit_and_item_are_an_error() {
+    let e = fails(&[(
+        SUBS,
+        "U5,A2,67.5%,通过,\n",
+        "U5,A2,67.5%,通过,\n市财政局,A2,70%,通过,\n",
+    )]);
+    assert!(
+        e.contains(
+            "row 13, column 指标代码: a second submission for unit U5 and A2 (the first is row 12)"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn submissions_for_deduct_leaves_parents_or_unknown_ids_are_errors() {
+    let e = fails(&[
+        (SUBS, "U3,A2,100%", "U3,A1,100%"),
+        (SUBS, "U5,A2,67.5%", "U5,A,67.5%"),
+        (SUBS, "U6,J1,1", "U6,Q7,1"),
+    ]);
+    assert!(
+        e.contains(
+            "row 8, column 指标代码: A1 uses rule deduct: it is scored from inspection records"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("row 12, column 指标代码: A is a parent indicator"),
+        "{e}"
+    );
+    assert!(
+        e.contains("row 13, column 指标代码: unknown indicator id \"Q7\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn values_that_do_not_parse_for_their_rule_are_errors() {
+    let e = fails(&[
+        (SUBS, "U1,C2,2024-02-02", "U1,C2,2024-13-02"),
+        (SUBS, "U3,C2,2024-02-10", "U3,C2,不涉及"),
+    ]);
+    assert!(
+        e.contains("row 3, column 填报值: \"2024-13-02\" is not a date"),
+        "{e}"
+    );
+    assert!(
+        e.contains("row 9, column 填报值: 不涉及 is not allowed for C2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_rating_outside_the_scale_is_an_error() {
+    let e = fails(&[("data/ratings.csv", "戊,U1,C1,10", "戊,U1,C1,11")]);
+    assert!(
+        e.contains(
+            "data/ratings.csv: row 6, column score: 11 is outside 0..=10 (the rating scale)"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn duplicate_unit_ids_names_or_aliases_are_errors() {
+    let e = fails(&[("data/units.csv", "U6,市民政局,g2,", "U6,市民政局,g2,东湖")]);
+    assert!(
+        e.contains(
+            "data/units.csv: row 7, column 单位名称: \"东湖\" already names unit U1 (row 2)"
+        ),
+        "{e}"
+    );
+    let e = fails(&[("data/units.csv", "U6,市民政局", "U5,市民政局")]);
+    assert!(e.contains("\"U5\" already names unit U5 (row 6)"), "{e}");
+}
+
+#[test]
+fn every_error_of_every_table_is_reported_in_one_run() {
+    let e = fails(&[
+        (INSP, "R1,东湖,", "R1,东胡区,"),
+        (SUBS, "U1,C2,2024-02-02", "U1,C2,yesterday"),
+        ("data/ratings.csv", "戊,U1,C1,10", "戊,U1,C1,11"),
+        ("data/units.csv", "U2,西山区,g1", "U2,西山区,g9"),
+    ]);
+    assert!(e.contains("error: 4 error(s) in the inputs"), "{e}");
+}
+
+#[test]
+fn a_missing_required_column_or_table_is_named() {
+    let e = fails(&[(
+        "data/units.csv",
+        "单位编码,单位名称,分组",
+        "单位编码,单位名称,类别",
+    )]);
+    assert!(
+        e.contains("data/units.csv: row 1: required column group (分组) is missing"),
+        "{e}"
+    );
+    let w = Workdir::with_fixture("hand");
+    std::fs::remove_file(w.path().join("data/units.csv")).unwrap();
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("the units table is required but missing"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_invalid_indicator_system_exits_one_with_its_line() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "indicators.toml",
+        "weight_percent = 5",
+        "weight_percent = 3",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("indicators.toml: line 11, column 18: performance.weight_percent = 3: 政务公开 must carry at least 4%"), "{}", r.stderr);
+    assert!(!w.exists("out"));
+}

@@ -1,0 +1,178 @@
+//! `zwgk run` end to end on the hand-worked fixture and the bundled demo.
+
+use crate::harness::{fixture, Workdir};
+
+#[test]
+fn results_json_equals_the_hand_worked_figures_byte_for_byte() {
+    let w = Workdir::with_fixture("hand");
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read_to_string(fixture("hand/expected/results.json")).unwrap();
+    assert_eq!(w.read("out/results.json"), expected);
+}
+
+#[test]
+fn warnings_go_to_stderr_and_into_run_log_with_input_hashes() {
+    let w = Workdir::with_fixture("hand");
+    let r = w.run(&[]);
+    assert!(
+        r.stderr
+            .contains("warning: U6 市民政局: A2 (公开比例): 未报送, scored 0"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "warning: U2 西山区: C1 has 2 rating(s), too few to drop 1 highest and lowest"
+        ),
+        "{}",
+        r.stderr
+    );
+    let log = w.read("out/run.log");
+    assert!(log.contains("warning: U6 市民政局: A2"), "{log}");
+    // SHA-256 of the units table as committed.
+    let units = std::fs::read(fixture("hand/data/units.csv")).unwrap();
+    let hash = zwgk::ingest::sha256_hex(&units);
+    assert!(log.contains(&format!("{hash}  data/units.csv")), "{log}");
+    assert!(log.contains("indicators.toml"), "{log}");
+}
+
+#[test]
+fn scores_csv_has_a_bom_chinese_headers_and_publication_order() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    let csv = w.read("out/scores.csv");
+    assert!(csv.starts_with('\u{feff}'));
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "分组,名次,单位编码,单位名称,总分,等次,绩效分,加分,扣分,否决,A 主动公开,B 平台建设,C 基层公开"
+    );
+    assert_eq!(
+        lines[1],
+        "县（市、区）,1,U2,西山区,100.00,优秀,5.00,1.00,0.00,,40.00,30.00,30.00"
+    );
+    assert_eq!(
+        lines[3],
+        "县（市、区）,3,U3,南城区,59.00,较差,2.95,0.00,1.50,是,40.00,30.00,13.50"
+    );
+    assert_eq!(
+        lines[4],
+        "部门,1,U4,市教育局,74.29,良好,3.71,0.00,0.00,,22.00,30.00,不涉及"
+    );
+}
+
+#[test]
+fn breakdown_explains_every_lost_point_and_neutralises_formulas() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    let b = w.read("out/breakdown.csv");
+    // U1 B2: two I3 records (3 each) capped at max_deduct 4.
+    assert!(
+        b.contains(
+            "U1,东湖区,B2,新媒体,B 平台建设,扣分制,10.00,6.00,计分,记录 R3,R3 I3 新媒体问题 ×2 −6"
+        ),
+        "{b}"
+    );
+    assert!(
+        b.contains("U2,西山区,B2,新媒体,B 平台建设,扣分制,10.00,不涉及,不涉及（非责任单位）"),
+        "{b}"
+    );
+    assert!(
+        b.contains(
+            "U2,西山区,A2,公开比例,A 主动公开,比例计分,20.00,不涉及,不涉及（单位报送不涉及）"
+        ),
+        "{b}"
+    );
+    assert!(
+        b.contains("U6,市民政局,A2,公开比例,A 主动公开,比例计分,20.00,0.00,未报送"),
+        "{b}"
+    );
+    assert!(
+        b.contains("U4,市教育局,C1,评议,C 基层公开,评分,15.00,不涉及,不涉及（本组不考核此项）"),
+        "{b}"
+    );
+    assert!(b.contains("逾期 2 天（截止 2024-01-31）"), "{b}");
+    assert!(b.contains("去掉最高最低：甲 7、戊 10"), "{b}");
+    assert!(
+        b.contains("U3,南城区,P1,材料迟报,,总分扣分,,−1.5,扣分,记录 R5"),
+        "{b}"
+    );
+    assert!(
+        b.contains("U1,东湖区,J1,经验推广,,加分项,,+2,加分,3"),
+        "{b}"
+    );
+    // The submitted evidence =HYPERLINK(...) is inert text.
+    assert!(b.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{b}");
+    assert!(!b.contains(",=HYPERLINK"), "{b}");
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let w = Workdir::with_fixture("hand");
+    let r = w.zwgk(&["check", "--indicators", "indicators.toml", "--data", "data"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("ok: 手算用例 — 9 indicators, 6 units, 10 inspection records"),
+        "{}",
+        r.stdout
+    );
+    assert!(!w.exists("reports"));
+}
+
+#[test]
+fn pending_submissions_are_an_error_unless_draft_and_then_marked() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/submissions.csv",
+        "U5,A2,67.5%,通过",
+        "U5,A2,67.5%,待审核",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "data/submissions.csv: row 12, column 审核状态: the submission is still 待审核"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.exists("out"));
+    let r = w.run(&["--draft"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.read("out/results.json").contains("\"draft\": true"));
+    assert!(w
+        .read("out/scores.csv")
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",稿件状态"));
+    assert!(w.read("out/run.log").contains("征求意见稿"));
+    assert!(r.stdout.contains("征求意见稿"));
+}
+
+#[test]
+fn the_demo_runs_with_no_arguments_into_reports_demo() {
+    let w = Workdir::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for d in ["indicators", "data/demo"] {
+        for e in std::fs::read_dir(root.join(d)).unwrap() {
+            let e = e.unwrap();
+            w.write(
+                &format!("{d}/{}", e.file_name().to_string_lossy()),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+    }
+    let r = w.zwgk(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in ["results.json", "scores.csv", "breakdown.csv", "run.log"] {
+        assert!(w.exists(&format!("reports/demo/{f}")), "{f}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&w.read("reports/demo/results.json")).unwrap();
+    assert_eq!(json["units"].as_array().unwrap().len(), 60);
+    // Running the demo again replaces its own report.
+    assert_eq!(w.zwgk(&[]).code, 0);
+}
