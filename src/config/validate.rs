@@ -44,10 +44,10 @@ pub(super) fn resolve(
         );
     }
     let precision = a.get_ref().precision.unwrap_or(2);
-    if precision > 10 {
+    if precision > 16 {
         c.at(
             a,
-            format!("assessment.precision = {precision}: at most 10 decimals"),
+            format!("assessment.precision = {precision}: at most 16 decimals"),
         );
     }
     let bonus_cap = a.get_ref().bonus_cap.unwrap_or(Decimal::ZERO);
