@@ -102,7 +102,7 @@ impl Exact {
         Exact::from_decimal(self.to_decimal())
     }
 
-    pub fn add(self, o: Exact) -> Exact {
+    pub fn plus(self, o: Exact) -> Exact {
         if self.den == o.den {
             if let Some(n) = self.num.checked_add(o.num) {
                 return Exact {
@@ -126,18 +126,18 @@ impl Exact {
         }
     }
 
-    pub fn sub(self, o: Exact) -> Exact {
-        self.add(o.neg())
+    pub fn minus(self, o: Exact) -> Exact {
+        self.plus(o.negated())
     }
 
-    pub fn neg(self) -> Exact {
+    pub fn negated(self) -> Exact {
         Exact {
             num: -self.num,
             den: self.den,
         }
     }
 
-    pub fn mul(self, o: Exact) -> Exact {
+    pub fn times(self, o: Exact) -> Exact {
         match (self.num.checked_mul(o.num), self.den.checked_mul(o.den)) {
             (Some(n), Some(d)) => Exact { num: n, den: d }.simplified(),
             _ => {
@@ -148,16 +148,16 @@ impl Exact {
     }
 
     pub fn mul_dec(self, d: Decimal) -> Exact {
-        self.mul(Exact::from_decimal(d))
+        self.times(Exact::from_decimal(d))
     }
 
     /// `self / o`; `o` must be non-zero.
-    pub fn div(self, o: Exact) -> Exact {
+    pub fn over(self, o: Exact) -> Exact {
         debug_assert!(!o.is_zero(), "division by zero");
         if o.is_zero() {
             return Exact::ZERO;
         }
-        self.mul(Exact::ratio(o.den, o.num))
+        self.times(Exact::ratio(o.den, o.num))
     }
 
     pub fn min(self, o: Exact) -> Exact {
@@ -214,6 +214,28 @@ impl fmt::Display for Exact {
     }
 }
 
+macro_rules! operator {
+    ($trait:ident, $method:ident, $inherent:ident) => {
+        impl std::ops::$trait for Exact {
+            type Output = Exact;
+            fn $method(self, o: Exact) -> Exact {
+                self.$inherent(o)
+            }
+        }
+    };
+}
+operator!(Add, add, plus);
+operator!(Sub, sub, minus);
+operator!(Mul, mul, times);
+operator!(Div, div, over);
+
+impl std::ops::Neg for Exact {
+    type Output = Exact;
+    fn neg(self) -> Exact {
+        self.negated()
+    }
+}
+
 impl From<Decimal> for Exact {
     fn from(d: Decimal) -> Exact {
         Exact::from_decimal(d)
@@ -232,7 +254,7 @@ mod tests {
     #[test]
     fn thirds_add_back_to_one_exactly() {
         let third = Exact::ratio(d("1"), d("3"));
-        let one = third.add(third).add(third);
+        let one = third.plus(third).plus(third);
         assert_eq!(one, Exact::from_int(1));
         assert_eq!(one.publish(2).to_string(), "1.00");
     }

@@ -1,1 +1,216 @@
-//! Placeholder replaced below.
+//! Properties over random inputs for the hand-worked indicator system:
+//! every score within its bounds, results independent of input row order,
+//! and the same inputs giving the same bytes.
+
+use crate::harness::{fixture, Workdir};
+use proptest::prelude::*;
+use zwgk::report::{self, Export};
+
+const UNITS: [&str; 6] = ["U1", "U2", "U3", "U4", "U5", "U6"];
+const ISSUES: [&str; 5] = ["I1", "I2", "I3", "V1", "P1"];
+
+#[derive(Debug, Clone)]
+struct Tables {
+    inspections: Vec<String>,
+    submissions: Vec<String>,
+    ratings: Vec<String>,
+}
+
+fn tables() -> impl Strategy<Value = Tables> {
+    let record = (0..6usize, 0..5usize, 0..6u32).prop_map(|(u, i, c)| (u, i, c));
+    let a2 = prop_oneof![
+        Just(None),
+        Just(Some("不涉及".to_string())),
+        (0..=100u32).prop_map(|p| Some(format!("{p}%")))
+    ];
+    let c2 = prop_oneof![Just(None), (0..40i64).prop_map(Some)];
+    let unit_subs = (a2, c2, 0..4u32);
+    let ratings = proptest::collection::vec(0..=10u32, 0..6);
+    (
+        proptest::collection::vec(record, 0..25),
+        proptest::collection::vec(unit_subs, 6),
+        proptest::collection::vec(ratings, 6),
+    )
+        .prop_map(|(records, subs, ratings)| {
+            let inspections = records
+                .iter()
+                .enumerate()
+                .map(|(k, (u, i, c))| {
+                    format!("R{k},{},2023-05-01,检查,{},{c},", UNITS[*u], ISSUES[*i])
+                })
+                .collect();
+            let mut submissions = Vec::new();
+            for (u, (a2, c2, j1)) in subs.iter().enumerate() {
+                if let Some(v) = a2 {
+                    submissions.push(format!("{},A2,{v},通过,", UNITS[u]));
+                }
+                if let Some(d) = c2 {
+                    let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 20).unwrap()
+                        + chrono::Duration::days(*d);
+                    submissions.push(format!("{},C2,{date},通过,", UNITS[u]));
+                }
+                submissions.push(format!("{},J1,{j1},通过,", UNITS[u]));
+            }
+            let ratings = ratings
+                .iter()
+                .enumerate()
+                .flat_map(|(u, scores)| {
+                    scores
+                        .iter()
+                        .enumerate()
+                        .map(move |(k, s)| format!("R{k},{},C1,{s}", UNITS[u]))
+                })
+                .collect();
+            Tables {
+                inspections,
+                submissions,
+                ratings,
+            }
+        })
+}
+
+fn write(w: &Workdir, t: &Tables) {
+    w.write(
+        "data/inspections.csv",
+        format!(
+            "id,unit,date,source,issue,count,note\n{}\n",
+            t.inspections.join("\n")
+        ),
+    );
+    w.write(
+        "data/submissions.csv",
+        format!(
+            "unit,indicator,value,status,evidence\n{}\n",
+            t.submissions.join("\n")
+        ),
+    );
+    w.write(
+        "data/ratings.csv",
+        format!("rater,unit,indicator,score\n{}\n", t.ratings.join("\n")),
+    );
+}
+
+fn assess(w: &Workdir) -> zwgk::assess::Assessment {
+    zwgk::assess::assess(
+        &w.path().join("indicators.toml"),
+        &w.path().join("data"),
+        false,
+    )
+    .unwrap()
+}
+
+fn base_workdir() -> Workdir {
+    let w = Workdir::new();
+    w.write(
+        "indicators.toml",
+        std::fs::read(fixture("hand/indicators.toml")).unwrap(),
+    );
+    w.write(
+        "data/units.csv",
+        std::fs::read(fixture("hand/data/units.csv")).unwrap(),
+    );
+    w.write(
+        "data/duties.csv",
+        std::fs::read(fixture("hand/data/duties.csv")).unwrap(),
+    );
+    w
+}
+
+fn reversed(t: &Tables) -> Tables {
+    let rev = |v: &Vec<String>| v.iter().rev().cloned().collect();
+    Tables {
+        inspections: rev(&t.inspections),
+        submissions: rev(&t.submissions),
+        ratings: rev(&t.ratings),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_score_lies_within_its_points_and_totals_within_full_score(t in tables()) {
+        let w = base_workdir();
+        write(&w, &t);
+        let a = assess(&w);
+        for s in &a.scores {
+            for (node, score) in a.system.indicators.iter().zip(&s.indicators) {
+                if let Some(x) = score {
+                    prop_assert!(!x.is_negative() && *x <= node.points, "{} = {x} outside 0..={}", node.id, node.points);
+                }
+            }
+            prop_assert!(!s.total.is_negative() && s.total.to_decimal() <= a.system.full_score);
+            if s.vetoed {
+                prop_assert!(s.total.to_decimal() <= a.system.veto_cap.unwrap());
+            }
+            prop_assert!(s.bonus.to_decimal() <= a.system.bonus_cap);
+        }
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_order_of_input_rows(t in tables()) {
+        let w = base_workdir();
+        write(&w, &t);
+        let forward = report::json::Results.render(&assess(&w));
+        write(&w, &reversed(&t));
+        let backward = report::json::Results.render(&assess(&w));
+        prop_assert_eq!(String::from_utf8(forward).unwrap(), String::from_utf8(backward).unwrap());
+    }
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes_in_every_file() {
+    let w = Workdir::with_fixture("hand");
+    let first = report::render_all(&assess(&w));
+    let second = report::render_all(&assess(&w));
+    assert_eq!(first.len(), 4);
+    for ((name, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{name} differs between two runs");
+    }
+}
+
+#[test]
+fn scaling_every_point_by_one_factor_leaves_the_ranks_unchanged() {
+    let w = Workdir::with_fixture("hand");
+    let base = assess(&w);
+    let toml = w.read("indicators.toml");
+    // Double every indicator's points and the full score: shares are the same.
+    let doubled: String = toml
+        .lines()
+        .map(|l| match l.strip_prefix("points = ") {
+            Some(p) => format!("points = {}", p.parse::<u32>().unwrap() * 2),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("[assessment]\n", "[assessment]\nfull_score = 200\n")
+        .replace("veto_cap = 59", "veto_cap = 118")
+        .replace("bonus_gate = 60", "bonus_gate = 120")
+        .replace("bonus_cap = 3", "bonus_cap = 6")
+        .replace("deduct = 2\n", "deduct = 4\n")
+        .replace("deduct = 5\n", "deduct = 10\n")
+        .replace("deduct = 3\n", "deduct = 6\n")
+        .replace("deduct = 1.5\n", "deduct = 3\n")
+        .replace("max_deduct = 4", "max_deduct = 8")
+        .replace("max = 2", "max = 4")
+        .replace("late_deduct = 1\n", "late_deduct = 2\n")
+        .replace(
+            "[[grade]]\nname = \"良好\"\nmin = 70",
+            "[[grade]]\nname = \"良好\"\nmin = 140",
+        )
+        .replace("min = 90", "min = 180");
+    w.write("indicators.toml", doubled);
+    let scaled = assess(&w);
+    assert_eq!(scaled.system.full_score, rust_decimal::Decimal::from(200));
+    for u in 0..base.scores.len() {
+        assert_eq!(
+            base.ranking.standings[u], scaled.ranking.standings[u],
+            "unit {u}"
+        );
+        assert_eq!(
+            base.scores[u].total.mul_dec(2.into()),
+            scaled.scores[u].total,
+            "unit {u}"
+        );
+    }
+}

@@ -160,7 +160,7 @@ rule = "manual"
     assert_eq!(p("A"), Exact::from_int(50));
     assert_eq!(p("B"), Exact::from_int(25));
     assert_eq!(p("A1"), Exact::ratio(50.into(), 3.into()));
-    assert_eq!(p("A1").add(p("A2")).add(p("A3")), Exact::from_int(50));
+    assert_eq!(p("A1").plus(p("A2")).plus(p("A3")), Exact::from_int(50));
 }
 
 #[test]

@@ -576,7 +576,7 @@ pub(super) fn resolved_points(
         let v = match nodes[i].share {
             Share::Points(p) => Exact::from_decimal(p),
             _ => nodes[i].children.iter().fold(Exact::ZERO, |acc, &ch| {
-                acc.add(subtree_sum(nodes, ch, memo))
+                acc.plus(subtree_sum(nodes, ch, memo))
             }),
         };
         memo[i] = Some(v);
@@ -600,7 +600,7 @@ pub(super) fn resolved_points(
             let p = match weights[k] {
                 Some(w) if !weight_sum.is_zero() => parent_points
                     .mul_dec(w)
-                    .div(Exact::from_decimal(weight_sum)),
+                    .over(Exact::from_decimal(weight_sum)),
                 Some(_) => Exact::ZERO,
                 None => subtree_sum(nodes, s, &mut memo),
             };

@@ -240,7 +240,7 @@ impl Context<'_> {
             cells(t, "aliases"),
         );
         let mut roster = Vec::new();
-        for i in 0..t.height() {
+        for i in t.rows() {
             let (Some(id), Some(name)) = (ids[i], names[i]) else {
                 let which = if ids[i].is_none() { "id" } else { "name" };
                 self.errors
@@ -363,7 +363,7 @@ impl Context<'_> {
             .collect();
         let mut seen_ids: HashMap<&str, usize> = HashMap::new();
         let mut cache = HashMap::new();
-        for i in 0..t.height() {
+        for i in t.rows() {
             if let Some(id) = ids[i] {
                 if let Some(first) = seen_ids.insert(id, i) {
                     self.errors.push(t.error(
@@ -445,7 +445,7 @@ impl Context<'_> {
         );
         let mut cache = HashMap::new();
         let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
-        for i in 0..t.height() {
+        for i in t.rows() {
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let status = match statuses[i] {
                 None | Some("通过") | Some("approved") => Status::Approved,
@@ -601,7 +601,7 @@ impl Context<'_> {
         );
         let mut cache = HashMap::new();
         let mut seen: HashMap<(&str, usize, usize), usize> = HashMap::new();
-        for i in 0..t.height() {
+        for i in t.rows() {
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let Some(rater) = raters[i] else {
                 self.errors
@@ -679,7 +679,7 @@ impl Context<'_> {
     fn duties(&mut self, t: &Table, inputs: &mut Inputs) {
         let (indicators, units) = (cells(t, "indicator"), cells(t, "unit"));
         let mut cache = HashMap::new();
-        for i in 0..t.height() {
+        for i in t.rows() {
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let ind = match indicators[i] {
                 Some(id) => {

@@ -27,11 +27,18 @@ pub struct Table {
     df: DataFrame,
     /// column id -> header as written in the file
     headers: HashMap<&'static str, String>,
+    /// Rows with every cell empty (blank lines), skipped by [`Table::rows`].
+    blank: Vec<bool>,
 }
 
 impl Table {
     pub fn height(&self) -> usize {
         self.df.height()
+    }
+
+    /// Indices of the data rows that are not blank.
+    pub fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.height()).filter(|&i| !self.blank[i])
     }
 
     /// The cells of column `id` (trimmed, empty as `None`), or `None` when the
@@ -144,11 +151,27 @@ fn resolve_headers(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let blank = blank_rows(&df);
     Ok(Table {
         file: shown.to_string(),
         df,
         headers,
+        blank,
     })
+}
+
+fn blank_rows(df: &DataFrame) -> Vec<bool> {
+    let mut blank = vec![true; df.height()];
+    for column in df.columns() {
+        if let Ok(values) = column.str() {
+            for (b, v) in blank.iter_mut().zip(values) {
+                if v.is_some_and(|s| !s.trim().is_empty()) {
+                    *b = false;
+                }
+            }
+        }
+    }
+    blank
 }
 
 fn known(spec: &[ColumnSpec]) -> String {
@@ -185,6 +208,16 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GB18030.encode("unit,count\n青羊区,3\n");
         let t = read(&bytes).unwrap();
         assert_eq!(t.column("unit").unwrap(), vec![Some("青羊区")]);
+    }
+
+    #[test]
+    fn skips_blank_lines_but_keeps_row_numbers() {
+        let t = read("单位,数量\n\n青羊区,2\n,\n".as_bytes()).unwrap();
+        let rows: Vec<usize> = t.rows().collect();
+        assert_eq!(
+            rows.iter().map(|&i| t.place(i, "unit")).collect::<Vec<_>>(),
+            vec!["row 3, column 单位"]
+        );
     }
 
     #[test]

@@ -291,7 +291,7 @@ fn rating_outcome(
         }
     }
     Outcome::Share(
-        mean.div(Exact::from_decimal(*scale))
+        mean.over(Exact::from_decimal(*scale))
             .min(Exact::from_int(1)),
     )
 }
@@ -339,7 +339,7 @@ fn submission_outcome(
         }
         (Rule::Manual, Value::Number(v)) => {
             let p = system.indicators[leaf].points;
-            Outcome::Share(Exact::from_decimal(*v).div(p))
+            Outcome::Share(Exact::from_decimal(*v).over(p))
         }
         (Rule::Relative { floor, .. }, Value::Number(v)) => {
             let (best, worst) = relative

@@ -39,7 +39,7 @@ pub fn score_unit(system: &System, ev: &UnitEvidence) -> UnitScore {
     let total = total(system, base, bonus, penalty, ev.vetoed);
     let performance_points = total
         .mul_dec(system.weight_percent)
-        .div(Exact::from_decimal(system.full_score));
+        .over(Exact::from_decimal(system.full_score));
     UnitScore {
         indicators,
         base,
@@ -65,7 +65,7 @@ pub fn bonus(system: &System, base: Exact, raw: Decimal) -> Exact {
 /// `base + bonus − penalty`, floored at 0, capped at `full_score` (when
 /// `cap_at_full`) and at `veto_cap` for a vetoed unit.
 pub fn total(system: &System, base: Exact, bonus: Exact, penalty: Exact, vetoed: bool) -> Exact {
-    let mut t = base.add(bonus).sub(penalty).clamp_zero();
+    let mut t = base.plus(bonus).minus(penalty).clamp_zero();
     if system.cap_at_full {
         t = t.min(Exact::from_decimal(system.full_score));
     }

@@ -48,11 +48,11 @@ impl Outcome {
     pub fn score(self, points: Exact, cap: Option<Decimal>) -> Option<Exact> {
         match self {
             Outcome::NotApplicable(_) => None,
-            Outcome::Share(f) => Some(points.mul(f)),
+            Outcome::Share(f) => Some(points.times(f)),
             Outcome::Deducted { zeroed: true, .. } => Some(Exact::ZERO),
             Outcome::Deducted { amount, .. } => {
                 let capped = cap.map_or(amount, |c| amount.min(Exact::from_decimal(c)));
-                Some(points.sub(capped).clamp_zero())
+                Some(points.minus(capped).clamp_zero())
             }
         }
     }
@@ -79,7 +79,7 @@ pub fn curve_share(curve: &[(Decimal, Decimal)], step: bool, value: Decimal) -> 
         if value <= xb {
             // fa + (fb − fa) × (value − xa) / (xb − xa)
             let t = Exact::ratio(value - xa, xb - xa);
-            return Exact::from_decimal(fa).add(t.mul_dec(fb - fa));
+            return Exact::from_decimal(fa).plus(t.mul_dec(fb - fa));
         }
     }
     Exact::from_decimal(curve[curve.len() - 1].1)
@@ -142,7 +142,7 @@ pub fn relative_share(value: Decimal, best: Decimal, worst: Decimal, floor: Deci
     // (value − worst) / (best − worst) works for both directions, since best
     // and worst are already oriented.
     let t = Exact::ratio(value - worst, best - worst);
-    Exact::from_decimal(floor).add(t.mul_dec(Decimal::ONE - floor))
+    Exact::from_decimal(floor).plus(t.mul_dec(Decimal::ONE - floor))
 }
 
 #[cfg(test)]

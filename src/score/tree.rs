@@ -34,15 +34,15 @@ fn rescaled_sum(children: &[(Option<Exact>, Exact)], points: Exact) -> Option<Ex
     let mut any = false;
     for (score, p) in children {
         if let Some(s) = score {
-            sum = sum.add(*s);
-            applicable = applicable.add(*p);
+            sum = sum.plus(*s);
+            applicable = applicable.plus(*p);
             any = true;
         }
     }
     if !any || applicable.is_zero() {
         return if any { Some(Exact::ZERO) } else { None };
     }
-    Some(sum.mul(points).div(applicable))
+    Some(sum.times(points).over(applicable))
 }
 
 fn node_score(
@@ -101,11 +101,11 @@ fn pooled_score(system: &System, outcomes: &[Option<Outcome>], i: usize) -> Opti
                     }) => amount.min(Exact::from_decimal(*m)),
                     _ => amount,
                 };
-                total = total.add(cap);
+                total = total.plus(cap);
             }
             Some(Outcome::Share(_)) => any = true,
             Some(Outcome::NotApplicable(_)) | None => {}
         }
     }
-    any.then(|| system.indicators[i].points.sub(total).clamp_zero())
+    any.then(|| system.indicators[i].points.minus(total).clamp_zero())
 }
