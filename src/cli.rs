@@ -3,7 +3,7 @@
 //! success, 1 invalid inputs or indicator system, 2 wrong usage.
 
 use crate::assess::{assess, Assessment};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report;
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -53,6 +53,18 @@ pub struct RunArgs {
     /// Replace an output directory an earlier zwgk run wrote.
     #[arg(long)]
     pub force: bool,
+    /// Skip charts (tables and notice only), for batch use.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// A CJK font for the charts [default: the bundled WenQuanYi Micro Hei].
+    #[arg(long, env = "ZWGK_FONT")]
+    pub font: Option<PathBuf>,
+    /// The office's own notice.html template (minijinja).
+    #[arg(long)]
+    pub template: Option<PathBuf>,
+    /// The date printed on the notice, YYYY-MM-DD [default: today].
+    #[arg(long)]
+    pub notice_date: Option<chrono::NaiveDate>,
 }
 
 /// Where `run` writes when no `--out` is given.
@@ -92,6 +104,10 @@ pub fn execute(cli: Cli) -> Result<()> {
             },
             out: None,
             force: true,
+            no_charts: false,
+            font: std::env::var_os("ZWGK_FONT").map(PathBuf::from),
+            template: None,
+            notice_date: None,
         }),
         Some(Command::Run(args)) => run(args),
         Some(Command::Check(args)) => check(args),
@@ -111,13 +127,31 @@ fn run(args: RunArgs) -> Result<()> {
         .unwrap_or_else(|| default_out(&args.inputs.indicators));
     // Refuse early, before the work, when the directory may not be replaced.
     report::output::check_target(&out, args.force)?;
+    if !args.no_charts {
+        report::font::init(args.font.as_deref())?;
+    }
+    let html_template = match &args.template {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| Error::io(format!("cannot read template {}", p.display()), e))?,
+        ),
+        None => None,
+    };
     let a = assess(
         &args.inputs.indicators,
         &args.inputs.data,
         args.inputs.draft,
     )?;
     print_warnings(&a);
-    let files = report::render_all(&a);
+    let date = args
+        .notice_date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let options = report::Options {
+        charts: !args.no_charts,
+        html_template,
+        date: date.format("%Y年%-m月%-d日").to_string(),
+    };
+    let files = report::render_run(&a, &options)?;
     report::output::write_dir(&out, &files, args.force)?;
     println!(
         "{}{}: {} units scored, {} warning(s); reports in {}",

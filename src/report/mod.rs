@@ -2,7 +2,11 @@
 //! [`Assessment`] into bytes; [`output`] writes them all into the output
 //! directory in one atomic step.
 
+pub mod charts;
+pub mod draw;
+pub mod font;
 pub mod json;
+pub mod notice;
 pub mod output;
 pub mod tables;
 
@@ -15,7 +19,42 @@ pub trait Export {
     fn render(&self, a: &Assessment) -> Vec<u8>;
 }
 
-/// Every file `zwgk run` writes, rendered in memory.
+/// What `zwgk run` should write besides the tables.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Draw the charts (off with `--no-charts`).
+    pub charts: bool,
+    /// An office's own notice.html template (minijinja).
+    pub html_template: Option<String>,
+    /// The date printed on the notice.
+    pub date: String,
+}
+
+/// Every file `zwgk run` writes: tables, charts and notice, in memory.
+pub fn render_run(
+    a: &Assessment,
+    options: &Options,
+) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = render_all(a);
+    let rendered = if options.charts {
+        charts::render_all(a)?
+    } else {
+        charts::Rendered {
+            files: Vec::new(),
+            svgs: Vec::new(),
+        }
+    };
+    files.extend(notice::render_notice(
+        a,
+        &options.date,
+        &rendered.svgs,
+        options.html_template.as_deref(),
+    )?);
+    files.extend(rendered.files);
+    Ok(files)
+}
+
+/// The table files (results.json, CSVs, run.log), rendered in memory.
 pub fn render_all(a: &Assessment) -> Vec<(String, Vec<u8>)> {
     let exports: Vec<Box<dyn Export>> = vec![
         Box::new(json::Results),

@@ -1,0 +1,253 @@
+//! The charts of a run, as `charts/<name>.png` and `.svg`: each group's
+//! ranking coloured by grade with grade thresholds, each group's top-level
+//! indicator scores stacked, the most frequent inspection problems and the
+//! distribution of totals over the grade bands. File names come from group
+//! ids only.
+
+use super::draw::{self, Bar, HBarChart, Histogram, GRADE_COLORS, SERIES_COLORS};
+use crate::assess::Assessment;
+use crate::error::Result;
+use crate::num::Exact;
+
+fn color_of_grade(g: usize) -> draw::Rgb {
+    GRADE_COLORS[g.min(GRADE_COLORS.len() - 1)]
+}
+
+fn f(x: Exact) -> f64 {
+    x.to_f64()
+}
+
+/// The x range of score charts: full score, or more when totals may exceed it.
+fn score_axis(a: &Assessment) -> f64 {
+    let full = f(a.system.full_score.into());
+    a.scores.iter().map(|s| f(s.total)).fold(full, f64::max)
+}
+
+fn grade_legend(a: &Assessment) -> Vec<(String, draw::Rgb)> {
+    let s = &a.system;
+    s.grades
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let next = i.checked_sub(1).map(|p| &s.grades[p].min);
+            let range = match next {
+                None => format!("≥{}", g.min.normalize()),
+                Some(upper) => format!("{}–{}", g.min.normalize(), upper.normalize()),
+            };
+            (format!("{} {range}", g.name), color_of_grade(i))
+        })
+        .collect()
+}
+
+/// The ranking of one group: best on top, coloured by grade.
+pub fn ranking(a: &Assessment, group: usize) -> HBarChart {
+    let s = &a.system;
+    let bars = a.ranking.order[group]
+        .iter()
+        .map(|&u| {
+            let st = &a.ranking.standings[u];
+            let total = a.scores[u].total;
+            let veto = if a.scores[u].vetoed { " (否决)" } else { "" };
+            Bar {
+                label: format!("{}. {}", st.rank, a.inputs.units[u].name),
+                segments: vec![(f(total), color_of_grade(st.grade))],
+                end_text: format!(
+                    "{} {}{veto}",
+                    total.publish(s.precision),
+                    s.grades[st.grade].name
+                ),
+            }
+        })
+        .collect();
+    HBarChart {
+        title: format!("{} 考核得分排名", s.groups[group].name),
+        legend: grade_legend(a),
+        bars,
+        x_max: score_axis(a),
+        thresholds: s
+            .grades
+            .iter()
+            .filter(|g| !g.min.is_zero())
+            .map(|g| (f(g.min.into()), format!("{} {}", g.name, g.min.normalize())))
+            .collect(),
+        note: draft_note(a, "等次按名额比例和并列规则确定，颜色表示最终等次"),
+    }
+}
+
+/// Each unit's top-level indicator scores, stacked, in ranking order. Where
+/// some indicators are N/A for a unit, the others are scaled up by the same
+/// rescaling the total uses, so the bar ends at the base score.
+pub fn indicators(a: &Assessment, group: usize) -> HBarChart {
+    let s = &a.system;
+    let members = &a.ranking.order[group];
+    let color = |k: usize| SERIES_COLORS[k % SERIES_COLORS.len()];
+    let legend = s
+        .roots
+        .iter()
+        .enumerate()
+        .filter(|(_, &r)| members.iter().any(|&u| a.scores[u].indicators[r].is_some()))
+        .map(|(k, &r)| {
+            let node = &s.indicators[r];
+            (
+                format!(
+                    "{} ({}分)",
+                    node.name,
+                    node.points.publish(s.precision).normalize()
+                ),
+                color(k),
+            )
+        })
+        .collect();
+    let bars = members
+        .iter()
+        .map(|&u| {
+            let sc = &a.scores[u];
+            let sum: f64 = s
+                .roots
+                .iter()
+                .filter_map(|&r| sc.indicators[r])
+                .map(f)
+                .sum();
+            let scale = if sum > 0.0 { f(sc.base) / sum } else { 1.0 };
+            Bar {
+                label: format!(
+                    "{}. {}",
+                    a.ranking.standings[u].rank, a.inputs.units[u].name
+                ),
+                segments: s
+                    .roots
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &r)| (sc.indicators[r].map_or(0.0, |x| f(x) * scale), color(k)))
+                    .collect(),
+                end_text: sc.base.publish(s.precision).to_string(),
+            }
+        })
+        .collect();
+    HBarChart {
+        title: format!("{} 各项指标得分", s.groups[group].name),
+        legend,
+        bars,
+        x_max: score_axis(a),
+        thresholds: Vec::new(),
+        note: draft_note(
+            a,
+            "条末数字为基础得分（不含加分、扣分）；有不涉及指标的单位，其余指标按适用分值同比折算",
+        ),
+    }
+}
+
+/// Issues by number of occurrences: (issue index, occurrences, units).
+pub fn issue_counts(a: &Assessment) -> Vec<(usize, rust_decimal::Decimal, Vec<usize>)> {
+    let mut by_issue: Vec<(rust_decimal::Decimal, Vec<usize>)> =
+        vec![(rust_decimal::Decimal::ZERO, Vec::new()); a.system.issues.len()];
+    for r in &a.inputs.records {
+        let e = &mut by_issue[r.issue];
+        e.0 += r.count;
+        if !e.1.contains(&r.unit) {
+            e.1.push(r.unit);
+        }
+    }
+    let mut out: Vec<_> = by_issue
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (c, _))| !c.is_zero())
+        .map(|(i, (c, u))| (i, c, u))
+        .collect();
+    out.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    out
+}
+
+/// The most frequent inspection problems (at most 15).
+pub fn issues(a: &Assessment) -> HBarChart {
+    let counts = issue_counts(a);
+    let top: Vec<_> = counts.iter().take(15).collect();
+    let x_max = top.first().map_or(1.0, |t| f(t.1.into()));
+    let bars = top
+        .iter()
+        .map(|(i, c, units)| {
+            let issue = &a.system.issues[*i];
+            Bar {
+                label: format!("{} {}", issue.code, issue.name),
+                segments: vec![(f((*c).into()), SERIES_COLORS[0])],
+                end_text: format!("{}次，{}个单位", c.normalize(), units.len()),
+            }
+        })
+        .collect();
+    HBarChart {
+        title: "检查发现的主要问题".into(),
+        legend: Vec::new(),
+        bars,
+        x_max,
+        thresholds: Vec::new(),
+        note: draft_note(a, "按问题出现次数排序，最多列出15类"),
+    }
+}
+
+/// The distribution of totals over the grade bands.
+pub fn distribution(a: &Assessment) -> Histogram {
+    let s = &a.system;
+    let x_max = score_axis(a);
+    let mut bands = Vec::new();
+    let mut upper = x_max;
+    for (i, g) in s.grades.iter().enumerate() {
+        let from = f(g.min.into());
+        bands.push((from, upper, g.name.clone(), color_of_grade(i)));
+        upper = from;
+    }
+    Histogram {
+        title: format!("{} 总分分布（{}个单位）", s.name, a.inputs.units.len()),
+        x_max,
+        bin_width: x_max / 20.0,
+        values: a.scores.iter().map(|sc| f(sc.total)).collect(),
+        bands,
+        note: draft_note(
+            a,
+            "背景色为等次分数段（按分数；名额比例与否决可能使实际等次低于分数段）",
+        ),
+    }
+}
+
+fn draft_note(a: &Assessment, note: &str) -> String {
+    if a.draft {
+        format!("征求意见稿 · {note}")
+    } else {
+        note.to_string()
+    }
+}
+
+/// Every chart of a run: (relative path, bytes), PNG and SVG, plus the SVG
+/// texts by name for the notice.
+pub struct Rendered {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub svgs: Vec<(String, String)>,
+}
+
+pub fn render_all(a: &Assessment) -> Result<Rendered> {
+    let mut out = Rendered {
+        files: Vec::new(),
+        svgs: Vec::new(),
+    };
+    let mut add = |name: String, png: Vec<u8>, svg: String| {
+        out.files.push((format!("charts/{name}.png"), png));
+        out.files
+            .push((format!("charts/{name}.svg"), svg.clone().into_bytes()));
+        out.svgs.push((name, svg));
+    };
+    for (g, group) in a.system.groups.iter().enumerate() {
+        if a.ranking.order[g].is_empty() {
+            continue;
+        }
+        let (png, svg) = draw::render(&ranking(a, g))?;
+        add(format!("rank-{}", group.id), png, svg);
+        let (png, svg) = draw::render(&indicators(a, g))?;
+        add(format!("indicators-{}", group.id), png, svg);
+    }
+    if !a.inputs.records.is_empty() {
+        let (png, svg) = draw::render(&issues(a))?;
+        add("issues".into(), png, svg);
+    }
+    let (png, svg) = draw::render(&distribution(a))?;
+    add("distribution".into(), png, svg);
+    Ok(out)
+}

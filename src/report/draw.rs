@@ -1,0 +1,423 @@
+//! Drawing primitives for the charts: a horizontal bar chart (plain or
+//! stacked, with threshold lines) and a histogram with bands, laid out by
+//! hand so that long Chinese names never overlap and the canvas grows with
+//! the number of rows. Each is drawn once per backend: PNG (for pasting into
+//! Word/WPS) and SVG.
+
+use super::font::{self, FAMILY};
+use crate::error::{Error, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub type Rgb = RGBColor;
+
+/// Colours for grades, best first.
+pub const GRADE_COLORS: [Rgb; 6] = [
+    RGBColor(46, 125, 50),
+    RGBColor(21, 101, 192),
+    RGBColor(239, 108, 0),
+    RGBColor(198, 40, 40),
+    RGBColor(109, 76, 65),
+    RGBColor(97, 97, 97),
+];
+
+/// Colours for indicators (a qualitative palette).
+pub const SERIES_COLORS: [Rgb; 10] = [
+    RGBColor(78, 121, 167),
+    RGBColor(242, 142, 43),
+    RGBColor(89, 161, 79),
+    RGBColor(225, 87, 89),
+    RGBColor(118, 183, 178),
+    RGBColor(237, 201, 72),
+    RGBColor(176, 122, 161),
+    RGBColor(255, 157, 167),
+    RGBColor(156, 117, 95),
+    RGBColor(186, 176, 172),
+];
+
+const GRID: RGBColor = RGBColor(200, 200, 200);
+const INK: RGBColor = RGBColor(33, 33, 33);
+const MUTED: RGBColor = RGBColor(97, 97, 97);
+
+/// One bar: its label, its segments (value, colour) from the left, and the
+/// text shown at its end.
+pub struct Bar {
+    pub label: String,
+    pub segments: Vec<(f64, Rgb)>,
+    pub end_text: String,
+}
+
+/// A horizontal bar chart, first bar on top.
+pub struct HBarChart {
+    pub title: String,
+    pub legend: Vec<(String, Rgb)>,
+    pub bars: Vec<Bar>,
+    pub x_max: f64,
+    /// Vertical lines (x, label), e.g. grade thresholds.
+    pub thresholds: Vec<(f64, String)>,
+    pub note: String,
+}
+
+/// A histogram over `0..x_max` with coloured bands behind it.
+pub struct Histogram {
+    pub title: String,
+    pub x_max: f64,
+    pub bin_width: f64,
+    pub values: Vec<f64>,
+    /// (from, to, label, colour)
+    pub bands: Vec<(f64, f64, String, Rgb)>,
+    pub note: String,
+}
+
+type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Something drawable on any backend.
+pub trait Chart {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+fn text_style(size: f64, color: &Rgb, pos: Pos) -> TextStyle<'static> {
+    TextStyle {
+        font: (FAMILY, size).into_font(),
+        color: color.to_backend_color(),
+        pos,
+    }
+}
+
+fn bold(size: f64) -> TextStyle<'static> {
+    TextStyle {
+        font: (FAMILY, size, FontStyle::Bold).into_font(),
+        color: INK.to_backend_color(),
+        pos: Pos::new(HPos::Left, VPos::Top),
+    }
+}
+
+fn left_center() -> Pos {
+    Pos::new(HPos::Left, VPos::Center)
+}
+
+fn dashed_vline<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    x: i32,
+    y0: i32,
+    y1: i32,
+    color: &Rgb,
+) -> DrawResult<DB> {
+    let mut y = y0;
+    while y < y1 {
+        let end = (y + 6).min(y1);
+        root.draw(&PathElement::new(
+            vec![(x, y), (x, end)],
+            color.stroke_width(1),
+        ))?;
+        y += 10;
+    }
+    Ok(())
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    legend: &[(String, Rgb)],
+    y: i32,
+    x_start: i32,
+    width: i32,
+) -> DrawResult<DB> {
+    let mut x = x_start;
+    let mut y = y;
+    for (label, color) in legend {
+        let w = font::text_width(label, 14.0) as i32 + 34;
+        if x + w > width - 20 {
+            x = x_start;
+            y += 22;
+        }
+        root.draw(&Rectangle::new(
+            [(x, y - 6), (x + 14, y + 8)],
+            color.filled(),
+        ))?;
+        root.draw(&Text::new(
+            label.clone(),
+            (x + 20, y + 1),
+            text_style(14.0, &INK, left_center()),
+        ))?;
+        x += w;
+    }
+    Ok(())
+}
+
+fn legend_rows(legend: &[(String, Rgb)], x_start: i32, width: i32) -> i32 {
+    if legend.is_empty() {
+        return 0;
+    }
+    let mut rows = 1;
+    let mut x = x_start;
+    for (label, _) in legend {
+        let w = font::text_width(label, 14.0) as i32 + 34;
+        if x + w > width - 20 {
+            rows += 1;
+            x = x_start;
+        }
+        x += w;
+    }
+    rows
+}
+
+/// A tick step that gives about 5–10 ticks.
+fn tick_step(max: f64) -> f64 {
+    let raw = max / 10.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(mag * 10.0)
+}
+
+fn fmt_tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+const WIDTH: u32 = 1200;
+const ROW: i32 = 26;
+const LABEL_FONT: f64 = 14.0;
+
+impl HBarChart {
+    fn label_width(&self) -> i32 {
+        let widest = self
+            .bars
+            .iter()
+            .map(|b| font::text_width(&b.label, LABEL_FONT))
+            .fold(0.0, f64::max);
+        widest.min(380.0).ceil() as i32 + 16
+    }
+
+    fn top(&self) -> i32 {
+        64 + 22 * legend_rows(&self.legend, 20, WIDTH as i32)
+    }
+}
+
+impl Chart for HBarChart {
+    fn size(&self) -> (u32, u32) {
+        let h = self.top() + ROW * self.bars.len() as i32 + 70;
+        (WIDTH, h.max(200) as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let (w, h) = self.size();
+        let (w, h) = (w as i32, h as i32);
+        root.fill(&WHITE)?;
+        root.draw(&Text::new(
+            self.title.clone(),
+            (20, 28),
+            bold(22.0).pos(left_center()),
+        ))?;
+        draw_legend(root, &self.legend, 60, 20, w)?;
+        let top = self.top();
+        let label_w = self.label_width();
+        let x0 = 20 + label_w;
+        let end_w = self
+            .bars
+            .iter()
+            .map(|b| font::text_width(&b.end_text, 13.0))
+            .fold(0.0, f64::max) as i32
+            + 16;
+        let x1 = w - 20 - end_w.max(60);
+        let bottom = top + ROW * self.bars.len() as i32;
+        let max = if self.x_max > 0.0 { self.x_max } else { 1.0 };
+        let sx = |v: f64| x0 + ((v / max).clamp(0.0, 1.0) * (x1 - x0) as f64).round() as i32;
+        // grid and ticks
+        let step = tick_step(max);
+        let mut t = 0.0;
+        while t <= max + 1e-9 {
+            let x = sx(t);
+            root.draw(&PathElement::new(
+                vec![(x, top - 4), (x, bottom)],
+                GRID.stroke_width(1),
+            ))?;
+            root.draw(&Text::new(
+                fmt_tick(t),
+                (x, bottom + 14),
+                text_style(12.0, &MUTED, Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+            t += step;
+        }
+        for (i, bar) in self.bars.iter().enumerate() {
+            let yc = top + ROW * i as i32 + ROW / 2;
+            let label = font::fit(&bar.label, LABEL_FONT, (label_w - 10) as f64);
+            root.draw(&Text::new(
+                label,
+                (x0 - 8, yc),
+                text_style(LABEL_FONT, &INK, Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+            let mut acc = 0.0;
+            for (v, color) in &bar.segments {
+                if *v <= 0.0 {
+                    continue;
+                }
+                let (a, b) = (sx(acc), sx(acc + v));
+                root.draw(&Rectangle::new(
+                    [(a, yc - 9), (b.max(a + 1), yc + 9)],
+                    color.filled(),
+                ))?;
+                acc += v;
+            }
+            root.draw(&Text::new(
+                bar.end_text.clone(),
+                (sx(acc) + 6, yc),
+                text_style(13.0, &INK, left_center()),
+            ))?;
+        }
+        for (x, label) in &self.thresholds {
+            let px = sx(*x);
+            dashed_vline(root, px, top - 10, bottom, &RGBColor(120, 120, 120))?;
+            root.draw(&Text::new(
+                label.clone(),
+                (px + 3, top - 12),
+                text_style(12.0, &MUTED, left_center()),
+            ))?;
+        }
+        if !self.note.is_empty() {
+            root.draw(&Text::new(
+                self.note.clone(),
+                (20, h - 16),
+                text_style(12.0, &MUTED, left_center()),
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+impl Chart for Histogram {
+    fn size(&self) -> (u32, u32) {
+        (1000, 520)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        root.fill(&WHITE)?;
+        root.draw(&Text::new(
+            self.title.clone(),
+            (20, 28),
+            bold(22.0).pos(left_center()),
+        ))?;
+        let (x0, x1, y0, y1) = (70, 970, 90, 460);
+        let bins = (self.x_max / self.bin_width).ceil().max(1.0) as usize;
+        let mut counts = vec![0usize; bins];
+        for v in &self.values {
+            let b = ((v / self.bin_width).floor() as usize).min(bins - 1);
+            counts[b] += 1;
+        }
+        let max_count = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.12;
+        let sx = |v: f64| x0 + ((v / self.x_max).clamp(0.0, 1.0) * (x1 - x0) as f64).round() as i32;
+        let sy = |c: f64| y1 - ((c / max_count) * (y1 - y0) as f64).round() as i32;
+        for (from, to, label, color) in &self.bands {
+            let light = RGBColor(
+                (color.0 as u16 * 3 / 10 + 255 * 7 / 10) as u8,
+                (color.1 as u16 * 3 / 10 + 255 * 7 / 10) as u8,
+                (color.2 as u16 * 3 / 10 + 255 * 7 / 10) as u8,
+            );
+            root.draw(&Rectangle::new(
+                [(sx(*from), y0), (sx(*to), y1)],
+                light.filled(),
+            ))?;
+            root.draw(&Text::new(
+                label.clone(),
+                ((sx(*from) + sx(*to)) / 2, y0 - 12),
+                text_style(13.0, color, Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+        }
+        for (b, c) in counts.iter().enumerate() {
+            if *c == 0 {
+                continue;
+            }
+            let (a, z) = (
+                sx(b as f64 * self.bin_width) + 2,
+                sx((b + 1) as f64 * self.bin_width) - 2,
+            );
+            root.draw(&Rectangle::new(
+                [(a, sy(*c as f64)), (z, y1)],
+                RGBColor(55, 71, 79).filled(),
+            ))?;
+            root.draw(&Text::new(
+                c.to_string(),
+                ((a + z) / 2, sy(*c as f64) - 10),
+                text_style(12.0, &INK, Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+        }
+        root.draw(&PathElement::new(
+            vec![(x0, y1), (x1, y1)],
+            INK.stroke_width(1),
+        ))?;
+        let step = tick_step(self.x_max);
+        let mut t = 0.0;
+        while t <= self.x_max + 1e-9 {
+            root.draw(&Text::new(
+                fmt_tick(t),
+                (sx(t), y1 + 14),
+                text_style(12.0, &MUTED, Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+            t += step;
+        }
+        root.draw(&Text::new(
+            "单位数".to_string(),
+            (x0 - 10, y0 - 12),
+            text_style(12.0, &MUTED, Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+        root.draw(&Text::new(
+            "总分".to_string(),
+            (x1, y1 + 34),
+            text_style(12.0, &MUTED, Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+        if !self.note.is_empty() {
+            root.draw(&Text::new(
+                self.note.clone(),
+                (20, 505),
+                text_style(12.0, &MUTED, left_center()),
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+/// The chart as PNG bytes and SVG text.
+pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String)> {
+    let (w, h) = chart.size();
+    let fail = |e: String| Error::Usage(format!("cannot draw a chart: {e}"));
+    let mut rgb = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        chart.draw(&root).map_err(|e| fail(format!("{e:?}")))?;
+        root.present().map_err(|e| fail(format!("{e:?}")))?;
+    }
+    let img = image::RgbImage::from_raw(w, h, rgb).ok_or_else(|| fail("bitmap size".into()))?;
+    let mut png = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut png),
+        image::ImageOutputFormat::Png,
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        chart.draw(&root).map_err(|e| fail(format!("{e:?}")))?;
+        root.present().map_err(|e| fail(format!("{e:?}")))?;
+    }
+    Ok((png, svg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_steps_are_round_numbers() {
+        assert_eq!(tick_step(100.0), 10.0);
+        assert_eq!(tick_step(37.0), 5.0);
+        assert_eq!(tick_step(7.0), 1.0);
+    }
+}

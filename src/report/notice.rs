@@ -1,0 +1,272 @@
+//! The circulated notice (通报), `notice.md` and `notice.html`, rendered with
+//! minijinja from the templates in `templates/` (built in) or an office's own
+//! HTML template. HTML escapes every text from the inputs; the charts are
+//! inlined as SVG so the file stands alone.
+
+use super::charts;
+use crate::assess::Assessment;
+use crate::error::{Error, Result};
+use crate::num::Exact;
+use minijinja::{context, AutoEscape, Environment, Value};
+use rust_decimal::{Decimal, MathematicalOps};
+use serde::Serialize;
+
+pub const MD_TEMPLATE: &str = include_str!("../../templates/notice.md.j2");
+pub const HTML_TEMPLATE: &str = include_str!("../../templates/notice.html.j2");
+
+#[derive(Serialize)]
+struct Row {
+    rank: u32,
+    name: String,
+    total: String,
+    grade: String,
+    vetoed: bool,
+}
+
+#[derive(Serialize)]
+struct GroupSummary {
+    id: String,
+    name: String,
+    units: usize,
+    mean: String,
+    spread: String,
+    max: String,
+    min: String,
+    grade_counts: Vec<usize>,
+    rows: Vec<Row>,
+    chart_svg: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct IssueLine {
+    code: String,
+    name: String,
+    count: String,
+    unit_count: usize,
+    units: String,
+}
+
+#[derive(Serialize)]
+struct Vetoed {
+    name: String,
+    reason: String,
+}
+
+/// Mean and population standard deviation of exact totals, published.
+fn mean_and_spread(totals: &[Exact], dp: u32) -> (String, String) {
+    if totals.is_empty() {
+        return ("-".into(), "-".into());
+    }
+    let n = Decimal::from(totals.len() as u64);
+    let mean = totals.iter().fold(Exact::ZERO, |acc, t| acc + *t) / Exact::from_decimal(n);
+    let var = totals.iter().fold(Exact::ZERO, |acc, t| {
+        let d = *t - mean;
+        acc + d * d
+    }) / Exact::from_decimal(n);
+    let sd = var.to_decimal().sqrt().unwrap_or_default();
+    (
+        mean.publish(dp).to_string(),
+        Exact::from_decimal(sd).publish(dp).to_string(),
+    )
+}
+
+fn group_summary(
+    a: &Assessment,
+    g: usize,
+    svgs: &[(String, String)],
+    with_svg: bool,
+) -> GroupSummary {
+    let s = &a.system;
+    let dp = s.precision;
+    let members = &a.ranking.order[g];
+    let totals: Vec<Exact> = members.iter().map(|&u| a.scores[u].total).collect();
+    let (mean, spread) = mean_and_spread(&totals, dp);
+    let mut grade_counts = vec![0; s.grades.len()];
+    for &u in members {
+        grade_counts[a.ranking.standings[u].grade] += 1;
+    }
+    let pick = |v: Option<&Exact>| v.map_or("-".to_string(), |x| x.publish(dp).to_string());
+    let chart_name = format!("rank-{}", s.groups[g].id);
+    GroupSummary {
+        id: s.groups[g].id.clone(),
+        name: s.groups[g].name.clone(),
+        units: members.len(),
+        mean,
+        spread,
+        max: pick(totals.iter().max()),
+        min: pick(totals.iter().min()),
+        grade_counts,
+        rows: members
+            .iter()
+            .map(|&u| Row {
+                rank: a.ranking.standings[u].rank,
+                name: a.inputs.units[u].name.clone(),
+                total: a.scores[u].total.publish(dp).to_string(),
+                grade: s.grades[a.ranking.standings[u].grade].name.clone(),
+                vetoed: a.scores[u].vetoed,
+            })
+            .collect(),
+        chart_svg: svg(svgs, &chart_name, with_svg),
+    }
+}
+
+fn svg(svgs: &[(String, String)], name: &str, with_svg: bool) -> Option<Value> {
+    if !with_svg {
+        return None;
+    }
+    // plotters escapes every text it writes into the SVG.
+    svgs.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, s)| Value::from_safe_string(s.clone()))
+}
+
+fn issue_lines(a: &Assessment) -> (Vec<IssueLine>, Decimal) {
+    let counts = charts::issue_counts(a);
+    let total = counts.iter().map(|c| c.1).sum();
+    let lines = counts
+        .iter()
+        .take(10)
+        .map(|(i, c, units)| {
+            let issue = &a.system.issues[*i];
+            let mut names: Vec<&str> = units
+                .iter()
+                .take(12)
+                .map(|&u| a.inputs.units[u].name.as_str())
+                .collect();
+            if units.len() > 12 {
+                names.push("等");
+            }
+            IssueLine {
+                code: issue.code.clone(),
+                name: issue.name.clone(),
+                count: c.normalize().to_string(),
+                unit_count: units.len(),
+                units: names.join("、"),
+            }
+        })
+        .collect();
+    (lines, total)
+}
+
+fn vetoed_units(a: &Assessment) -> Vec<Vetoed> {
+    a.ordered_units()
+        .filter(|&u| a.scores[u].vetoed)
+        .map(|u| {
+            let reasons: Vec<String> = a.inputs.records_by_unit[u]
+                .iter()
+                .map(|&r| &a.system.issues[a.inputs.records[r].issue])
+                .filter(|i| i.veto == crate::config::Veto::Grade)
+                .map(|i| i.name.clone())
+                .collect();
+            Vetoed {
+                name: a.inputs.units[u].name.clone(),
+                reason: reasons.join("、"),
+            }
+        })
+        .collect()
+}
+
+fn build_context(a: &Assessment, date: &str, svgs: &[(String, String)], with_svg: bool) -> Value {
+    let s = &a.system;
+    let all: Vec<Exact> = a.scores.iter().map(|x| x.total).collect();
+    let (mean, spread) = mean_and_spread(&all, s.precision);
+    let groups: Vec<GroupSummary> = (0..s.groups.len())
+        .filter(|&g| !a.ranking.order[g].is_empty())
+        .map(|g| group_summary(a, g, svgs, with_svg))
+        .collect();
+    let (issues, issue_total) = issue_lines(a);
+    context! {
+        title => s.notice_title.clone().unwrap_or_else(|| format!("关于{}结果的通报", s.name)),
+        issuer => s.issuer.clone().unwrap_or_default(),
+        date => date,
+        draft => a.draft,
+        name => s.name.clone(),
+        year => s.year,
+        full_score => s.full_score.to_string(),
+        weight_percent => s.weight_percent.to_string(),
+        precision => s.precision,
+        units => a.inputs.units.len(),
+        mean => mean,
+        spread => spread,
+        grade_names => s.grades.iter().map(|g| g.name.clone()).collect::<Vec<_>>(),
+        last_grade => s.grades.last().map(|g| g.name.clone()).unwrap_or_default(),
+        groups => groups,
+        issues => issues,
+        issue_total => issue_total.normalize().to_string(),
+        vetoed => vetoed_units(a),
+        requirements => s.notice_requirements.clone(),
+        distribution_svg => svg(svgs, "distribution", with_svg),
+        issues_svg => svg(svgs, "issues", with_svg),
+    }
+}
+
+/// Escapes text for a Markdown table cell or line.
+fn md(text: String) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn render(template: &str, name: &str, escape: AutoEscape, ctx: Value) -> Result<String> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(move |_| escape);
+    env.add_filter("md", md);
+    env.add_template(name, template)
+        .map_err(|e| Error::Usage(format!("notice template {name}: {e}")))?;
+    let tmpl = env
+        .get_template(name)
+        .map_err(|e| Error::Usage(format!("notice template {name}: {e}")))?;
+    tmpl.render(ctx)
+        .map_err(|e| Error::Usage(format!("notice template {name}: {e}")))
+}
+
+/// `notice.md` and `notice.html`; `html_template` replaces the built-in
+/// HTML template; `svgs` are the rendered charts (empty with --no-charts).
+pub fn render_notice(
+    a: &Assessment,
+    date: &str,
+    svgs: &[(String, String)],
+    html_template: Option<&str>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let md_text = render(
+        MD_TEMPLATE,
+        "notice.md",
+        AutoEscape::None,
+        build_context(a, date, svgs, false),
+    )?;
+    let html = render(
+        html_template.unwrap_or(HTML_TEMPLATE),
+        "notice.html",
+        AutoEscape::Html,
+        build_context(a, date, svgs, true),
+    )?;
+    Ok(vec![
+        ("notice.md".into(), md_text.into_bytes()),
+        ("notice.html".into(), html.into_bytes()),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_and_population_spread_are_exact_then_rounded() {
+        let t = [
+            Exact::from_int(90),
+            Exact::from_int(80),
+            Exact::from_int(70),
+        ];
+        // mean 80, variance (100 + 0 + 100) / 3 = 66.67, sd 8.1650
+        assert_eq!(
+            mean_and_spread(&t, 2),
+            ("80.00".to_string(), "8.16".to_string())
+        );
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        assert_eq!(md("a|b<c>".into()), "a\\|b&lt;c&gt;");
+    }
+}
