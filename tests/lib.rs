@@ -6,4 +6,5 @@ mod harness;
 mod inputs;
 mod output;
 mod properties;
+mod report;
 mod run;

@@ -1,0 +1,168 @@
+//! Charts and the notice: files named from ids, Chinese rendered with the
+//! bundled font, text from inputs escaped, draft marks, font errors.
+
+use crate::harness::Workdir;
+
+fn run_with_charts(w: &Workdir, extra: &[&str]) -> crate::harness::Run {
+    let mut args = vec![
+        "run",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+        "--out",
+        "out",
+        "--notice-date",
+        "2024-03-01",
+    ];
+    args.extend_from_slice(extra);
+    w.zwgk(&args)
+}
+
+#[test]
+fn writes_png_and_svg_charts_named_by_group_ids() {
+    let w = Workdir::with_fixture("hand");
+    let r = run_with_charts(&w, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for name in [
+        "rank-g1",
+        "rank-g2",
+        "indicators-g1",
+        "indicators-g2",
+        "issues",
+        "distribution",
+    ] {
+        let png = std::fs::read(w.path().join(format!("out/charts/{name}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}.png is a PNG");
+        let svg = w.read(&format!("out/charts/{name}.svg"));
+        assert!(svg.starts_with("<svg"), "{name}.svg");
+    }
+    let svg = w.read("out/charts/rank-g1.svg");
+    assert!(
+        svg.contains("县（市、区） 考核得分排名"),
+        "Chinese title as text"
+    );
+    assert!(svg.contains("1. 西山区"), "best on top is listed first");
+}
+
+#[test]
+fn the_ranking_chart_svg_matches_its_snapshot() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(run_with_charts(&w, &[]).code, 0);
+    insta::assert_snapshot!("rank_g2_svg", w.read("out/charts/rank-g2.svg"));
+}
+
+#[test]
+fn the_notice_has_its_four_sections_and_is_self_contained() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(run_with_charts(&w, &[]).code, 0);
+    let html = w.read("out/notice.html");
+    for part in [
+        "一、总体情况",
+        "二、考核结果",
+        "三、存在的主要问题",
+        "四、下步工作要求",
+        "2024年3月1日",
+        "<svg",
+        "@page { size: A4",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    assert!(
+        !html.contains("src=\"charts/"),
+        "no external chart files in the HTML"
+    );
+    assert!(
+        html.contains("南城区（泄密）"),
+        "the vetoed unit and its reason"
+    );
+    let md = w.read("out/notice.md");
+    assert!(md.contains("| 1 | 西山区 | 100.00 | 优秀 |"), "{md}");
+    // I1: R1 (U1 ×2), R6 (U4), R7 (U5), R9 (U6 ×10) = 14 times, 4 units.
+    assert!(
+        md.contains(
+            "1. 文件未公开（I1）：14次，涉及4个单位（东湖区、市教育局、市财政局、市民政局）。"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| 3 | 南城区 | 59.00 | 较差（否决） |"), "{md}");
+    assert!(md.contains("分项之和与总分可能存在尾差"));
+}
+
+#[test]
+fn unit_names_are_escaped_in_html_svg_and_markdown() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/units.csv",
+        "U3,南城区,g1,",
+        "U3,<script>alert(1)</script>,g1,南城区",
+    );
+    let r = run_with_charts(&w, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = w.read("out/notice.html");
+    assert!(
+        !html.contains("<script>"),
+        "no live script tag in the notice"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    assert!(!w.read("out/charts/rank-g1.svg").contains("<script>"));
+    assert!(!w.read("out/notice.md").contains("<script>"));
+}
+
+#[test]
+fn draft_runs_say_so_on_every_page_of_the_notice() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(run_with_charts(&w, &["--draft", "--no-charts"]).code, 0);
+    let html = w.read("out/notice.html");
+    assert!(
+        html.contains("class=\"watermark\">征求意见稿"),
+        "a fixed watermark repeats on every printed page"
+    );
+    assert!(w.read("out/notice.md").contains("【征求意见稿】"));
+}
+
+#[test]
+fn a_missing_or_unusable_font_is_a_clear_error_not_a_panic() {
+    let w = Workdir::with_fixture("hand");
+    let r = run_with_charts(&w, &["--font", "no-such-font.ttf"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("font file no-such-font.ttf cannot be read"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("fonts-wqy-microhei"),
+        "names what to install: {}",
+        r.stderr
+    );
+    assert!(!w.exists("out"));
+    w.write("bogus.ttf", "not a font");
+    let r = run_with_charts(&w, &["--font", "bogus.ttf"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("bogus.ttf is not a TrueType/OpenType font"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_office_template_replaces_the_html_notice() {
+    let w = Workdir::with_fixture("hand");
+    w.write(
+        "my.html.j2",
+        "<h1>{{ title }}</h1>{% for g in groups %}<p>{{ g.name }} {{ g.units }}</p>{% endfor %}",
+    );
+    let r = run_with_charts(&w, &["--no-charts", "--template", "my.html.j2"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        w.read("out/notice.html"),
+        "<h1>关于手算用例结果的通报</h1><p>县（市、区） 3</p><p>部门 3</p>"
+    );
+}
