@@ -28,6 +28,72 @@ pub enum Command {
     Run(RunArgs),
     /// Validate the indicator system and the inputs; write nothing.
     Check(InputArgs),
+    /// Rescore with changed points or weights and show how ranks move.
+    Whatif(WhatifArgs),
+    /// How robust the ranking is to the points: random re-weighting.
+    Sensitivity(SensitivityArgs),
+    /// Rank and grade changes between two results.json (e.g. two years).
+    Compare(CompareArgs),
+    /// One unit's score as a tree: every point gained or lost, and why.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct WhatifArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// ID=VALUE: new points (or weight, where the siblings are weighted); repeatable.
+    #[arg(long = "set", value_name = "ID=V", required = true)]
+    pub set: Vec<String>,
+    /// Also write whatif.json and charts into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an output directory an earlier zwgk command wrote.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Number of random re-weightings.
+    #[arg(long, default_value_t = 1000)]
+    pub samples: usize,
+    /// Each indicator's points vary by a factor in [1 − S, 1 + S].
+    #[arg(long, default_value_t = 0.2)]
+    pub spread: f64,
+    /// Random seed: the same seed gives the same result on any machine.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Also write sensitivity.json and charts into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an output directory an earlier zwgk command wrote.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// The earlier results.json.
+    pub old: PathBuf,
+    /// The later results.json.
+    pub new: PathBuf,
+    /// Also write compare.json and charts into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an output directory an earlier zwgk command wrote.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// The unit: id, name or alias.
+    pub unit: String,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -111,7 +177,195 @@ pub fn execute(cli: Cli) -> Result<()> {
         }),
         Some(Command::Run(args)) => run(args),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Whatif(args)) => whatif(args),
+        Some(Command::Sensitivity(args)) => sensitivity(args),
+        Some(Command::Compare(args)) => compare(args),
+        Some(Command::Explain(args)) => explain(args),
     }
+}
+
+/// Writes an analyst command's JSON and charts when `--out` is given.
+fn write_extra(
+    out: Option<&Path>,
+    force: bool,
+    json_name: &str,
+    json: &impl serde::Serialize,
+    charts: Vec<(String, Vec<u8>)>,
+) -> Result<()> {
+    let Some(out) = out else { return Ok(()) };
+    let mut files = vec![(
+        json_name.to_string(),
+        serde_json::to_vec_pretty(json).unwrap_or_default(),
+    )];
+    files.extend(charts);
+    report::output::write_dir(out, &files, force)?;
+    println!("written to {}", out.display());
+    Ok(())
+}
+
+fn whatif(args: WhatifArgs) -> Result<()> {
+    use crate::analysis::{charts, whatif};
+    if let Some(out) = &args.out {
+        report::output::check_target(out, args.force)?;
+        report::font::init(None)?;
+    }
+    let a = assess(
+        &args.inputs.indicators,
+        &args.inputs.data,
+        args.inputs.draft,
+    )?;
+    let settings = whatif::parse_settings(&a.system, &args.set)?;
+    let w = whatif::rescore(&a, &settings);
+    let r = whatif::report(&a, &w);
+    print!("{}", whatif::render_text(&r));
+    let mut files = Vec::new();
+    if args.out.is_some() {
+        let x_max = w
+            .scores
+            .iter()
+            .map(|s| s.total.to_f64())
+            .fold(a.system.full_score.try_into().unwrap_or(100.0), f64::max);
+        for (g, group) in r.groups.iter().enumerate() {
+            let members = &w.ranking.order[a
+                .system
+                .groups
+                .iter()
+                .position(|x| x.id == group.id)
+                .unwrap_or(g)];
+            let rows: Vec<charts::Movement> = members
+                .iter()
+                .map(|&u| charts::Movement {
+                    name: a.inputs.units[u].name.clone(),
+                    total: w.scores[u].total.to_f64(),
+                    old_rank: a.ranking.standings[u].rank,
+                    new_rank: w.ranking.standings[u].rank,
+                })
+                .collect();
+            files.extend(charts::files(
+                &format!("whatif-{}", group.id),
+                &charts::movement_chart(
+                    &format!("{} 调整分值后的名次变化", group.name),
+                    x_max,
+                    &rows,
+                ),
+            )?);
+        }
+    }
+    write_extra(args.out.as_deref(), args.force, "whatif.json", &r, files)
+}
+
+fn sensitivity(args: SensitivityArgs) -> Result<()> {
+    use crate::analysis::{charts, sensitivity};
+    if !(0.0..1.0).contains(&args.spread) {
+        return Err(Error::Usage(format!(
+            "--spread {}: expected a number in [0, 1)",
+            args.spread
+        )));
+    }
+    if args.samples == 0 {
+        return Err(Error::Usage("--samples must be at least 1".into()));
+    }
+    if let Some(out) = &args.out {
+        report::output::check_target(out, args.force)?;
+        report::font::init(None)?;
+    }
+    let a = assess(
+        &args.inputs.indicators,
+        &args.inputs.data,
+        args.inputs.draft,
+    )?;
+    let r = sensitivity::analyse(
+        &a,
+        sensitivity::Settings {
+            samples: args.samples,
+            spread: args.spread,
+            seed: args.seed,
+        },
+    );
+    print!("{}", sensitivity::render_text(&r, &a));
+    let mut files = Vec::new();
+    if args.out.is_some() {
+        for g in &r.groups {
+            let rows: Vec<charts::Interval> = r
+                .units
+                .iter()
+                .filter(|u| u.group == g.id)
+                .map(|u| charts::Interval {
+                    name: u.name.clone(),
+                    baseline: u.baseline_rank,
+                    median: u.median_rank,
+                    p5: u.p5_rank,
+                    p95: u.p95_rank,
+                })
+                .collect();
+            files.extend(charts::files(
+                &format!("sensitivity-{}", g.id),
+                &charts::interval_chart(
+                    &format!(
+                        "{} 名次稳健性（{}次抽样，±{}%）",
+                        g.name,
+                        r.samples,
+                        r.spread * 100.0
+                    ),
+                    g.units,
+                    &rows,
+                ),
+            )?);
+        }
+    }
+    write_extra(
+        args.out.as_deref(),
+        args.force,
+        "sensitivity.json",
+        &r,
+        files,
+    )
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    use crate::analysis::{charts, compare};
+    if let Some(out) = &args.out {
+        report::output::check_target(out, args.force)?;
+        report::font::init(None)?;
+    }
+    let c = compare::compare(&args.old, &args.new)?;
+    print!("{}", compare::render_text(&c));
+    let mut files = Vec::new();
+    if args.out.is_some() {
+        let mut groups: Vec<&str> = c.units.iter().map(|u| u.group.as_str()).collect();
+        groups.dedup();
+        for g in groups {
+            let rows: Vec<charts::Movement> = c
+                .units
+                .iter()
+                .filter(|u| u.group == g)
+                .map(|u| charts::Movement {
+                    name: u.name.clone(),
+                    total: u.new_total.parse().unwrap_or(0.0),
+                    old_rank: u.old_rank,
+                    new_rank: u.new_rank,
+                })
+                .collect();
+            let x_max = rows.iter().map(|r| r.total).fold(100.0, f64::max);
+            files.extend(charts::files(
+                &format!("compare-{g}"),
+                &charts::movement_chart(&format!("{g} 名次变化"), x_max, &rows),
+            )?);
+        }
+    }
+    write_extra(args.out.as_deref(), args.force, "compare.json", &c, files)
+}
+
+fn explain(args: ExplainArgs) -> Result<()> {
+    use crate::analysis::explain;
+    let a = assess(
+        &args.inputs.indicators,
+        &args.inputs.data,
+        args.inputs.draft,
+    )?;
+    let u = explain::find_unit(&a, &args.unit)?;
+    print!("{}", explain::explain(&a, u));
+    Ok(())
 }
 
 fn print_warnings(a: &Assessment) {

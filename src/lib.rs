@@ -5,6 +5,7 @@
 //! [`config`] (indicator system) → [`ingest`] (input tables) → [`score`]
 //! (rules, tree, totals) → [`rank`] (ranks, grades) → [`report`] (files).
 
+pub mod analysis;
 pub mod assess;
 pub mod cli;
 pub mod config;

@@ -236,3 +236,63 @@ fn exact_ties_share_ranks_overall_and_within_groups_as_in_coinr() {
         );
     }
 }
+
+#[test]
+fn whatif_with_s2_weights_reproduces_coinrs_rank_change_table() {
+    let w = coinr_workdir(
+        "coinr/ASEM_iData.csv",
+        "coinr/ASEM_iMeta.csv",
+        &HashMap::new(),
+        None,
+    );
+    let sets: Vec<String> = read_csv("coinr/s2_weights.csv")
+        .into_iter()
+        .filter(|r| r["Weight"] != "1")
+        .map(|r| format!("{}={}", r["iCode"], r["Weight"]))
+        .collect();
+    assert_eq!(
+        sets.len(),
+        5,
+        "s2 changes Goods, CO2, Physical, Conn and Sust"
+    );
+    let mut args = vec![
+        "whatif",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+        "--out",
+        "wi",
+    ];
+    for s in &sets {
+        args.extend(["--set", s.as_str()]);
+    }
+    let r = w.zwgk(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&w.read("wi/whatif.json")).unwrap();
+    let units: HashMap<String, (u64, u64)> = json["groups"][0]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["id"].as_str().unwrap().to_string(),
+                (
+                    u["old_rank"].as_u64().unwrap(),
+                    u["new_rank"].as_u64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    for row in read_csv("coinr/s2_compare_vs_s1_ranks.csv") {
+        let (old, new) = units[&row["uCode"]];
+        assert_eq!(old.to_string(), row["coin.1"], "{}", row["uCode"]);
+        assert_eq!(new.to_string(), row["coin.2"], "{}", row["uCode"]);
+        assert_eq!(
+            (old as i64 - new as i64).to_string(),
+            row["Diff"],
+            "{}",
+            row["uCode"]
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! One integration test binary: each module runs the real `zwgk` executable
 //! on inputs written to a temporary directory.
 
+mod analysis;
 mod coinr;
 mod harness;
 mod inputs;

@@ -6,7 +6,7 @@ pub mod calendar;
 pub mod raw;
 #[cfg(test)]
 mod tests;
-mod validate;
+pub mod validate;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::num::Exact;

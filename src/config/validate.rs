@@ -564,11 +564,7 @@ fn check_pools(nodes: &[Indicator], raw: &RawSystem, c: &mut Checker) {
 
 /// Points given directly (`Points`), summed from children (`Sum`) or a share
 /// of the parent's (`Weight`), exact.
-pub(super) fn resolved_points(
-    nodes: &[Indicator],
-    roots: &[usize],
-    full_score: Decimal,
-) -> Vec<Exact> {
+pub fn resolved_points(nodes: &[Indicator], roots: &[usize], full_score: Decimal) -> Vec<Exact> {
     fn subtree_sum(nodes: &[Indicator], i: usize, memo: &mut Vec<Option<Exact>>) -> Exact {
         if let Some(v) = memo[i] {
             return v;

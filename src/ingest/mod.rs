@@ -25,6 +25,7 @@ pub struct Unit {
     pub name: String,
     /// Index into `System::groups`.
     pub group: usize,
+    pub aliases: Vec<String>,
 }
 
 /// One inspection record.
@@ -259,11 +260,12 @@ impl Context<'_> {
                         .collect()
                 })
                 .unwrap_or_default();
-            roster.push((i, (id.to_string(), name.to_string(), alias_list)));
+            roster.push((i, (id.to_string(), name.to_string(), alias_list.clone())));
             inputs.units.push(Unit {
                 id: id.to_string(),
                 name: name.to_string(),
                 group,
+                aliases: alias_list,
             });
         }
         let plain: Vec<_> = roster.iter().map(|(_, r)| r.clone()).collect();

@@ -1,0 +1,148 @@
+//! `zwgk compare OLD NEW`: two `results.json` files (e.g. two years): rank
+//! and grade changes of the units present in both (matched by id), and the
+//! units found in only one.
+
+use crate::error::{Diagnostic, Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Deserialize)]
+struct Results {
+    assessment: Header,
+    units: Vec<UnitResult>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    name: String,
+    year: i32,
+}
+
+#[derive(Deserialize, Clone)]
+struct UnitResult {
+    id: String,
+    name: String,
+    group: String,
+    total: String,
+    rank: u32,
+    grade: String,
+}
+
+/// One unit in both files.
+#[derive(Serialize, Debug, Clone)]
+pub struct Change {
+    pub id: String,
+    pub name: String,
+    pub group: String,
+    pub old_total: String,
+    pub new_total: String,
+    pub old_rank: u32,
+    pub new_rank: u32,
+    /// Places gained (positive) or lost.
+    pub rank_change: i64,
+    pub old_grade: String,
+    pub new_grade: String,
+    /// Moved to another group between the two years.
+    pub group_changed: bool,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Comparison {
+    pub old: String,
+    pub new: String,
+    /// In the new file's order.
+    pub units: Vec<Change>,
+    pub only_old: Vec<String>,
+    pub only_new: Vec<String>,
+}
+
+fn load(path: &Path) -> Result<Results> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Invalid(vec![Diagnostic::new(
+            path.display().to_string(),
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("not a zwgk results.json: {e}"),
+        )])
+    })
+}
+
+pub fn compare(old: &Path, new: &Path) -> Result<Comparison> {
+    let (o, n) = (load(old)?, load(new)?);
+    let by_id: HashMap<&str, &UnitResult> = o.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let new_ids: HashMap<&str, ()> = n.units.iter().map(|u| (u.id.as_str(), ())).collect();
+    let units = n
+        .units
+        .iter()
+        .filter_map(|nu| {
+            let ou = by_id.get(nu.id.as_str())?;
+            Some(Change {
+                id: nu.id.clone(),
+                name: nu.name.clone(),
+                group: nu.group.clone(),
+                old_total: ou.total.clone(),
+                new_total: nu.total.clone(),
+                old_rank: ou.rank,
+                new_rank: nu.rank,
+                rank_change: ou.rank as i64 - nu.rank as i64,
+                old_grade: ou.grade.clone(),
+                new_grade: nu.grade.clone(),
+                group_changed: ou.group != nu.group,
+            })
+        })
+        .collect();
+    Ok(Comparison {
+        old: format!("{} ({})", o.assessment.name, o.assessment.year),
+        new: format!("{} ({})", n.assessment.name, n.assessment.year),
+        units,
+        only_old: o
+            .units
+            .iter()
+            .filter(|u| !new_ids.contains_key(u.id.as_str()))
+            .map(|u| format!("{} {}", u.id, u.name))
+            .collect(),
+        only_new: n
+            .units
+            .iter()
+            .filter(|u| !by_id.contains_key(u.id.as_str()))
+            .map(|u| format!("{} {}", u.id, u.name))
+            .collect(),
+    })
+}
+
+pub fn render_text(c: &Comparison) -> String {
+    let mut out = format!("compare: {} → {}\n\n", c.old, c.new);
+    out.push_str("分组      原名次  新名次  变化   原总分   新总分  等次变化    单位\n");
+    for u in &c.units {
+        let grade = if u.old_grade == u.new_grade {
+            u.new_grade.clone()
+        } else {
+            format!("{}→{}", u.old_grade, u.new_grade)
+        };
+        let moved = if u.group_changed {
+            "（分组变化）"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{:<8}  {:>6}  {:>6}  {:>4}  {:>7}  {:>7}  {:<10}  {}{moved}\n",
+            u.group,
+            u.old_rank,
+            u.new_rank,
+            super::whatif::arrow(u.rank_change),
+            u.old_total,
+            u.new_total,
+            grade,
+            u.name
+        ));
+    }
+    if !c.only_old.is_empty() {
+        out.push_str(&format!("\n仅在原结果中：{}\n", c.only_old.join("、")));
+    }
+    if !c.only_new.is_empty() {
+        out.push_str(&format!("\n仅在新结果中：{}\n", c.only_new.join("、")));
+    }
+    out
+}

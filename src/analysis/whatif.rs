@@ -1,0 +1,248 @@
+//! `zwgk whatif --set ID=V`: the same evidence rescored with changed points
+//! (or weights, where the indicator's siblings are weighted). Nothing is
+//! re-read: only the tree aggregation, totals and ranking run again.
+
+use crate::assess::Assessment;
+use crate::config::{Share, System};
+use crate::error::{Diagnostic, Error, Result};
+use crate::ingest::values::parse_decimal;
+use crate::rank::{self, Ranking};
+use crate::score::{self, UnitScore};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// One requested change.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub id: String,
+    /// "points" or "weight": what V replaced.
+    pub kind: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+/// The rescored assessment beside the original.
+pub struct WhatIf {
+    pub changes: Vec<Change>,
+    pub system: System,
+    pub scores: Vec<UnitScore>,
+    pub ranking: Ranking,
+}
+
+/// Parses `ID=V` settings against the system; every bad one is reported.
+pub fn parse_settings(system: &System, settings: &[String]) -> Result<Vec<(usize, Decimal)>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for s in settings {
+        let Some((id, v)) = s.split_once('=') else {
+            errors.push(Diagnostic::new(
+                "--set",
+                s.as_str(),
+                "expected ID=VALUE, e.g. A=25",
+            ));
+            continue;
+        };
+        let Some(i) = system.index_of(id.trim()) else {
+            errors.push(Diagnostic::new(
+                "--set",
+                s.as_str(),
+                format!("unknown indicator id \"{}\"", id.trim()),
+            ));
+            continue;
+        };
+        match parse_decimal(v) {
+            Ok(d) if d > Decimal::ZERO => out.push((i, d)),
+            Ok(d) => errors.push(Diagnostic::new(
+                "--set",
+                s.as_str(),
+                format!("{d}: points and weights must be > 0"),
+            )),
+            Err(e) => errors.push(Diagnostic::new("--set", s.as_str(), e)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// Applies the changes to a copy of the system and rescores.
+pub fn rescore(a: &Assessment, settings: &[(usize, Decimal)]) -> WhatIf {
+    let mut system = a.system.clone();
+    let mut changes = Vec::new();
+    for &(i, v) in settings {
+        let node = &mut system.indicators[i];
+        let (kind, old) = match node.share {
+            Share::Weight(w) => {
+                node.share = Share::Weight(v);
+                ("weight", w.normalize().to_string())
+            }
+            Share::Points(p) => {
+                node.share = Share::Points(v);
+                ("points", p.normalize().to_string())
+            }
+            Share::Sum => {
+                let old = node.points.to_string();
+                node.share = Share::Points(v);
+                ("points", old)
+            }
+        };
+        changes.push(Change {
+            id: node.id.clone(),
+            kind,
+            old,
+            new: v.normalize().to_string(),
+        });
+    }
+    system.resolve_points();
+    let scores = score::score_all(&system, &a.evidence);
+    let group_of: Vec<usize> = a.inputs.units.iter().map(|u| u.group).collect();
+    let ranking = rank::rank(&system, &group_of, &scores);
+    WhatIf {
+        changes,
+        system,
+        scores,
+        ranking,
+    }
+}
+
+/// One unit's old and new standing.
+#[derive(Clone, Debug, Serialize)]
+pub struct Moved {
+    pub id: String,
+    pub name: String,
+    pub old_total: String,
+    pub new_total: String,
+    pub old_rank: u32,
+    pub new_rank: u32,
+    /// Places gained (positive) or lost (negative).
+    pub change: i64,
+    pub old_grade: String,
+    pub new_grade: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupMoves {
+    pub id: String,
+    pub name: String,
+    /// Sorted by new rank.
+    pub units: Vec<Moved>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub changes: Vec<Change>,
+    pub groups: Vec<GroupMoves>,
+}
+
+pub fn report(a: &Assessment, w: &WhatIf) -> Report {
+    let dp = a.system.precision;
+    let groups = a
+        .system
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(g, _)| !w.ranking.order[*g].is_empty())
+        .map(|(g, group)| GroupMoves {
+            id: group.id.clone(),
+            name: group.name.clone(),
+            units: w.ranking.order[g]
+                .iter()
+                .map(|&u| {
+                    let (old, new) = (&a.ranking.standings[u], &w.ranking.standings[u]);
+                    Moved {
+                        id: a.inputs.units[u].id.clone(),
+                        name: a.inputs.units[u].name.clone(),
+                        old_total: a.scores[u].total.publish(dp).to_string(),
+                        new_total: w.scores[u].total.publish(dp).to_string(),
+                        old_rank: old.rank,
+                        new_rank: new.rank,
+                        change: old.rank as i64 - new.rank as i64,
+                        old_grade: a.system.grades[old.grade].name.clone(),
+                        new_grade: a.system.grades[new.grade].name.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Report {
+        changes: w.changes.clone(),
+        groups,
+    }
+}
+
+/// The report as terminal text: per group, sorted by new rank, then the
+/// biggest movers.
+pub fn render_text(r: &Report) -> String {
+    let mut out = String::new();
+    let changes: Vec<String> = r
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {} → {}",
+                c.id,
+                if c.kind == "weight" {
+                    "权重"
+                } else {
+                    "分值"
+                },
+                c.old,
+                c.new
+            )
+        })
+        .collect();
+    out.push_str(&format!("what-if: {}\n", changes.join("; ")));
+    for g in &r.groups {
+        out.push_str(&format!("\n== {} ==\n", g.name));
+        out.push_str("新名次  原名次  变化   原总分   新总分  等次变化    单位\n");
+        for m in &g.units {
+            let grade = if m.old_grade == m.new_grade {
+                m.new_grade.clone()
+            } else {
+                format!("{}→{}", m.old_grade, m.new_grade)
+            };
+            out.push_str(&format!(
+                "{:>5}  {:>6}  {:>4}  {:>7}  {:>7}  {:<10}  {}\n",
+                m.new_rank,
+                m.old_rank,
+                arrow(m.change),
+                m.old_total,
+                m.new_total,
+                grade,
+                m.name
+            ));
+        }
+        let mut movers: Vec<&Moved> = g.units.iter().filter(|m| m.change != 0).collect();
+        movers.sort_by_key(|m| std::cmp::Reverse(m.change.abs()));
+        if movers.is_empty() {
+            out.push_str("名次无变化\n");
+        } else {
+            let top: Vec<String> = movers
+                .iter()
+                .take(5)
+                .map(|m| {
+                    format!(
+                        "{} {}（第{}→第{}）",
+                        m.name,
+                        arrow(m.change),
+                        m.old_rank,
+                        m.new_rank
+                    )
+                })
+                .collect();
+            out.push_str(&format!("变动最大：{}\n", top.join("，")));
+        }
+    }
+    out
+}
+
+/// "↑2", "↓1" or "—".
+pub fn arrow(change: i64) -> String {
+    match change {
+        0 => "—".into(),
+        c if c > 0 => format!("↑{c}"),
+        c => format!("↓{}", -c),
+    }
+}

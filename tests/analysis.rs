@@ -1,0 +1,253 @@
+//! The analyst commands on the hand-worked fixture, with numbers worked by
+//! hand (see tests/fixtures/hand/expected/README.md for the baseline).
+
+use crate::harness::Workdir;
+
+const INPUTS: [&str; 4] = ["--indicators", "indicators.toml", "--data", "data"];
+
+fn cmd(w: &Workdir, name: &str, extra: &[&str]) -> crate::harness::Run {
+    let mut args = vec![name];
+    args.extend_from_slice(&INPUTS);
+    args.extend_from_slice(extra);
+    w.zwgk(&args)
+}
+
+#[test]
+fn whatif_rescales_the_tree_and_reports_rank_moves() {
+    // A 40 → 100 (its children keep 20 + 20, so A = Σ children × 100/40).
+    // 部门 (C N/A, roots A 100 + B 30 = 130):
+    // U4: A 22 × 2.5 = 55,   B 30 → 85 × 100/130 = 65.384… → 65.38
+    // U5: A 25 × 2.5 = 62.5, B 27 → 89.5 × 100/130 = 68.846… → 68.85, now first
+    // U6: A 0, B 25 → 25 × 100/130 = 19.23 (bonus gated)
+    // 县 (roots 100 + 30 + 30 = 160): U1: (65 + 21 + 25.5) × 100/160 = 69.6875,
+    // + bonus 2 = 71.6875 → 71.69
+    let w = Workdir::with_fixture("hand");
+    let r = cmd(&w, "whatif", &["--set", "A=100", "--out", "wi"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("what-if: A 分值 40 → 100"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("    1       2    ↑1    74.29    68.85  良好→较差"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("    2       1    ↓1    74.29    65.38  良好→较差"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("变动最大：市财政局 ↑1（第2→第1），市教育局 ↓1（第1→第2）"),
+        "{}",
+        r.stdout
+    );
+    let json: serde_json::Value = serde_json::from_str(&w.read("wi/whatif.json")).unwrap();
+    let unit = |g: usize, k: usize| &json["groups"][g]["units"][k];
+    assert_eq!(unit(0, 1)["id"], "U1");
+    assert_eq!(unit(0, 1)["new_total"], "71.69");
+    assert_eq!(unit(1, 2)["new_total"], "19.23");
+    assert_eq!(unit(1, 0)["change"], 1);
+    assert!(w.exists("wi/charts/whatif-g2.png"));
+}
+
+#[test]
+fn whatif_on_a_pooled_parent_deducts_from_its_new_points() {
+    // B 30 → 10, pooled: U1 loses 5 + 4 → B = 1; (26 + 1 + 25.5) × 100/80
+    // = 65.625, + 2 = 67.625 → 67.63. U4 B = 10 and U5 B = 10 − 3 = 7 both give
+    // 64.00; the tie-break on B keeps U4 first.
+    let w = Workdir::with_fixture("hand");
+    let r = cmd(&w, "whatif", &["--set", "B=10"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("    2       2     —    74.50    67.63  良好→较差"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("    1       1     —    74.29    64.00  良好→较差"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn whatif_rejects_unknown_ids_and_bad_values_together() {
+    let w = Workdir::with_fixture("hand");
+    let r = cmd(
+        &w,
+        "whatif",
+        &["--set", "Q=3", "--set", "A=-1", "--set", "B"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("--set: Q=3: unknown indicator id \"Q\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("--set: A=-1: -1: points and weights must be > 0"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--set: B: expected ID=VALUE"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn explain_shows_every_lost_point_and_the_distance_to_the_next_grade() {
+    let w = Workdir::with_fixture("hand");
+    let r = cmd(&w, "explain", &["东湖"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.stdout;
+    assert!(
+        t.starts_with("东湖区 (U1) · 县（市、区） · 第2名 / 3 · 良好 · 总分 74.50"),
+        "{t}"
+    );
+    assert!(t.contains("├─ B 平台建设 [合并扣分]  21.00 / 30.00"), "{t}");
+    assert!(t.contains("扣分：R3 I3 新媒体问题 ×2 −6"), "{t}");
+    assert!(t.contains("去掉最高最低：甲 7、戊 10"), "{t}");
+    assert!(t.contains("逾期 2 天（截止 2024-01-31）"), "{t}");
+    assert!(t.contains("加分 +2.00（J1 经验推广 ×3 → 2）"), "{t}");
+    assert!(
+        t.contains("等次 良好：距“优秀”（90分）还差 15.50 分。"),
+        "{t}"
+    );
+    let t = cmd(&w, "explain", &["U3"]).stdout;
+    assert!(t.contains("等次 较差：有一票否决记录"), "{t}");
+    assert!(t.contains("R5 P1 材料迟报 ×1 −1.5"), "{t}");
+    let t = cmd(&w, "explain", &["U2"]).stdout;
+    assert!(t.contains("B2 新媒体 [扣分制]  不涉及 / 10.00"), "{t}");
+    assert!(t.contains("不涉及（非责任单位）"), "{t}");
+}
+
+#[test]
+fn explain_suggests_names_for_an_unknown_unit() {
+    let w = Workdir::with_fixture("hand");
+    let r = cmd(&w, "explain", &["东胡区"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("unknown unit \"东胡区\"; did you mean 东湖区"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn compare_lists_rank_and_grade_changes_and_units_in_one_file_only() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    let old = w.read("out/results.json");
+    // A "next year": U5 and U4 swap places, U5 becomes 优秀, U6 is gone, U7 new.
+    let mut json: serde_json::Value = serde_json::from_str(&old).unwrap();
+    let units = json["units"].as_array_mut().unwrap();
+    units[3]["rank"] = 2.into();
+    units[4]["rank"] = 1.into();
+    units[4]["grade"] = "优秀".into();
+    units[5]["id"] = "U7".into();
+    units[5]["name"] = "市商务局".into();
+    json["assessment"]["year"] = 2024.into();
+    w.write("new.json", serde_json::to_string_pretty(&json).unwrap());
+    let r = w.zwgk(&["compare", "out/results.json", "new.json", "--out", "cmp"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("compare: 手算用例 (2023) → 手算用例 (2024)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("g2             1       2    ↓1    74.29    74.29  良好          市教育局"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("g2             2       1    ↑1    74.29    74.29  良好→优秀       市财政局"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("仅在原结果中：U6 市民政局"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("仅在新结果中：U7 市商务局"),
+        "{}",
+        r.stdout
+    );
+    let c: serde_json::Value = serde_json::from_str(&w.read("cmp/compare.json")).unwrap();
+    assert_eq!(c["units"].as_array().unwrap().len(), 5);
+    let broken = w.zwgk(&["compare", "out/results.json", "data/units.csv"]);
+    assert_eq!(broken.code, 1);
+    assert!(
+        broken.stderr.contains("not a zwgk results.json"),
+        "{}",
+        broken.stderr
+    );
+}
+
+#[test]
+fn sensitivity_with_zero_spread_keeps_every_unit_at_its_baseline_rank() {
+    let w = Workdir::with_fixture("hand");
+    let r = cmd(
+        &w,
+        "sensitivity",
+        &["--samples", "20", "--spread", "0", "--out", "s"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&w.read("s/sensitivity.json")).unwrap();
+    for u in json["units"].as_array().unwrap() {
+        let b = &u["baseline_rank"];
+        assert!(
+            u["p5_rank"] == *b && u["median_rank"] == *b && u["p95_rank"] == *b,
+            "{u}"
+        );
+    }
+    for g in json["groups"].as_array().unwrap() {
+        assert_eq!(g["first_place_changes"], 0.0);
+    }
+    for i in json["indicators"].as_array().unwrap() {
+        assert_eq!(i["mean_abs_rank_change"], 0.0);
+    }
+    assert!(w.exists("s/charts/sensitivity-g1.png"));
+}
+
+#[test]
+fn sensitivity_is_reproducible_per_seed() {
+    let w = Workdir::with_fixture("hand");
+    let a = cmd(
+        &w,
+        "sensitivity",
+        &["--samples", "200", "--spread", "0.5", "--seed", "11"],
+    );
+    let b = cmd(
+        &w,
+        "sensitivity",
+        &["--samples", "200", "--spread", "0.5", "--seed", "11"],
+    );
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert_eq!(a.stdout, b.stdout);
+    assert!(
+        a.stdout
+            .contains("sensitivity: 200 samples, spread ±50%, seed 11"),
+        "{}",
+        a.stdout
+    );
+    // With ±50 % the tie between U4 and U5 (broken by B) must sometimes flip.
+    assert!(a.stdout.contains("第一名发生变化的样本占"), "{}", a.stdout);
+}
