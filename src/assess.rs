@@ -23,16 +23,30 @@ pub struct Assessment {
     pub warnings: Vec<String>,
 }
 
+/// Prints the time since `start` for a stage when `ZWGK_TIMING` is set (used
+/// by the benchmarks to see where the time goes).
+pub fn timing(stage: &str, start: std::time::Instant) {
+    if std::env::var_os("ZWGK_TIMING").is_some() {
+        eprintln!("timing: {stage}: {:.3} s", start.elapsed().as_secs_f64());
+    }
+}
+
 /// Runs the pipeline on an indicator file and a data directory.
 pub fn assess(indicators: &Path, data: &Path, draft: bool) -> Result<Assessment> {
+    let t = std::time::Instant::now();
     let system = System::load(indicators)?;
     let toml_bytes = std::fs::read(indicators).unwrap_or_default();
     let mut inputs = ingest::load(&system, data, draft)?;
+    timing("ingest", t);
+    let t = std::time::Instant::now();
     let mut warnings = std::mem::take(&mut inputs.warnings);
     let evidence = evidence::evaluate(&system, &inputs, &mut warnings);
+    timing("evidence", t);
+    let t = std::time::Instant::now();
     let scores = score::score_all(&system, &evidence);
     let group_of: Vec<usize> = inputs.units.iter().map(|u| u.group).collect();
     let ranking = rank::rank(&system, &group_of, &scores);
+    timing("score+rank", t);
     Ok(Assessment {
         indicators_file: (
             indicators.display().to_string(),

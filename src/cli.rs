@@ -36,6 +36,27 @@ pub enum Command {
     Compare(CompareArgs),
     /// One unit's score as a tree: every point gained or lost, and why.
     Explain(ExplainArgs),
+    /// Write a synthetic assessment of any size (indicators.toml + data/).
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// Number of units.
+    #[arg(long, default_value_t = 1000)]
+    pub units: usize,
+    /// Number of inspection records.
+    #[arg(long, default_value_t = 50_000)]
+    pub records: usize,
+    /// Random seed: the same seed writes the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace an output directory an earlier zwgk command wrote.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -181,6 +202,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Some(Command::Sensitivity(args)) => sensitivity(args),
         Some(Command::Compare(args)) => compare(args),
         Some(Command::Explain(args)) => explain(args),
+        Some(Command::Generate(args)) => generate(args),
     }
 }
 
@@ -356,6 +378,28 @@ fn compare(args: CompareArgs) -> Result<()> {
     write_extra(args.out.as_deref(), args.force, "compare.json", &c, files)
 }
 
+fn generate(args: GenerateArgs) -> Result<()> {
+    if args.units == 0 {
+        return Err(Error::Usage("--units must be at least 1".into()));
+    }
+    report::output::check_target(&args.out, args.force)?;
+    let files = crate::generate::generate(crate::generate::Spec {
+        units: args.units,
+        records: args.records,
+        seed: args.seed,
+    });
+    report::output::write_dir(&args.out, &files, args.force)?;
+    println!(
+        "synthetic assessment: {} units, {} records in {} (zwgk run --indicators {}/indicators.toml --data {}/data)",
+        args.units,
+        args.records,
+        args.out.display(),
+        args.out.display(),
+        args.out.display()
+    );
+    Ok(())
+}
+
 fn explain(args: ExplainArgs) -> Result<()> {
     use crate::analysis::explain;
     let a = assess(
@@ -405,8 +449,12 @@ fn run(args: RunArgs) -> Result<()> {
         html_template,
         date: date.format("%Y年%-m月%-d日").to_string(),
     };
+    let t = std::time::Instant::now();
     let files = report::render_run(&a, &options)?;
+    crate::assess::timing("render reports", t);
+    let t = std::time::Instant::now();
     report::output::write_dir(&out, &files, args.force)?;
+    crate::assess::timing("write output directory", t);
     println!(
         "{}{}: {} units scored, {} warning(s); reports in {}",
         a.system.name,

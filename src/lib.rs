@@ -10,6 +10,7 @@ pub mod assess;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod generate;
 pub mod ingest;
 pub mod num;
 pub mod rank;

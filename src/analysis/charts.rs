@@ -28,28 +28,30 @@ pub fn movement_chart(title: &str, x_max: f64, rows: &[Movement]) -> HBarChart {
             ("名次下降".into(), DOWN),
             ("名次不变".into(), SAME),
         ],
-        bars: rows
-            .iter()
-            .map(|m| {
-                let change = m.old_rank as i64 - m.new_rank as i64;
-                let color = match change {
-                    0 => SAME,
-                    c if c > 0 => UP,
-                    _ => DOWN,
-                };
-                Bar {
-                    label: format!("{}. {}", m.new_rank, m.name),
-                    segments: vec![(m.total, color)],
-                    end_text: format!(
-                        "{:.2}  第{}→第{} {}",
-                        m.total,
-                        m.old_rank,
-                        m.new_rank,
-                        super::whatif::arrow(change)
-                    ),
-                }
-            })
-            .collect(),
+        bars: draw::cap_bars(
+            rows.iter()
+                .map(|m| {
+                    let change = m.old_rank as i64 - m.new_rank as i64;
+                    let color = match change {
+                        0 => SAME,
+                        c if c > 0 => UP,
+                        _ => DOWN,
+                    };
+                    Bar {
+                        label: format!("{}. {}", m.new_rank, m.name),
+                        segments: vec![(m.total, color)],
+                        end_text: format!(
+                            "{:.2}  第{}→第{} {}",
+                            m.total,
+                            m.old_rank,
+                            m.new_rank,
+                            super::whatif::arrow(change)
+                        ),
+                    }
+                })
+                .collect(),
+            crate::report::charts::MAX_BARS,
+        ),
         x_max,
         thresholds: Vec::new(),
         note: "条长为新总分；颜色表示名次变化方向".into(),
@@ -70,17 +72,19 @@ pub fn interval_chart(title: &str, n: usize, rows: &[Interval]) -> HBarChart {
     HBarChart {
         title: title.to_string(),
         legend: vec![("名次 5%–95% 区间".into(), SERIES_COLORS[0])],
-        bars: rows
-            .iter()
-            .map(|r| Bar {
-                label: format!("{}. {}", r.baseline, r.name),
-                segments: vec![
-                    (r.p5 as f64 - 1.0, RGBColor(255, 255, 255)),
-                    ((r.p95 - r.p5) as f64 + 1.0, SERIES_COLORS[0]),
-                ],
-                end_text: format!("中位 {}（{}–{}）", r.median, r.p5, r.p95),
-            })
-            .collect(),
+        bars: draw::cap_bars(
+            rows.iter()
+                .map(|r| Bar {
+                    label: format!("{}. {}", r.baseline, r.name),
+                    segments: vec![
+                        (r.p5 as f64 - 1.0, RGBColor(255, 255, 255)),
+                        ((r.p95 - r.p5) as f64 + 1.0, SERIES_COLORS[0]),
+                    ],
+                    end_text: format!("中位 {}（{}–{}）", r.median, r.p5, r.p95),
+                })
+                .collect(),
+            crate::report::charts::MAX_BARS,
+        ),
         x_max: n as f64,
         thresholds: Vec::new(),
         note: "横轴为名次（左端第1名）；标签中的数字为基准名次".into(),

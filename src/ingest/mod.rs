@@ -15,6 +15,10 @@ use names::UnitMatcher;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// A hash map with a fast hasher, for lookups done once per input row.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::path::Path;
 use table::{col, ColumnSpec, Table};
 
@@ -38,8 +42,10 @@ pub struct Record {
     pub issue: usize,
     pub count: Decimal,
     pub date: Option<NaiveDate>,
-    pub source: Option<String>,
-    pub note: Option<String>,
+    /// Shared between records with the same text (a few distinct values
+    /// over millions of records).
+    pub source: Option<Arc<str>>,
+    pub note: Option<Arc<str>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,11 +155,13 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
                 }
             }
         };
+    let t = std::time::Instant::now();
     let units = read("units", UNITS, true, &mut inputs);
     let inspections = read("inspections", INSPECTIONS, false, &mut inputs);
     let submissions = read("submissions", SUBMISSIONS, false, &mut inputs);
     let ratings = read("ratings", RATINGS, false, &mut inputs);
     let duties = read("duties", DUTIES, false, &mut inputs);
+    crate::assess::timing("ingest: read tables (bytes, SHA-256, polars CSV)", t);
 
     let mut ctx = Context {
         system,
@@ -225,6 +233,12 @@ struct Context<'a> {
     matcher: UnitMatcher,
     errors: Vec<Diagnostic>,
     draft: bool,
+}
+
+/// One shared copy of each distinct text.
+fn intern<'t>(texts: &mut FastMap<&'t str, Arc<str>>, text: Option<&'t str>) -> Option<Arc<str>> {
+    let t = text?;
+    Some(texts.entry(t).or_insert_with(|| Arc::from(t)).clone())
 }
 
 /// Column cells, or all-empty when the table lacks the optional column.
@@ -363,8 +377,26 @@ impl Context<'_> {
             .enumerate()
             .map(|(i, x)| (x.code.as_str(), i))
             .collect();
-        let mut seen_ids: HashMap<&str, usize> = HashMap::new();
-        let mut cache = HashMap::new();
+        let known_codes = || {
+            self.system
+                .issues
+                .iter()
+                .map(|x| x.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let known_codes = known_codes();
+        let mut seen_ids: FastMap<&str, usize> = FastMap::default();
+        seen_ids.reserve(t.height());
+        let mut cache = FastMap::default();
+        // Dates, counts and texts repeat over millions of rows: parse each
+        // distinct value once.
+        let mut date_cache: FastMap<&str, std::result::Result<NaiveDate, String>> =
+            FastMap::default();
+        let mut count_cache: FastMap<&str, std::result::Result<Decimal, String>> =
+            FastMap::default();
+        let mut texts: FastMap<&str, Arc<str>> = FastMap::default();
+        inputs.records.reserve(t.height());
         for i in t.rows() {
             if let Some(id) = ids[i] {
                 if let Some(first) = seen_ids.insert(id, i) {
@@ -375,7 +407,7 @@ impl Context<'_> {
                     ));
                 }
             }
-            let unit = self.unit(t, i, "unit", units[i], &mut cache);
+            let unit = self.unit_fast(t, i, "unit", units[i], &mut cache);
             let issue = match issues[i] {
                 None => {
                     self.errors
@@ -385,43 +417,41 @@ impl Context<'_> {
                 Some(code) => {
                     let found = codes.get(code).copied();
                     if found.is_none() {
-                        let known: Vec<&str> =
-                            self.system.issues.iter().map(|x| x.code.as_str()).collect();
-                        self.errors.push(t.error(
-                            i,
-                            "issue",
-                            format!(
-                                "unknown issue code \"{code}\"; the indicator system defines {}",
-                                known.join(", ")
-                            ),
-                        ));
+                        self.errors.push(t.error(i, "issue", format!("unknown issue code \"{code}\"; the indicator system defines {known_codes}")));
                     }
                     found
                 }
             };
-            let count = match counts[i].map(values::parse_decimal) {
+            let count = match counts[i] {
                 None => Some(Decimal::ONE),
-                Some(Ok(c)) if c < Decimal::ZERO => {
-                    self.errors.push(t.error(
-                        i,
-                        "count",
-                        format!("{c} is negative; expected a count >= 0"),
-                    ));
-                    None
-                }
-                Some(Ok(c)) => Some(c),
-                Some(Err(e)) => {
-                    self.errors.push(t.error(i, "count", e));
-                    None
-                }
+                Some(c) => match count_cache
+                    .entry(c)
+                    .or_insert_with(|| values::parse_decimal(c))
+                {
+                    Ok(c) if *c < Decimal::ZERO => {
+                        self.errors.push(t.error(
+                            i,
+                            "count",
+                            format!("{c} is negative; expected a count >= 0"),
+                        ));
+                        None
+                    }
+                    Ok(c) => Some(*c),
+                    Err(e) => {
+                        self.errors.push(t.error(i, "count", e.clone()));
+                        None
+                    }
+                },
             };
-            let date = match dates[i].map(values::parse_date) {
+            let date = match dates[i] {
                 None => None,
-                Some(Ok(d)) => Some(d),
-                Some(Err(e)) => {
-                    self.errors.push(t.error(i, "date", e));
-                    None
-                }
+                Some(d) => match date_cache.entry(d).or_insert_with(|| values::parse_date(d)) {
+                    Ok(d) => Some(*d),
+                    Err(e) => {
+                        self.errors.push(t.error(i, "date", e.clone()));
+                        None
+                    }
+                },
             };
             if let (Some(unit), Some(issue), Some(count)) = (unit, issue, count) {
                 inputs.records.push(Record {
@@ -430,11 +460,33 @@ impl Context<'_> {
                     issue,
                     count,
                     date,
-                    source: sources[i].map(String::from),
-                    note: notes[i].map(String::from),
+                    source: intern(&mut texts, sources[i]),
+                    note: intern(&mut texts, notes[i]),
                 });
             }
         }
+    }
+
+    /// [`Context::unit`] with a fast-hashed cache, for the largest table.
+    fn unit_fast<'t>(
+        &mut self,
+        t: &Table,
+        i: usize,
+        column: &str,
+        name: Option<&'t str>,
+        cache: &mut FastMap<&'t str, Option<usize>>,
+    ) -> Option<usize> {
+        if let Some(found) = name.and_then(|n| cache.get(n)) {
+            if found.is_some() {
+                return *found;
+            }
+        }
+        let mut slow = HashMap::new();
+        let found = self.unit(t, i, column, name, &mut slow);
+        if let Some(n) = name {
+            cache.insert(n, found);
+        }
+        found
     }
 
     fn submissions(&mut self, t: &Table, inputs: &mut Inputs) {

@@ -39,12 +39,41 @@ fn grade_legend(a: &Assessment) -> Vec<(String, draw::Rgb)> {
         .collect()
 }
 
+/// Most bars one chart shows; a larger group shows its first and last
+/// `MAX_BARS / 2` units with a marker row between (a province's group of
+/// thousands would otherwise make an unreadable, gigabyte-sized image).
+pub const MAX_BARS: usize = 150;
+
+/// The members to draw, `None` standing for the omitted middle.
+fn visible(members: &[usize]) -> Vec<Option<usize>> {
+    if members.len() <= MAX_BARS {
+        return members.iter().copied().map(Some).collect();
+    }
+    let half = MAX_BARS / 2;
+    let mut out: Vec<Option<usize>> = members[..half].iter().copied().map(Some).collect();
+    out.push(None);
+    out.extend(members[members.len() - half..].iter().copied().map(Some));
+    out
+}
+
+fn omitted_bar(members: &[usize]) -> Bar {
+    Bar {
+        label: format!("…… 省略{}个单位 ……", members.len() - MAX_BARS / 2 * 2),
+        segments: Vec::new(),
+        end_text: String::new(),
+    }
+}
+
 /// The ranking of one group: best on top, coloured by grade.
 pub fn ranking(a: &Assessment, group: usize) -> HBarChart {
     let s = &a.system;
-    let bars = a.ranking.order[group]
-        .iter()
-        .map(|&u| {
+    let members = &a.ranking.order[group];
+    let bars = visible(members)
+        .into_iter()
+        .map(|row| {
+            let Some(u) = row else {
+                return omitted_bar(members);
+            };
             let st = &a.ranking.standings[u];
             let total = a.scores[u].total;
             let veto = if a.scores[u].vetoed { " (否决)" } else { "" };
@@ -98,9 +127,12 @@ pub fn indicators(a: &Assessment, group: usize) -> HBarChart {
             )
         })
         .collect();
-    let bars = members
-        .iter()
-        .map(|&u| {
+    let bars = visible(members)
+        .into_iter()
+        .map(|row| {
+            let Some(u) = row else {
+                return omitted_bar(members);
+            };
             let sc = &a.scores[u];
             let sum: f64 = s
                 .roots
@@ -137,22 +169,22 @@ pub fn indicators(a: &Assessment, group: usize) -> HBarChart {
     }
 }
 
-/// Issues by number of occurrences: (issue index, occurrences, units).
+/// Issues by number of occurrences: (issue index, occurrences, units in
+/// roster order).
 pub fn issue_counts(a: &Assessment) -> Vec<(usize, rust_decimal::Decimal, Vec<usize>)> {
-    let mut by_issue: Vec<(rust_decimal::Decimal, Vec<usize>)> =
-        vec![(rust_decimal::Decimal::ZERO, Vec::new()); a.system.issues.len()];
+    let n_units = a.inputs.units.len();
+    let mut counts = vec![rust_decimal::Decimal::ZERO; a.system.issues.len()];
+    let mut seen = vec![vec![false; n_units]; a.system.issues.len()];
     for r in &a.inputs.records {
-        let e = &mut by_issue[r.issue];
-        e.0 += r.count;
-        if !e.1.contains(&r.unit) {
-            e.1.push(r.unit);
-        }
+        counts[r.issue] += r.count;
+        seen[r.issue][r.unit] = true;
     }
-    let mut out: Vec<_> = by_issue
+    let mut out: Vec<_> = counts
         .into_iter()
+        .zip(seen)
         .enumerate()
         .filter(|(_, (c, _))| !c.is_zero())
-        .map(|(i, (c, u))| (i, c, u))
+        .map(|(i, (c, seen))| (i, c, (0..n_units).filter(|&u| seen[u]).collect()))
         .collect();
     out.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
     out
@@ -250,4 +282,21 @@ pub fn render_all(a: &Assessment) -> Result<Rendered> {
     let (png, svg) = draw::render(&distribution(a))?;
     add("distribution".into(), png, svg);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_group_shows_its_head_and_tail_with_a_marker_between() {
+        let members: Vec<usize> = (0..1000).collect();
+        let rows = visible(&members);
+        assert_eq!(rows.len(), MAX_BARS + 1);
+        assert_eq!(rows[0], Some(0));
+        assert_eq!(rows[MAX_BARS / 2], None);
+        assert_eq!(rows[MAX_BARS], Some(999));
+        assert_eq!(omitted_bar(&members).label, "…… 省略850个单位 ……");
+        assert_eq!(visible(&members[..10]).len(), 10);
+    }
 }

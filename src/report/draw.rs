@@ -48,6 +48,24 @@ pub struct Bar {
     pub end_text: String,
 }
 
+/// At most `max` bars: the first and last `max / 2` with a marker between.
+pub fn cap_bars(mut bars: Vec<Bar>, max: usize) -> Vec<Bar> {
+    if bars.len() <= max {
+        return bars;
+    }
+    let half = max / 2;
+    let omitted = bars.len() - 2 * half;
+    let tail = bars.split_off(bars.len() - half);
+    bars.truncate(half);
+    bars.push(Bar {
+        label: format!("…… 省略{omitted}个单位 ……"),
+        segments: Vec::new(),
+        end_text: String::new(),
+    });
+    bars.extend(tail);
+    bars
+}
+
 /// A horizontal bar chart, first bar on top.
 pub struct HBarChart {
     pub title: String,

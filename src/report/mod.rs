@@ -14,7 +14,7 @@ use crate::assess::Assessment;
 use crate::num::Exact;
 
 /// One output file.
-pub trait Export {
+pub trait Export: Sync {
     fn file_name(&self) -> &'static str;
     fn render(&self, a: &Assessment) -> Vec<u8>;
 }
@@ -35,15 +35,20 @@ pub fn render_run(
     a: &Assessment,
     options: &Options,
 ) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
-    let mut files = render_all(a);
-    let rendered = if options.charts {
-        charts::render_all(a)?
-    } else {
-        charts::Rendered {
-            files: Vec::new(),
-            svgs: Vec::new(),
-        }
-    };
+    let (mut files, rendered) = rayon::join(
+        || render_all(a),
+        || {
+            if options.charts {
+                charts::render_all(a)
+            } else {
+                Ok(charts::Rendered {
+                    files: Vec::new(),
+                    svgs: Vec::new(),
+                })
+            }
+        },
+    );
+    let rendered = rendered?;
     files.extend(notice::render_notice(
         a,
         &options.date,
@@ -62,8 +67,9 @@ pub fn render_all(a: &Assessment) -> Vec<(String, Vec<u8>)> {
         Box::new(tables::BreakdownCsv),
         Box::new(tables::RunLog),
     ];
+    use rayon::prelude::*;
     exports
-        .iter()
+        .par_iter()
         .map(|e| (e.file_name().to_string(), e.render(a)))
         .collect()
 }

@@ -63,11 +63,26 @@ pub struct UnitEvidence {
     pub vetoed: bool,
 }
 
-/// Evaluates every unit; warnings (未报送, untrimmable ratings) are appended.
+/// Evaluates every unit (in parallel); warnings (未报送, untrimmable
+/// ratings) are appended in roster order.
 pub fn evaluate(system: &System, inputs: &Inputs, warnings: &mut Vec<String>) -> Vec<UnitEvidence> {
+    use rayon::prelude::*;
     let relative = relative_ranges(system, inputs);
-    (0..inputs.units.len())
-        .map(|u| evaluate_unit(system, inputs, u, &relative, warnings))
+    let leaves = system.leaves();
+    let results: Vec<(UnitEvidence, Vec<String>)> = (0..inputs.units.len())
+        .into_par_iter()
+        .map(|u| {
+            let mut w = Vec::new();
+            let ev = evaluate_unit(system, inputs, u, &leaves, &relative, &mut w);
+            (ev, w)
+        })
+        .collect();
+    results
+        .into_iter()
+        .map(|(ev, w)| {
+            warnings.extend(w);
+            ev
+        })
         .collect()
 }
 
@@ -130,6 +145,7 @@ fn evaluate_unit(
     system: &System,
     inputs: &Inputs,
     u: usize,
+    leaves: &[usize],
     relative: &HashMap<(usize, usize), (Decimal, Decimal)>,
     warnings: &mut Vec<String>,
 ) -> UnitEvidence {
@@ -171,7 +187,7 @@ fn evaluate_unit(
             }
         }
     }
-    for leaf in system.leaves() {
+    for &leaf in leaves {
         let node = &system.indicators[leaf];
         let Some(rule) = &node.rule else { continue };
         let detail = &mut ev.details[leaf];

@@ -1,0 +1,131 @@
+//! `zwgk generate`: a synthetic assessment of any size, deterministic per
+//! seed — for trying the tool, for training, and as the benchmark input. The
+//! indicator system is the demo's; units, records, submissions, ratings and
+//! duties are drawn at random (and are clearly synthetic: units are named
+//! 合成单位N).
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::fmt::Write;
+
+pub const SYSTEM: &str = include_str!("../indicators/demo.toml");
+
+const GROUPS: [&str; 3] = ["county", "park", "dept"];
+const ISSUES: [(&str, &str); 12] = [
+    ("W01", "政府网站月度检查"),
+    ("W02", "政府网站月度检查"),
+    ("W03", "政府网站月度检查"),
+    ("M01", "政务新媒体季度抽查"),
+    ("M02", "政务新媒体季度抽查"),
+    ("A101", "政府网站月度检查"),
+    ("A102", "政府网站月度检查"),
+    ("A201", "政府网站月度检查"),
+    ("A401", "年度考核"),
+    ("B201", "年度考核"),
+    ("P01", "年度考核"),
+    ("S02", "现场检查"),
+];
+
+/// Sizes and seed of a generated assessment.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    pub units: usize,
+    pub records: usize,
+    pub seed: u64,
+}
+
+fn unit_id(u: usize) -> String {
+    format!("G{u:06}")
+}
+
+/// The files of a generated assessment: `indicators.toml` and `data/*.csv`.
+pub fn generate(spec: Spec) -> Vec<(String, Vec<u8>)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let groups: Vec<usize> = (0..spec.units)
+        .map(|_| match rng.random_range(0..10) {
+            0..=1 => 0,
+            2 => 1,
+            _ => 2,
+        })
+        .collect();
+    let quality: Vec<f64> = (0..spec.units).map(|_| rng.random::<f64>()).collect();
+
+    let mut units = String::from("单位编码,单位名称,分组\n");
+    for (u, g) in groups.iter().enumerate() {
+        let _ = writeln!(units, "{},合成单位{},{}", unit_id(u), u + 1, GROUPS[*g]);
+    }
+
+    let mut records = String::with_capacity(spec.records * 60);
+    records.push_str("记录编号,单位,检查日期,检查类型,问题代码,数量,问题描述\n");
+    for r in 0..spec.records {
+        // Weaker units get more records.
+        let u = loop {
+            let u = rng.random_range(0..spec.units.max(1));
+            if rng.random::<f64>() > quality[u] * 0.7 {
+                break u;
+            }
+        };
+        let (code, source) = ISSUES[rng.random_range(0..ISSUES.len() - 1)];
+        let (code, source) = if rng.random_range(0..200_000) == 0 {
+            ISSUES[ISSUES.len() - 1]
+        } else {
+            (code, source)
+        };
+        let month = rng.random_range(1..=12);
+        let day = rng.random_range(1..=28);
+        let count = [1, 1, 1, 2, 3][rng.random_range(0..5)];
+        let _ = writeln!(
+            records,
+            "R{r:08},{},2023-{month:02}-{day:02},{source},{code},{count},自动监测",
+            unit_id(u)
+        );
+    }
+
+    let mut subs = String::from("单位,指标代码,填报值,审核状态\n");
+    let mut ratings = String::from("评分人,单位,指标代码,分数\n");
+    let mut duties = String::from("指标代码,责任单位\n");
+    for u in 0..spec.units {
+        let q = quality[u];
+        let id = unit_id(u);
+        let _ = writeln!(subs, "{id},A3,{:.1}%,通过", 55.0 + q * 45.0);
+        if rng.random::<f64>() < 0.97 {
+            let _ = writeln!(subs, "{id},B1,{:.2},通过", (0.85 + q * 0.15).min(1.0));
+        }
+        let _ = writeln!(subs, "{id},C1,{:.0}%,通过", 25.0 + q * 40.0);
+        if groups[u] < 2 {
+            let level = ["优", "良", "一般", "差"][((1.0 - q) * 3.99) as usize];
+            let _ = writeln!(subs, "{id},E1,{level},通过");
+            let _ = writeln!(subs, "{id},E2,{:.1}%,通过", 60.0 + q * 40.0);
+        }
+        let _ = writeln!(subs, "{id},F1,{},通过", if q > 0.2 { 3 } else { 0 });
+        let _ = writeln!(subs, "{id},F2,{},通过", (q * 4.0) as u32);
+        let late = if q > 0.5 { 0 } else { rng.random_range(0..15) };
+        let due = chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap_or_default();
+        let _ = writeln!(subs, "{id},F3,{},通过", due + chrono::Duration::days(late));
+        if q > 0.9 {
+            let _ = writeln!(subs, "{id},J1,{},通过", rng.random_range(1..=3));
+        }
+        for rater in ["甲", "乙", "丙", "丁", "戊"] {
+            let score = (60.0 + q * 35.0 + rng.random_range(-8.0..8.0f64))
+                .clamp(0.0, 100.0)
+                .round();
+            let _ = writeln!(ratings, "评议员{rater},{id},C2,{score}");
+        }
+        if groups[u] < 2 || rng.random::<f64>() < 0.75 {
+            let _ = writeln!(duties, "A4,{id}");
+        }
+    }
+    let system = SYSTEM.replacen(
+        "name = \"2023年度锦城市政务公开工作考核（演示）\"",
+        "name = \"合成数据考核（zwgk generate）\"",
+        1,
+    );
+    vec![
+        ("indicators.toml".into(), system.into_bytes()),
+        ("data/units.csv".into(), units.into_bytes()),
+        ("data/inspections.csv".into(), records.into_bytes()),
+        ("data/submissions.csv".into(), subs.into_bytes()),
+        ("data/ratings.csv".into(), ratings.into_bytes()),
+        ("data/duties.csv".into(), duties.into_bytes()),
+    ]
+}
