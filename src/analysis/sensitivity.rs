@@ -377,7 +377,16 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message("sensitivity");
+    let t = std::time::Instant::now();
     let samples = run_samples(&model, s, &settings, None, &bar);
+    crate::assess::timing(
+        &format!(
+            "sensitivity: {} samples × {} units",
+            settings.samples,
+            a.inputs.units.len()
+        ),
+        t,
+    );
     let baseline: Vec<u32> = a.ranking.standings.iter().map(|st| st.rank).collect();
     let units = a
         .ordered_units()

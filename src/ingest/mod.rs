@@ -7,6 +7,7 @@
 pub mod names;
 pub mod table;
 pub mod values;
+pub mod xlsx;
 
 use crate::config::{Rule, System, ValueKind};
 use crate::error::{Diagnostic, Error, Result};
@@ -196,6 +197,16 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
     Ok(inputs)
 }
 
+/// The sheet names of each table in a `data.xlsx` (besides its id).
+const SHEET_NAMES: &[(&str, &str)] = &[
+    ("units", "单位"),
+    ("inspections", "检查结果"),
+    ("submissions", "报送材料"),
+    ("ratings", "评分"),
+    ("duties", "责任分工"),
+];
+
+/// A table from `NAME.csv`, `NAME.xlsx` or a sheet of `data.xlsx`.
 fn read_table(
     dir: &Path,
     name: &str,
@@ -203,22 +214,78 @@ fn read_table(
     required: bool,
     inputs: &mut Inputs,
 ) -> std::result::Result<Option<Table>, Vec<Diagnostic>> {
-    let path = dir.join(format!("{name}.csv"));
-    if !path.exists() {
-        if required {
-            return Err(vec![Diagnostic::new(
-                dir.join(format!("{name}.csv")).display().to_string(),
-                "",
-                format!("the {name} table is required but missing"),
-            )]);
-        }
-        return Ok(None);
+    let csv = dir.join(format!("{name}.csv"));
+    let xlsx = dir.join(format!("{name}.xlsx"));
+    let book = dir.join("data.xlsx");
+    let zh = SHEET_NAMES
+        .iter()
+        .find(|(id, _)| *id == name)
+        .map_or(name, |(_, zh)| *zh);
+    let in_book = if book.exists() {
+        let bytes = read_bytes(&book, inputs)?;
+        let names = xlsx::sheet_names(&book.display().to_string(), &bytes)?;
+        names
+            .into_iter()
+            .find(|s| xlsx::sheet_matches(s, name, zh))
+            .map(|s| (bytes, s))
+    } else {
+        None
+    };
+    let sources = [csv.exists(), xlsx.exists(), in_book.is_some()]
+        .iter()
+        .filter(|x| **x)
+        .count();
+    if sources > 1 {
+        return Err(vec![Diagnostic::new(
+            dir.display().to_string(),
+            "",
+            format!("the {name} table is given more than once ({name}.csv, {name}.xlsx, or a sheet {name}/{zh} in data.xlsx); keep one"),
+        )]);
     }
+    if csv.exists() {
+        let bytes = read_bytes(&csv, inputs)?;
+        return table::read_csv(
+            &csv.display().to_string(),
+            &bytes,
+            spec,
+            &mut inputs.warnings,
+        )
+        .map(Some);
+    }
+    let known = table::known_names(spec);
+    if xlsx.exists() {
+        let bytes = read_bytes(&xlsx, inputs)?;
+        let sheet = xlsx::read_sheet(&xlsx.display().to_string(), &bytes, None, &known)?;
+        return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
+    }
+    if let Some((bytes, sheet_name)) = in_book {
+        let sheet = xlsx::read_sheet(
+            &book.display().to_string(),
+            &bytes,
+            Some(&sheet_name),
+            &known,
+        )?;
+        return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
+    }
+    if required {
+        return Err(vec![Diagnostic::new(
+            csv.display().to_string(),
+            "",
+            format!("the {name} table is required but missing (as {name}.csv, {name}.xlsx or a sheet {name}/{zh} in data.xlsx)"),
+        )]);
+    }
+    Ok(None)
+}
+
+/// A file's bytes, recording its SHA-256 once.
+fn read_bytes(path: &Path, inputs: &mut Inputs) -> std::result::Result<Vec<u8>, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(&path)
+    let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
-    inputs.files.push((shown.clone(), sha256_hex(&bytes)));
-    table::read_csv(&shown, &bytes, spec, &mut inputs.warnings).map(Some)
+    if !inputs.files.iter().any(|(f, _)| *f == shown) {
+        inputs.files.push((shown, sha256_hex(&bytes)));
+    }
+    Ok(bytes)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -29,6 +29,18 @@ pub struct Table {
     headers: HashMap<&'static str, String>,
     /// Rows with every cell empty (blank lines), skipped by [`Table::rows`].
     blank: Vec<bool>,
+    origin: Origin,
+}
+
+/// Where the table came from, to point at a cell in errors.
+enum Origin {
+    Csv,
+    /// A workbook sheet: the sheet column of each header, the sheet row of
+    /// the first data row (both 0-based).
+    Sheet {
+        columns: HashMap<String, u32>,
+        first_row: u32,
+    },
 }
 
 impl Table {
@@ -60,8 +72,23 @@ impl Table {
         format!("row {}, column {}", i + 2, h)
     }
 
+    /// An error at data row `i`, column `id`: `file: row N, column H` for
+    /// CSV, `book.xlsx[sheet]!D17: column H` for a workbook.
     pub fn error(&self, i: usize, id: &str, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(&self.file, self.place(i, id), msg)
+        match &self.origin {
+            Origin::Csv => Diagnostic::new(&self.file, self.place(i, id), msg),
+            Origin::Sheet { columns, first_row } => {
+                let h = self.headers.get(id).map_or(id, String::as_str);
+                let cell = columns.get(h).map_or_else(String::new, |&c| {
+                    format!(
+                        "!{}{}",
+                        super::xlsx::column_letters(c),
+                        *first_row as usize + i + 1
+                    )
+                });
+                Diagnostic::new(format!("{}{cell}", self.file), format!("column {h}"), msg)
+            }
+        }
     }
 }
 
@@ -105,7 +132,66 @@ pub fn read_csv(
                 format!("cannot read as CSV: {e}"),
             )]
         })?;
-    resolve_headers(df, shown, spec, warnings)
+    resolve_headers(df, shown, spec, warnings, Origin::Csv)
+}
+
+/// The column names a table accepts (ids and normalised Chinese names).
+pub fn known_names(spec: &[ColumnSpec]) -> Vec<String> {
+    spec.iter()
+        .flat_map(|c| [c.id.to_string(), normalize(c.zh)])
+        .collect()
+}
+
+/// A workbook sheet as a table.
+pub fn from_sheet(
+    sheet: super::xlsx::SheetText,
+    spec: &[ColumnSpec],
+    warnings: &mut Vec<String>,
+) -> Result<Table, Vec<Diagnostic>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut errors = Vec::new();
+    let mut cols = Vec::new();
+    for (k, h) in sheet.headers.iter().enumerate() {
+        if !seen.insert(h.clone()) {
+            errors.push(Diagnostic::new(
+                format!(
+                    "{}!{}{}",
+                    sheet.shown,
+                    super::xlsx::column_letters(sheet.columns[k]),
+                    sheet.first_row
+                ),
+                "",
+                format!("column \"{h}\" appears twice in the header"),
+            ));
+            continue;
+        }
+        let values: Vec<Option<String>> = sheet
+            .rows
+            .iter()
+            .map(|r| r.get(k).cloned().flatten())
+            .collect();
+        cols.push(Column::new(h.as_str().into(), values));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let df = DataFrame::new(sheet.rows.len(), cols).map_err(|e| {
+        vec![Diagnostic::new(
+            &sheet.shown,
+            "",
+            format!("cannot read the sheet: {e}"),
+        )]
+    })?;
+    let origin = Origin::Sheet {
+        columns: sheet
+            .headers
+            .iter()
+            .cloned()
+            .zip(sheet.columns.iter().copied())
+            .collect(),
+        first_row: sheet.first_row,
+    };
+    resolve_headers(df, &sheet.shown, spec, warnings, origin)
 }
 
 fn resolve_headers(
@@ -113,6 +199,7 @@ fn resolve_headers(
     shown: &str,
     spec: &[ColumnSpec],
     warnings: &mut Vec<String>,
+    origin: Origin,
 ) -> Result<Table, Vec<Diagnostic>> {
     let mut headers = HashMap::new();
     let mut errors = Vec::new();
@@ -157,6 +244,7 @@ fn resolve_headers(
         df,
         headers,
         blank,
+        origin,
     })
 }
 

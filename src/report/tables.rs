@@ -20,25 +20,143 @@ pub fn neutralize(text: &str) -> String {
     }
 }
 
-fn csv_bytes(header: Vec<String>, rows: Vec<Vec<String>>) -> Vec<u8> {
+/// A cell of a published table: text from inputs or labels, or a number
+/// (kept as its published text, e.g. "74.50").
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Num(String),
+}
+
+impl Cell {
+    pub fn text(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+/// A table: header and rows.
+pub type Grid = (Vec<String>, Vec<Vec<Cell>>);
+
+fn csv_bytes((header, rows): Grid) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     // Writing to a Vec cannot fail.
     let _ = w.write_record(&header);
     for r in rows {
-        let _ = w.write_record(&r);
+        let _ = w.write_record(r.iter().map(|c| match c {
+            Cell::Text(t) => neutralize(t),
+            Cell::Num(n) => n.clone(),
+        }));
     }
     w.into_inner().unwrap_or_default()
 }
 
-fn draft_column(a: &Assessment, header: &mut Vec<String>, rows: &mut [Vec<String>]) {
+fn draft_column(a: &Assessment, grid: &mut Grid) {
     if a.draft {
-        header.push("稿件状态".into());
-        for r in rows {
+        grid.0.push("稿件状态".into());
+        for r in &mut grid.1 {
             r.push("征求意见稿".into());
         }
     }
+}
+
+fn headers(names: &[&str]) -> Vec<String> {
+    names.iter().map(|h| h.to_string()).collect()
+}
+
+/// One row per unit: group, rank, unit, total, grade, performance points,
+/// bonus, penalty, veto, each top-level indicator.
+pub fn scores_grid(a: &Assessment) -> Grid {
+    let s = &a.system;
+    let mut header = headers(&[
+        "分组",
+        "名次",
+        "单位编码",
+        "单位名称",
+        "总分",
+        "等次",
+        "绩效分",
+        "加分",
+        "扣分",
+        "否决",
+    ]);
+    header.extend(
+        s.roots
+            .iter()
+            .map(|&r| format!("{} {}", s.indicators[r].id, s.indicators[r].name)),
+    );
+    let rows =
+        a.ordered_units()
+            .map(|u| {
+                let unit = &a.inputs.units[u];
+                let sc = &a.scores[u];
+                let st = &a.ranking.standings[u];
+                let mut row = vec![
+                    Cell::text(&s.groups[unit.group].name),
+                    Cell::Num(st.rank.to_string()),
+                    Cell::text(&unit.id),
+                    Cell::text(&unit.name),
+                    Cell::Num(published(a, sc.total)),
+                    Cell::text(&s.grades[st.grade].name),
+                    Cell::Num(published(a, sc.performance_points)),
+                    Cell::Num(published(a, sc.bonus)),
+                    Cell::Num(published(a, sc.penalty)),
+                    Cell::text(if sc.vetoed { "是" } else { "" }),
+                ];
+                row.extend(s.roots.iter().map(|&r| {
+                    sc.indicators[r].map_or(Cell::text(NA), |x| Cell::Num(published(a, x)))
+                }));
+                row
+            })
+            .collect();
+    let mut grid = (header, rows);
+    draft_column(a, &mut grid);
+    grid
+}
+
+/// One row per unit and leaf, then the unit's bonus and penalty items.
+pub fn breakdown_grid(a: &Assessment) -> Grid {
+    let header = headers(&[
+        "分组",
+        "单位编码",
+        "单位名称",
+        "指标代码",
+        "指标名称",
+        "上级指标",
+        "计分规则",
+        "分值",
+        "得分",
+        "状态",
+        "填报值或记录",
+        "扣分明细",
+        "说明",
+        "佐证材料",
+    ]);
+    let mut rows = Vec::new();
+    let leaves = a.system.leaves();
+    for u in a.ordered_units() {
+        for &leaf in &leaves {
+            rows.push(leaf_row(a, u, leaf));
+        }
+        rows.extend(bonus_rows(a, u));
+        rows.extend(penalty_rows(a, u));
+    }
+    let mut grid = (header, rows);
+    draft_column(a, &mut grid);
+    grid
 }
 
 pub struct ScoresCsv;
@@ -49,59 +167,7 @@ impl Export for ScoresCsv {
     }
 
     fn render(&self, a: &Assessment) -> Vec<u8> {
-        let s = &a.system;
-        let mut header: Vec<String> = [
-            "分组",
-            "名次",
-            "单位编码",
-            "单位名称",
-            "总分",
-            "等次",
-            "绩效分",
-            "加分",
-            "扣分",
-            "否决",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect();
-        header.extend(
-            s.roots
-                .iter()
-                .map(|&r| format!("{} {}", s.indicators[r].id, s.indicators[r].name)),
-        );
-        let mut rows: Vec<Vec<String>> = a
-            .ordered_units()
-            .map(|u| {
-                let unit = &a.inputs.units[u];
-                let sc = &a.scores[u];
-                let st = &a.ranking.standings[u];
-                let mut row = vec![
-                    neutralize(&s.groups[unit.group].name),
-                    st.rank.to_string(),
-                    neutralize(&unit.id),
-                    neutralize(&unit.name),
-                    published(a, sc.total),
-                    s.grades[st.grade].name.clone(),
-                    published(a, sc.performance_points),
-                    published(a, sc.bonus),
-                    published(a, sc.penalty),
-                    if sc.vetoed {
-                        "是".into()
-                    } else {
-                        String::new()
-                    },
-                ];
-                row.extend(
-                    s.roots
-                        .iter()
-                        .map(|&r| sc.indicators[r].map_or(NA.to_string(), |x| published(a, x))),
-                );
-                row
-            })
-            .collect();
-        draft_column(a, &mut header, &mut rows);
-        csv_bytes(header, rows)
+        csv_bytes(scores_grid(a))
     }
 }
 
@@ -113,45 +179,16 @@ impl Export for BreakdownCsv {
     }
 
     fn render(&self, a: &Assessment) -> Vec<u8> {
-        let mut header: Vec<String> = [
-            "分组",
-            "单位编码",
-            "单位名称",
-            "指标代码",
-            "指标名称",
-            "上级指标",
-            "计分规则",
-            "分值",
-            "得分",
-            "状态",
-            "填报值或记录",
-            "扣分明细",
-            "说明",
-            "佐证材料",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect();
-        let mut rows = Vec::new();
-        let leaves = a.system.leaves();
-        for u in a.ordered_units() {
-            for &leaf in &leaves {
-                rows.push(leaf_row(a, u, leaf));
-            }
-            rows.extend(bonus_rows(a, u));
-            rows.extend(penalty_rows(a, u));
-        }
-        draft_column(a, &mut header, &mut rows);
-        csv_bytes(header, rows)
+        csv_bytes(breakdown_grid(a))
     }
 }
 
-fn unit_cells(a: &Assessment, u: usize) -> Vec<String> {
+fn unit_cells(a: &Assessment, u: usize) -> Vec<Cell> {
     let unit = &a.inputs.units[u];
     vec![
-        neutralize(&a.system.groups[unit.group].name),
-        neutralize(&unit.id),
-        neutralize(&unit.name),
+        Cell::text(&a.system.groups[unit.group].name),
+        Cell::text(&unit.id),
+        Cell::text(&unit.name),
     ]
 }
 
@@ -188,7 +225,7 @@ pub fn leaf_status(a: &Assessment, u: usize, leaf: usize) -> String {
     }
 }
 
-fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<String> {
+fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<Cell> {
     let s = &a.system;
     let node = &s.indicators[leaf];
     let detail = &a.evidence[u].details[leaf];
@@ -212,22 +249,22 @@ fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<String> {
         _ => detail.input.clone(),
     };
     row.extend([
-        node.id.clone(),
-        neutralize(&node.name),
-        neutralize(&parent),
-        node.rule.as_ref().map_or("", |r| r.label()).to_string(),
-        published(a, node.points),
-        a.scores[u].indicators[leaf].map_or(NA.to_string(), |x| published(a, x)),
-        leaf_status(a, u, leaf),
-        neutralize(&input),
-        neutralize(&deduction_text(a, detail)),
-        neutralize(&detail.note),
-        neutralize(detail.evidence.as_deref().unwrap_or("")),
+        Cell::text(&node.id),
+        Cell::text(&node.name),
+        Cell::Text(parent),
+        Cell::text(node.rule.as_ref().map_or("", |r| r.label())),
+        Cell::Num(published(a, node.points)),
+        a.scores[u].indicators[leaf].map_or(Cell::text(NA), |x| Cell::Num(published(a, x))),
+        Cell::Text(leaf_status(a, u, leaf)),
+        Cell::Text(input),
+        Cell::Text(deduction_text(a, detail)),
+        Cell::text(&detail.note),
+        Cell::text(detail.evidence.as_deref().unwrap_or("")),
     ]);
     row
 }
 
-fn bonus_rows(a: &Assessment, u: usize) -> Vec<Vec<String>> {
+fn bonus_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
     let ev = &a.evidence[u];
     let sc = &a.scores[u];
     let gated = !ev.bonus_raw.is_zero() && sc.bonus.is_zero();
@@ -255,24 +292,24 @@ fn bonus_rows(a: &Assessment, u: usize) -> Vec<Vec<String>> {
             }
             let mut row = unit_cells(a, u);
             row.extend([
-                bonus.id.clone(),
-                neutralize(&bonus.name),
-                String::new(),
+                Cell::text(&bonus.id),
+                Cell::text(&bonus.name),
+                "".into(),
                 "加分项".into(),
-                String::new(),
-                format!("+{}", amount.normalize()),
+                "".into(),
+                Cell::Num(amount.normalize().to_string()),
                 "加分".into(),
-                count.normalize().to_string(),
-                String::new(),
-                note,
-                String::new(),
+                Cell::Text(count.normalize().to_string()),
+                "".into(),
+                Cell::Text(note),
+                "".into(),
             ]);
             row
         })
         .collect()
 }
 
-fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<String>> {
+fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
     a.evidence[u]
         .penalties
         .iter()
@@ -281,23 +318,23 @@ fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<String>> {
             let issue = &a.system.issues[rec.issue];
             let mut row = unit_cells(a, u);
             row.extend([
-                issue.code.clone(),
-                neutralize(&issue.name),
-                String::new(),
+                Cell::text(&issue.code),
+                Cell::text(&issue.name),
+                "".into(),
                 "总分扣分".into(),
-                String::new(),
-                format!("−{}", d.amount.normalize()),
+                "".into(),
+                Cell::Num((-d.amount).normalize().to_string()),
                 "扣分".into(),
-                format!("记录 {}", neutralize(&rec.id)),
-                format!(
+                Cell::Text(format!("记录 {}", rec.id)),
+                Cell::Text(format!(
                     "{} {} ×{} −{}",
                     issue.code,
                     issue.name,
                     rec.count.normalize(),
                     d.amount.normalize()
-                ),
-                neutralize(rec.note.as_deref().unwrap_or("")),
-                String::new(),
+                )),
+                Cell::text(rec.note.as_deref().unwrap_or("")),
+                "".into(),
             ]);
             row
         })

@@ -1,0 +1,202 @@
+//! Reading tables from Excel/WPS workbooks with calamine: `NAME.xlsx` (its
+//! first visible sheet) or one `data.xlsx` whose sheets are named by the
+//! table ids or their Chinese names. Cells become text as an officer sees
+//! them: numbers exactly as stored (`7`, `0.5` for a 50% cell), date cells as
+//! `YYYY-MM-DD`; leading blank rows and columns are skipped; a header that
+//! spans two rows (merged cells, as in a 责任分工表) is read as one.
+
+use crate::error::Diagnostic;
+use calamine::{open_workbook_auto_from_rs, Data, Reader, SheetVisible};
+use std::io::Cursor;
+
+/// Workbooks larger than this are refused rather than unpacked.
+pub const MAX_BYTES: usize = 200 * 1024 * 1024;
+
+/// One sheet as text: headers and rows, with where they sit in the sheet.
+pub struct SheetText {
+    /// "file.xlsx[sheet]"
+    pub shown: String,
+    pub headers: Vec<String>,
+    /// Absolute 0-based sheet column of each header.
+    pub columns: Vec<u32>,
+    /// Absolute 0-based sheet row of the first data row.
+    pub first_row: u32,
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+/// "A", "B", …, "Z", "AA", … for a 0-based column.
+pub fn column_letters(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+fn cell_text(d: &Data) -> Option<String> {
+    let s = match d {
+        Data::Empty => return None,
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        // f64's shortest round-trip text: 7.0 → "7", 0.1 → "0.1".
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                f.to_string()
+            }
+        }
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(x) => x.date().format("%Y-%m-%d").to_string(),
+            None => dt.as_f64().to_string(),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#错误 {e:?}"),
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+/// The sheet names a table may have in a `data.xlsx`.
+pub fn sheet_matches(sheet: &str, table: &str, zh: &str) -> bool {
+    let key = crate::ingest::names::normalize(sheet).to_lowercase();
+    key == table || key == crate::ingest::names::normalize(zh)
+}
+
+/// Reads `sheet` (or the first visible sheet) of a workbook. `known` are the
+/// table's column names (ids and Chinese), used to spot a two-row header.
+pub fn read_sheet(
+    file: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+    known: &[String],
+) -> Result<SheetText, Vec<Diagnostic>> {
+    let fail = |msg: String| vec![Diagnostic::new(file, "", msg)];
+    if bytes.len() > MAX_BYTES {
+        return Err(fail(format!(
+            "the workbook is {} MB; the limit is {} MB",
+            bytes.len() / 1_048_576,
+            MAX_BYTES / 1_048_576
+        )));
+    }
+    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
+        .map_err(|e| fail(format!("cannot read as a workbook: {e}")))?;
+    let name = match sheet {
+        Some(s) => s.to_string(),
+        None => wb
+            .sheets_metadata()
+            .iter()
+            .find(|s| s.visible == SheetVisible::Visible)
+            .map(|s| s.name.clone())
+            .ok_or_else(|| fail("the workbook has no visible sheet".into()))?,
+    };
+    let shown = format!("{file}[{name}]");
+    let range = wb.worksheet_range(&name).map_err(|e| {
+        vec![Diagnostic::new(
+            &shown,
+            "",
+            format!("cannot read the sheet: {e}"),
+        )]
+    })?;
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let grid: Vec<Vec<Option<String>>> = range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
+    let Some(h) = grid.iter().position(|r| r.iter().any(Option::is_some)) else {
+        return Err(vec![Diagnostic::new(
+            &shown,
+            "",
+            "the sheet is empty; expected a header row",
+        )]);
+    };
+    let is_known = |c: &Option<String>| {
+        c.as_ref().is_some_and(|t| {
+            known
+                .iter()
+                .any(|k| crate::ingest::names::normalize(t).to_lowercase() == *k)
+        })
+    };
+    let mut header = grid[h].clone();
+    let mut first = h + 1;
+    // A two-row header: the next row names known columns where this one is
+    // blank or unknown (merged cells keep their value in the top-left cell).
+    if let Some(next) = grid.get(h + 1) {
+        let fills = next
+            .iter()
+            .zip(&header)
+            .any(|(n, top)| is_known(n) && !is_known(top));
+        if fills {
+            for (k, n) in next.iter().enumerate() {
+                if is_known(n) && !header.get(k).is_some_and(is_known) {
+                    header[k] = n.clone();
+                }
+            }
+            first = h + 2;
+        }
+    }
+    let keep: Vec<usize> = (0..header.len()).filter(|&k| header[k].is_some()).collect();
+    let rows = grid[first.min(grid.len())..]
+        .iter()
+        .map(|r| keep.iter().map(|&k| r.get(k).cloned().flatten()).collect())
+        .collect();
+    Ok(SheetText {
+        shown,
+        headers: keep
+            .iter()
+            .map(|&k| header[k].clone().unwrap_or_default())
+            .collect(),
+        columns: keep.iter().map(|&k| col0 + k as u32).collect(),
+        first_row: row0 + first as u32,
+        rows,
+    })
+}
+
+/// The sheet names of a workbook (visible ones first), for data.xlsx.
+pub fn sheet_names(file: &str, bytes: &[u8]) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
+        vec![Diagnostic::new(
+            file,
+            "",
+            format!("cannot read as a workbook: {e}"),
+        )]
+    })?;
+    Ok(wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_columns_as_spreadsheets_do() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn cells_read_as_the_officer_sees_them() {
+        assert_eq!(cell_text(&Data::Float(7.0)), Some("7".into()));
+        assert_eq!(cell_text(&Data::Float(0.5)), Some("0.5".into()));
+        assert_eq!(cell_text(&Data::Float(95.33)), Some("95.33".into()));
+        assert_eq!(
+            cell_text(&Data::String("  东湖区 ".into())),
+            Some("东湖区".into())
+        );
+        assert_eq!(cell_text(&Data::Empty), None);
+    }
+}
