@@ -9,3 +9,4 @@ mod output;
 mod properties;
 mod report;
 mod run;
+mod xlsx;

@@ -9,6 +9,7 @@ pub mod json;
 pub mod notice;
 pub mod output;
 pub mod tables;
+pub mod xlsx;
 
 use crate::assess::Assessment;
 use crate::num::Exact;
@@ -66,6 +67,8 @@ pub fn render_all(a: &Assessment) -> Vec<(String, Vec<u8>)> {
         Box::new(tables::ScoresCsv),
         Box::new(tables::BreakdownCsv),
         Box::new(tables::RunLog),
+        Box::new(xlsx::ScoresXlsx),
+        Box::new(xlsx::BreakdownXlsx),
     ];
     use rayon::prelude::*;
     exports

@@ -1,0 +1,227 @@
+//! `scores.xlsx` and `breakdown.xlsx` with rust_xlsxwriter: an 总表 sheet and
+//! one sheet per group for the scores (frozen header, widths that fit Chinese
+//! text, scores as numbers shown with `precision` decimals, grade cells
+//! coloured, N/A as 不涉及), and the breakdown with an autofilter. Text from
+//! inputs is written as string cells, which a spreadsheet never runs as a
+//! formula.
+
+use super::draw::GRADE_COLORS;
+use super::tables::{breakdown_grid, scores_grid, Cell, Grid};
+use super::Export;
+use crate::assess::Assessment;
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
+
+/// Display width of text in Excel's character units (CJK counts double).
+fn display_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 2.1 })
+        .sum()
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+pub fn sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .collect();
+    cleaned.chars().take(31).collect()
+}
+
+fn number_format(precision: u32) -> Format {
+    let pattern = if precision == 0 {
+        "0".to_string()
+    } else {
+        format!("0.{}", "0".repeat(precision as usize))
+    };
+    Format::new()
+        .set_num_format(pattern)
+        .set_align(FormatAlign::Right)
+}
+
+struct Styles {
+    header: Format,
+    score: Format,
+    integer: Format,
+    grades: Vec<Format>,
+}
+
+fn styles(a: &Assessment) -> Styles {
+    Styles {
+        header: Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xE8EAF6))
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap(),
+        score: number_format(a.system.precision),
+        integer: number_format(0),
+        grades: (0..a.system.grades.len())
+            .map(|g| {
+                let c = GRADE_COLORS[g.min(GRADE_COLORS.len() - 1)];
+                let light = |v: u8| (v as u32 * 3 / 10 + 255 * 7 / 10).min(255);
+                let rgb = (light(c.0) << 16) | (light(c.1) << 8) | light(c.2);
+                Format::new()
+                    .set_background_color(Color::RGB(rgb))
+                    .set_align(FormatAlign::Center)
+            })
+            .collect(),
+    }
+}
+
+/// Writes a grid; `grade_col` is the column whose text is a grade name.
+fn write_grid(
+    ws: &mut Worksheet,
+    grid: &Grid,
+    st: &Styles,
+    a: &Assessment,
+    grade_col: Option<usize>,
+    score_cols: &[usize],
+) -> Result<(), XlsxError> {
+    let (header, rows) = grid;
+    let mut widths: Vec<f64> = header.iter().map(|h| display_width(h)).collect();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &st.header)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let col = c as u16;
+            match cell {
+                Cell::Num(n) => {
+                    let v: f64 = n.parse().unwrap_or(0.0);
+                    let fmt = if score_cols.contains(&c) {
+                        &st.score
+                    } else {
+                        &st.integer
+                    };
+                    let fmt = if n.contains('.') || score_cols.contains(&c) {
+                        fmt
+                    } else {
+                        &st.integer
+                    };
+                    ws.write_number_with_format(r, col, v, fmt)?;
+                    widths[c] = widths[c].max(n.len() as f64);
+                }
+                Cell::Text(t) => {
+                    match grade_col
+                        .filter(|g| *g == c)
+                        .and_then(|_| a.system.grades.iter().position(|g| g.name == *t))
+                    {
+                        Some(g) => ws.write_string_with_format(r, col, t, &st.grades[g])?,
+                        None => ws.write_string(r, col, t)?,
+                    };
+                    widths[c] = widths[c].max(display_width(t));
+                }
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (w + 2.0).clamp(6.0, 60.0))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// A workbook whose bytes depend only on its content: the creation time is
+/// fixed (1 January after the assessment year), not the clock's.
+fn new_book(a: &Assessment) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let year = u16::try_from(a.system.year + 1).unwrap_or(2000);
+    let created = ExcelDateTime::from_ymd(year, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&a.system.name)
+            .set_creation_datetime(&created),
+    );
+    Ok(wb)
+}
+
+fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = new_book(a)?;
+    let st = styles(a);
+    let grid = scores_grid(a);
+    // total, performance points, bonus, penalty and the indicators are scores
+    let score_cols: Vec<usize> = [4, 6, 7, 8].into_iter().chain(10..grid.0.len()).collect();
+    let ws = wb.add_worksheet();
+    ws.set_name("总表")?;
+    write_grid(ws, &grid, &st, a, Some(5), &score_cols)?;
+    let mut used = vec!["总表".to_string()];
+    for group in &a.system.groups {
+        let rows: Vec<Vec<Cell>> = grid
+            .1
+            .iter()
+            .filter(|r| r.first() == Some(&Cell::Text(group.name.clone())))
+            .cloned()
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut name = sheet_name(&group.name);
+        if used.contains(&name) {
+            name = sheet_name(&group.id);
+        }
+        used.push(name.clone());
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        write_grid(ws, &(grid.0.clone(), rows), &st, a, Some(5), &score_cols)?;
+    }
+    wb.save_to_buffer()
+}
+
+fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = new_book(a)?;
+    let st = styles(a);
+    let grid = breakdown_grid(a);
+    let ws = wb.add_worksheet();
+    ws.set_name("得分明细")?;
+    write_grid(ws, &grid, &st, a, None, &[7, 8])?;
+    let last_col = grid.0.len().saturating_sub(1) as u16;
+    ws.autofilter(0, 0, grid.1.len() as u32, last_col)?;
+    wb.save_to_buffer()
+}
+
+pub struct ScoresXlsx;
+
+impl Export for ScoresXlsx {
+    fn file_name(&self) -> &'static str {
+        "scores.xlsx"
+    }
+
+    fn render(&self, a: &Assessment) -> Vec<u8> {
+        // Building a workbook in memory fails only on invalid sheet names or
+        // cell positions, which the code above rules out.
+        scores_book(a).unwrap_or_default()
+    }
+}
+
+pub struct BreakdownXlsx;
+
+impl Export for BreakdownXlsx {
+    fn file_name(&self) -> &'static str {
+        "breakdown.xlsx"
+    }
+
+    fn render(&self, a: &Assessment) -> Vec<u8> {
+        breakdown_book(a).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_made_acceptable_to_excel() {
+        assert_eq!(sheet_name("县（市、区）"), "县（市、区）");
+        assert_eq!(sheet_name("a/b[c]"), "a_b_c_");
+        assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn chinese_text_counts_double_width() {
+        assert_eq!(display_width("ab"), 2.0);
+        assert!(display_width("东湖区") > 6.0);
+    }
+}

@@ -1,0 +1,190 @@
+//! Workbooks in and out: the hand fixture as Excel sheets gives the same
+//! results as its CSV; errors point at the cell; written workbooks hold
+//! numbers as numbers and formula-like text as inert strings.
+
+use crate::harness::{fixture, Workdir};
+use calamine::{open_workbook_auto, Data, Reader};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+
+fn csv_rows(path: &str) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(fixture(path)).unwrap();
+    let text = zwgk::ingest::table::to_utf8(&bytes);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    r.records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// Writes CSV rows into a sheet as an officer's workbook holds them:
+/// numbers as numbers, percentages as percent cells, dates as date cells.
+fn fill(ws: &mut Worksheet, rows: &[Vec<String>], first_row: u32, first_col: u16) {
+    let pct = Format::new().set_num_format("0.0%");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (first_row + r as u32, first_col + c as u16);
+            if v.is_empty() {
+                continue;
+            }
+            if let Some(p) = v.strip_suffix('%').and_then(|p| p.parse::<f64>().ok()) {
+                ws.write_number_with_format(r, c, p / 100.0, &pct).unwrap();
+            } else if let Ok(n) = v.parse::<f64>() {
+                ws.write_number(r, c, n).unwrap();
+            } else if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                let dt = ExcelDateTime::from_ymd(
+                    d.format("%Y").to_string().parse().unwrap(),
+                    d.format("%m").to_string().parse().unwrap(),
+                    d.format("%d").to_string().parse().unwrap(),
+                )
+                .unwrap();
+                ws.write_datetime_with_format(r, c, &dt, &date).unwrap();
+            } else {
+                ws.write_string(r, c, v).unwrap();
+            }
+        }
+    }
+}
+
+/// The hand fixture as one data.xlsx (Chinese sheet names; the duties sheet
+/// with a two-row merged header and a blank leading column, as in the source
+/// documents' 责任分工表) plus units.xlsx with a hidden first sheet.
+fn hand_as_workbooks(w: &Workdir) {
+    let mut book = Workbook::new();
+    for (file, sheet) in [
+        ("inspections", "检查结果"),
+        ("submissions", "报送材料"),
+        ("ratings", "评分"),
+    ] {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        fill(ws, &csv_rows(&format!("hand/data/{file}.csv")), 0, 0);
+    }
+    let ws = book.add_worksheet();
+    ws.set_name("责任分工").unwrap();
+    let merged = Format::new().set_bold();
+    ws.merge_range(1, 1, 2, 1, "指标代码", &merged).unwrap();
+    ws.merge_range(1, 2, 1, 3, "责任分工", &merged).unwrap();
+    ws.write_string(2, 2, "责任单位").unwrap();
+    ws.write_string(2, 3, "备注").unwrap();
+    let duties: Vec<Vec<String>> = csv_rows("hand/data/duties.csv")
+        .into_iter()
+        .skip(1)
+        .collect();
+    fill(ws, &duties, 3, 1);
+    w.write("data/data.xlsx", book.save_to_buffer().unwrap());
+
+    let mut units = Workbook::new();
+    let hidden = units.add_worksheet();
+    hidden.set_name("说明").unwrap();
+    hidden.write_string(0, 0, "填表说明").unwrap();
+    hidden.set_hidden(true);
+    let ws = units.add_worksheet();
+    ws.set_name("单位名单").unwrap();
+    // Excel cannot hide the active sheet: the roster is the active one.
+    ws.set_active(true);
+    fill(ws, &csv_rows("hand/data/units.csv"), 2, 0);
+    w.write("data/units.xlsx", units.save_to_buffer().unwrap());
+    for t in ["units", "inspections", "submissions", "ratings", "duties"] {
+        std::fs::remove_file(w.path().join(format!("data/{t}.csv"))).unwrap();
+    }
+}
+
+#[test]
+fn workbook_inputs_give_the_same_results_as_csv() {
+    let w = Workdir::with_fixture("hand");
+    hand_as_workbooks(&w);
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read_to_string(fixture("hand/expected/results.json")).unwrap();
+    assert_eq!(w.read("out/results.json"), expected);
+    assert!(w.read("out/run.log").contains("data/data.xlsx"));
+}
+
+#[test]
+fn workbook_errors_name_the_sheet_and_cell() {
+    let w = Workdir::with_fixture("hand");
+    hand_as_workbooks(&w);
+    // Replace data.xlsx's 报送材料 with a bad date in C3.
+    let mut book = Workbook::new();
+    for (file, sheet) in [
+        ("inspections", "检查结果"),
+        ("submissions", "报送材料"),
+        ("ratings", "评分"),
+        ("duties", "责任分工"),
+    ] {
+        let mut rows = csv_rows(&format!("hand/data/{file}.csv"));
+        if file == "submissions" {
+            rows[2][2] = "2024年13月2日".into();
+        }
+        let ws = book.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        fill(ws, &rows, 0, 0);
+    }
+    w.write("data/data.xlsx", book.save_to_buffer().unwrap());
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "data/data.xlsx[报送材料]!C3: column 填报值: \"2024年13月2日\" is not a date"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_table_given_twice_is_an_error() {
+    let w = Workdir::with_fixture("hand");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("评分").unwrap();
+    fill(ws, &csv_rows("hand/data/ratings.csv"), 0, 0);
+    w.write("data/data.xlsx", book.save_to_buffer().unwrap());
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("the ratings table is given more than once"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn written_workbooks_hold_numbers_and_inert_text() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/submissions.csv",
+        "U5,A2,67.5%,通过,",
+        "U5,A2,67.5%,通过,=cmd|' /C calc'!A0",
+    );
+    assert_eq!(w.run(&[]).code, 0);
+    let csv = w.read("out/breakdown.csv");
+    assert!(
+        csv.contains(",'=cmd|' /C calc'!A0"),
+        "CSV neutralises the formula"
+    );
+    let mut book = open_workbook_auto(w.path().join("out/breakdown.xlsx")).unwrap();
+    let range = book.worksheet_range("得分明细").unwrap();
+    let found = range
+        .rows()
+        .flatten()
+        .any(|c| *c == Data::String("=cmd|' /C calc'!A0".into()));
+    assert!(found, "the evidence is a plain string cell");
+    let formulas = book.worksheet_formula("得分明细").unwrap();
+    assert!(
+        formulas.rows().flatten().all(|f| f.is_empty()),
+        "no formula anywhere"
+    );
+
+    let mut scores = open_workbook_auto(w.path().join("out/scores.xlsx")).unwrap();
+    assert_eq!(scores.sheet_names(), vec!["总表", "县（市、区）", "部门"]);
+    let total = scores.worksheet_range("总表").unwrap();
+    assert_eq!(total.get((0, 4)), Some(&Data::String("总分".into())));
+    assert_eq!(total.get((1, 4)), Some(&Data::Float(100.0)));
+    assert_eq!(total.get((2, 4)), Some(&Data::Float(74.5)));
+    let dept = scores.worksheet_range("部门").unwrap();
+    assert_eq!(dept.get((1, 12)), Some(&Data::String("不涉及".into())));
+}
