@@ -412,9 +412,18 @@ fn explain(args: ExplainArgs) -> Result<()> {
     Ok(())
 }
 
+/// Warnings to stderr: all of them when few, else the first ones and a
+/// count (run.log always has every one).
 fn print_warnings(a: &Assessment) {
-    for w in &a.warnings {
+    const SHOWN: usize = 20;
+    for w in a.warnings.iter().take(SHOWN) {
         eprintln!("warning: {w}");
+    }
+    if a.warnings.len() > SHOWN {
+        eprintln!(
+            "warning: … and {} more (every warning is in run.log)",
+            a.warnings.len() - SHOWN
+        );
     }
 }
 

@@ -49,6 +49,11 @@ pub fn generate(spec: Spec) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     let quality: Vec<f64> = (0..spec.units).map(|_| rng.random::<f64>()).collect();
+    // 财政预决算公开 (A4): counties, parks and three quarters of departments.
+    let responsible: Vec<bool> = groups
+        .iter()
+        .map(|&g| g < 2 || rng.random::<f64>() < 0.75)
+        .collect();
 
     let mut units = String::from("单位编码,单位名称,分组\n");
     for (u, g) in groups.iter().enumerate() {
@@ -68,6 +73,12 @@ pub fn generate(spec: Spec) -> Vec<(String, Vec<u8>)> {
         let (code, source) = ISSUES[rng.random_range(0..ISSUES.len() - 1)];
         let (code, source) = if rng.random_range(0..200_000) == 0 {
             ISSUES[ISSUES.len() - 1]
+        } else {
+            (code, source)
+        };
+        // Only units responsible for A4 get A4's issue.
+        let (code, source) = if code == "A401" && !responsible[u] {
+            ISSUES[0]
         } else {
             (code, source)
         };
@@ -111,7 +122,7 @@ pub fn generate(spec: Spec) -> Vec<(String, Vec<u8>)> {
                 .round();
             let _ = writeln!(ratings, "评议员{rater},{id},C2,{score}");
         }
-        if groups[u] < 2 || rng.random::<f64>() < 0.75 {
+        if responsible[u] {
             let _ = writeln!(duties, "A4,{id}");
         }
     }

@@ -31,6 +31,16 @@ pub struct Options {
     pub date: String,
 }
 
+/// Most breakdown rows written as a workbook: beyond this breakdown.xlsx is
+/// left out (with a warning) and breakdown.csv carries the rows — a
+/// province's millions of rows exceed what a spreadsheet can open.
+pub const MAX_XLSX_ROWS: usize = 200_000;
+
+/// The number of breakdown rows (unit × leaf, before bonus and penalty rows).
+pub fn breakdown_rows(a: &Assessment) -> usize {
+    a.inputs.units.len() * a.system.leaves().len()
+}
+
 /// Every file `zwgk run` writes: tables, charts and notice, in memory.
 pub fn render_run(
     a: &Assessment,
@@ -60,16 +70,19 @@ pub fn render_run(
     Ok(files)
 }
 
-/// The table files (results.json, CSVs, run.log), rendered in memory.
+/// The table files (results.json, CSVs, workbooks, run.log), rendered in
+/// memory.
 pub fn render_all(a: &Assessment) -> Vec<(String, Vec<u8>)> {
-    let exports: Vec<Box<dyn Export>> = vec![
+    let mut exports: Vec<Box<dyn Export>> = vec![
         Box::new(json::Results),
         Box::new(tables::ScoresCsv),
         Box::new(tables::BreakdownCsv),
         Box::new(tables::RunLog),
         Box::new(xlsx::ScoresXlsx),
-        Box::new(xlsx::BreakdownXlsx),
     ];
+    if breakdown_rows(a) <= MAX_XLSX_ROWS {
+        exports.push(Box::new(xlsx::BreakdownXlsx));
+    }
     use rayon::prelude::*;
     exports
         .par_iter()
