@@ -122,7 +122,7 @@ impl Exact {
         })();
         match exact {
             Some(e) => e.simplified(),
-            None => Exact::from_decimal(self.to_decimal() + o.to_decimal()),
+            None => Exact::from_decimal(self.to_decimal().saturating_add(o.to_decimal())),
         }
     }
 
@@ -142,7 +142,7 @@ impl Exact {
             (Some(n), Some(d)) => Exact { num: n, den: d }.simplified(),
             _ => {
                 let (a, b) = (self.folded(), o.folded());
-                Exact::from_decimal(a.num * b.num)
+                Exact::from_decimal(a.num.saturating_mul(b.num))
             }
         }
     }

@@ -8,6 +8,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use toml::value::Datetime;
 use toml::Spanned;
 
+/// The largest points, weight or deduction an indicator system may give:
+/// far beyond any real system, small enough that exact arithmetic never
+/// overflows.
+const LIMIT: i64 = 1_000_000;
+
 struct Checker<'a> {
     text: &'a str,
     file: &'a str,
@@ -37,6 +42,12 @@ pub(super) fn resolve(
     };
     let a = &raw.assessment;
     let full_score = a.get_ref().full_score.unwrap_or(Decimal::ONE_HUNDRED);
+    if full_score > Decimal::from(LIMIT) {
+        c.at(
+            a,
+            format!("assessment.full_score = {full_score}: at most {LIMIT}"),
+        );
+    }
     if full_score <= Decimal::ZERO {
         c.at(
             a,
@@ -414,6 +425,12 @@ fn resolve_indicators(
                 Share::Sum
             }
             (Some(p), None) => {
+                if p > Decimal::from(LIMIT) {
+                    c.at(
+                        sp,
+                        format!("indicator {}: points = {p}: at most {LIMIT}", ind.id),
+                    );
+                }
                 if p <= Decimal::ZERO {
                     c.at(
                         sp,
@@ -423,6 +440,12 @@ fn resolve_indicators(
                 Share::Points(p)
             }
             (None, Some(w)) => {
+                if w > Decimal::from(LIMIT) {
+                    c.at(
+                        sp,
+                        format!("indicator {}: weight = {w}: at most {LIMIT}", ind.id),
+                    );
+                }
                 if w <= Decimal::ZERO {
                     c.at(
                         sp,
@@ -962,6 +985,12 @@ fn resolve_issues(
             }
             Some(&i) => Some(i),
         });
+        if r.deduct > Decimal::from(LIMIT) {
+            c.at(
+                sp,
+                format!("issue {}: deduct = {}: at most {LIMIT}", r.code, r.deduct),
+            );
+        }
         if r.deduct < Decimal::ZERO {
             c.at(
                 sp,

@@ -4,6 +4,10 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+/// The largest magnitude an input number may have: far beyond any count,
+/// ratio or score, and small enough that no product in scoring overflows.
+pub const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
+
 /// A plain decimal, optionally with a trailing `%` (then divided by 100).
 /// Exponents, thousands separators, full-width digits, NaN and infinities
 /// are rejected: the value must be what the officer sees.
