@@ -66,3 +66,80 @@ fn wrong_usage_exits_with_two() {
     assert_eq!(w.zwgk(&["run", "--bogus"]).code, 2);
     assert_eq!(w.zwgk(&["--help"]).code, 0);
 }
+
+#[test]
+fn a_write_that_fails_midway_leaves_the_previous_report_intact() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    let before: Vec<(String, String)> = ["results.json", "scores.csv", "breakdown.csv", "run.log"]
+        .iter()
+        .map(|f| (f.to_string(), w.read(&format!("out/{f}"))))
+        .collect();
+    w.edit("data/submissions.csv", "U5,A2,67.5%", "U5,A2,90%");
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .args([
+            "run",
+            "--indicators",
+            "indicators.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+            "--no-charts",
+            "--force",
+        ])
+        .env("ZWGK_FAIL_WRITE_AFTER", "3")
+        .current_dir(w.path())
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("injected write failure"));
+    for (f, text) in before {
+        assert_eq!(
+            w.read(&format!("out/{f}")),
+            text,
+            "{f} is the previous report's"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(w.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "the half-written directory is removed"
+    );
+}
+
+#[test]
+fn unit_names_never_reach_a_path() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/units.csv",
+        "U1,东湖区,县（市、区）,东湖",
+        "U1,../../逃逸/x\u{0}y,县（市、区）,东湖|东湖区",
+    );
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+        "--out",
+        "out",
+        "--notice-date",
+        "2024-03-01",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut names: Vec<String> = std::fs::read_dir(w.path().join("out/charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.iter().all(|n| n.is_ascii() && !n.contains("..")),
+        "{names:?}"
+    );
+    assert!(!w.path().join("../逃逸").exists());
+}

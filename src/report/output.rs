@@ -65,14 +65,26 @@ pub fn write_dir(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result
     result
 }
 
+/// Test hook: `ZWGK_FAIL_WRITE_AFTER=N` makes the write fail after N files,
+/// as a full disk would, so that tests can prove the previous report
+/// survives a failed write.
+fn injected_failure(written: usize) -> Option<std::io::Error> {
+    let limit: usize = std::env::var("ZWGK_FAIL_WRITE_AFTER").ok()?.parse().ok()?;
+    (written >= limit)
+        .then(|| std::io::Error::other("injected write failure (ZWGK_FAIL_WRITE_AFTER)"))
+}
+
 fn write_all(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     let io = |p: &Path, e| Error::io(format!("cannot write {}", p.display()), e);
     if tmp.exists() {
         fs::remove_dir_all(tmp).map_err(|e| io(tmp, e))?;
     }
     fs::create_dir_all(tmp).map_err(|e| io(tmp, e))?;
-    for (name, bytes) in files {
+    for (k, (name, bytes)) in files.iter().enumerate() {
         let path = tmp.join(name);
+        if let Some(e) = injected_failure(k) {
+            return Err(io(&path, e));
+        }
         if let Some(p) = path.parent() {
             fs::create_dir_all(p).map_err(|e| io(p, e))?;
         }
