@@ -38,6 +38,24 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a synthetic assessment of any size (indicators.toml + data/).
     Generate(GenerateArgs),
+    /// Write the submissions workbook to send to units (from the roster).
+    Template(TemplateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TemplateArgs {
+    /// The indicator system (TOML).
+    #[arg(long, default_value = DEMO_INDICATORS)]
+    pub indicators: PathBuf,
+    /// The directory with the roster (units) and, if any, the duties table.
+    #[arg(long, default_value = DEMO_DATA)]
+    pub data: PathBuf,
+    /// Output directory for submissions.xlsx.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace an output directory an earlier zwgk command wrote.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -203,6 +221,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Some(Command::Compare(args)) => compare(args),
         Some(Command::Explain(args)) => explain(args),
         Some(Command::Generate(args)) => generate(args),
+        Some(Command::Template(args)) => template(args),
     }
 }
 
@@ -396,6 +415,21 @@ fn generate(args: GenerateArgs) -> Result<()> {
         args.out.display(),
         args.out.display(),
         args.out.display()
+    );
+    Ok(())
+}
+
+fn template(args: TemplateArgs) -> Result<()> {
+    report::output::check_target(&args.out, args.force)?;
+    let system = crate::config::System::load(&args.indicators)?;
+    let inputs = crate::ingest::load_roster(&system, &args.data)?;
+    let bytes = crate::template::submissions_workbook(&system, &inputs)
+        .map_err(|e| Error::Usage(format!("cannot build the workbook: {e}")))?;
+    report::output::write_dir(&args.out, &[("submissions.xlsx".into(), bytes)], args.force)?;
+    println!(
+        "{}: submissions.xlsx for {} units",
+        args.out.display(),
+        inputs.units.len()
     );
     Ok(())
 }

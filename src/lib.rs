@@ -16,3 +16,4 @@ pub mod num;
 pub mod rank;
 pub mod report;
 pub mod score;
+pub mod template;

@@ -188,3 +188,63 @@ fn written_workbooks_hold_numbers_and_inert_text() {
     let dept = scores.worksheet_range("部门").unwrap();
     assert_eq!(dept.get((1, 12)), Some(&Data::String("不涉及".into())));
 }
+
+#[test]
+fn the_template_lists_each_units_applicable_items_and_reads_back() {
+    let w = Workdir::with_fixture("hand");
+    let r = w.zwgk(&[
+        "template",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+        "--out",
+        "tpl",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut book = open_workbook_auto(w.path().join("tpl/submissions.xlsx")).unwrap();
+    let range = book.worksheet_range("报送材料").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(
+        rows[0][0].contains("本行为说明"),
+        "an instruction row on top"
+    );
+    assert_eq!(
+        rows[1][..5],
+        ["单位", "指标代码", "指标名称", "填报值", "审核状态"]
+    );
+    // 县 units: A2, C2 (C only for g1) and the bonus J1; 部门 units: A2, J1.
+    let items: Vec<(String, String)> = rows[2..]
+        .iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    assert_eq!(items.len(), 3 * 3 + 3 * 2);
+    assert_eq!(
+        &items[..3],
+        &[
+            ("东湖区".into(), "A2".into()),
+            ("东湖区".into(), "C2".into()),
+            ("东湖区".into(), "J1".into())
+        ]
+    );
+    assert!(!items.contains(&("市教育局".to_string(), "C2".to_string())));
+    assert!(rows[3][6].contains("日期，如 2024-01-31"), "{:?}", rows[3]);
+    // Returned unfilled, it reads cleanly: every item is 未报送.
+    std::fs::remove_file(w.path().join("data/submissions.csv")).unwrap();
+    std::fs::copy(
+        w.path().join("tpl/submissions.xlsx"),
+        w.path().join("data/submissions.xlsx"),
+    )
+    .unwrap();
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("U1 东湖区: A2 (公开比例): 未报送, scored 0"),
+        "{}",
+        r.stderr
+    );
+}

@@ -124,6 +124,9 @@ const SUBMISSIONS: &[ColumnSpec] = &[
     col("value", "填报值", true),
     col("status", "审核状态", false),
     col("evidence", "佐证材料", false),
+    // Written by `zwgk template` for the unit filling it in; not read.
+    col("indicator_name", "指标名称", false),
+    col("hint", "填报说明", false),
 ];
 const RATINGS: &[ColumnSpec] = &[
     col("rater", "评分人", true),
@@ -135,6 +138,42 @@ const DUTIES: &[ColumnSpec] = &[
     col("indicator", "指标代码", true),
     col("unit", "责任单位", true),
 ];
+
+/// Reads only the roster and the responsibility table (for templates).
+pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "data directory {} does not exist",
+            dir.display()
+        )));
+    }
+    let mut inputs = Inputs::default();
+    let mut errors = Vec::new();
+    let units = read_table(dir, "units", UNITS, true, &mut inputs).unwrap_or_else(|mut e| {
+        errors.append(&mut e);
+        None
+    });
+    let duties = read_table(dir, "duties", DUTIES, false, &mut inputs).unwrap_or_else(|mut e| {
+        errors.append(&mut e);
+        None
+    });
+    let mut ctx = Context {
+        system,
+        matcher: UnitMatcher::default(),
+        errors,
+        draft: false,
+    };
+    if let Some(t) = &units {
+        ctx.units(t, &mut inputs);
+        if let Some(d) = &duties {
+            ctx.duties(d, &mut inputs);
+        }
+    }
+    if !ctx.errors.is_empty() {
+        return Err(Error::Invalid(ctx.errors));
+    }
+    Ok(inputs)
+}
 
 /// Reads every table in `dir`; `draft` lets pending submissions count.
 pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
@@ -567,6 +606,11 @@ impl Context<'_> {
         let mut cache = HashMap::new();
         let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
         for i in t.rows() {
+            // A row whose value was left blank (as in a returned template)
+            // is no submission: the item counts as 未报送.
+            if vals[i].is_none() && statuses[i].is_none() {
+                continue;
+            }
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let status = match statuses[i] {
                 None | Some("通过") | Some("approved") => Status::Approved,

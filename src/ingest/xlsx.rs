@@ -108,19 +108,36 @@ pub fn read_sheet(
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect();
-    let Some(h) = grid.iter().position(|r| r.iter().any(Option::is_some)) else {
-        return Err(vec![Diagnostic::new(
-            &shown,
-            "",
-            "the sheet is empty; expected a header row",
-        )]);
-    };
     let is_known = |c: &Option<String>| {
         c.as_ref().is_some_and(|t| {
             known
                 .iter()
                 .any(|k| crate::ingest::names::normalize(t).to_lowercase() == *k)
         })
+    };
+    // The header is the first row naming two known columns (a title or an
+    // instruction row above it is skipped), else the first non-empty row.
+    let named = grid
+        .iter()
+        .position(|r| r.iter().filter(|c| is_known(c)).count() >= 2);
+    let Some(h) = named.or_else(|| grid.iter().position(|r| r.iter().any(Option::is_some))) else {
+        return Err(vec![Diagnostic::new(
+            &shown,
+            "",
+            "the sheet is empty; expected a header row",
+        )]);
+    };
+    // The lower row of a two-row header may be the one naming two columns:
+    // start from the upper row when it names columns the lower leaves blank.
+    let h = if h > 0
+        && grid[h - 1]
+            .iter()
+            .enumerate()
+            .any(|(k, c)| is_known(c) && grid[h].get(k).is_none_or(|x| !is_known(x)))
+    {
+        h - 1
+    } else {
+        h
     };
     let mut header = grid[h].clone();
     let mut first = h + 1;
