@@ -188,3 +188,73 @@ fn an_invalid_indicator_system_exits_one_with_its_line() {
     assert!(r.stderr.contains("indicators.toml: line 11, column 18: performance.weight_percent = 3: 政务公开 must carry at least 4%"), "{}", r.stderr);
     assert!(!w.exists("out"));
 }
+
+#[test]
+fn a_ragged_row_is_named_with_its_field_count() {
+    let e = fails(&[(
+        INSP,
+        "R2,U1,2023/4/1,网站检查,I2,,",
+        "R2,U1,2023/4/1,网站检查,I2,,,多余",
+    )]);
+    assert!(e.contains("data/inspections.csv: row 3: 8 fields, but the header has 7; quote a value that contains a comma"), "{e}");
+}
+
+#[test]
+fn an_empty_file_or_an_empty_roster_is_an_error() {
+    let w = Workdir::with_fixture("hand");
+    w.write("data/units.csv", "");
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("data/units.csv: the file is empty; expected a header row"),
+        "{}",
+        r.stderr
+    );
+    w.write("data/units.csv", "单位编码,单位名称,分组,别名\n");
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("data/units.csv: row 2: the roster lists no units"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn unknown_columns_and_dates_outside_the_year_are_warnings_not_errors() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/inspections.csv",
+        "id,unit,date,source,issue,count,note",
+        "id,unit,date,source,issue,count,note,备注2",
+    );
+    w.edit(
+        "data/inspections.csv",
+        "R6,教育局,2023-03-02",
+        "R6,教育局,2031-03-02",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: data/inspections.csv: column \"备注2\" is not used"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("warning: data/inspections.csv: row 7, column date: dated 2031-03-02, outside the assessment year 2023"), "{}", r.stderr);
+}
+
+#[test]
+fn quoted_newlines_and_commas_inside_values_are_read() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/inspections.csv",
+        "R5,南城区,2023-07-01,年度考核,P1,1,迟报",
+        "R5,南城区,2023-07-01,年度考核,P1,1,\"迟报,\n两次\"",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.read("out/breakdown.csv").contains("\"迟报,\n两次\""));
+}

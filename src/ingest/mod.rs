@@ -11,7 +11,7 @@ pub mod xlsx;
 
 use crate::config::{Rule, System, ValueKind};
 use crate::error::{Diagnostic, Error, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use names::UnitMatcher;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -388,6 +388,13 @@ impl Context<'_> {
                 aliases: alias_list,
             });
         }
+        if t.rows().next().is_none() {
+            self.errors.push(Diagnostic::new(
+                &t.file,
+                "row 2",
+                "the roster lists no units; expected one row per unit after the header",
+            ));
+        }
         let plain: Vec<_> = roster.iter().map(|(_, r)| r.clone()).collect();
         let (matcher, collisions) = UnitMatcher::build(&plain);
         for c in collisions {
@@ -559,6 +566,12 @@ impl Context<'_> {
                     }
                 },
             };
+            if let Some(d) =
+                date.filter(|d| d.year() != self.system.year && d.year() != self.system.year + 1)
+            {
+                let msg = format!("dated {d}, outside the assessment year {} and the year after (its on-site checks)", self.system.year);
+                inputs.warnings.push(t.error(i, "date", msg).to_string());
+            }
             if let (Some(unit), Some(issue), Some(count)) = (unit, issue, count) {
                 inputs.records.push(Record {
                     id: ids[i].map_or_else(|| format!("行{}", i + 2), String::from),

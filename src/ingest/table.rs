@@ -123,16 +123,48 @@ pub fn read_csv(
     let df = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .into_reader_with_file_handle(Cursor::new(text.into_bytes()))
+        .into_reader_with_file_handle(Cursor::new(text.as_bytes().to_vec()))
         .finish()
         .map_err(|e| {
-            vec![Diagnostic::new(
-                shown,
-                "",
-                format!("cannot read as CSV: {e}"),
-            )]
+            vec![csv_problem(shown, &text)
+                .unwrap_or_else(|| Diagnostic::new(shown, "", format!("cannot read as CSV: {e}")))]
         })?;
     resolve_headers(df, shown, spec, warnings, Origin::Csv)
+}
+
+/// Finds the row that polars refused: a record with more fields than the
+/// header (a stray comma, an unquoted comma in a name).
+fn csv_problem(shown: &str, text: &str) -> Option<Diagnostic> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    for record in reader.records() {
+        if let Err(e) = record {
+            if let csv::ErrorKind::UnequalLengths {
+                pos,
+                expected_len,
+                len,
+            } = e.kind()
+            {
+                let row = pos.as_ref().map_or(0, |p| p.record() + 1);
+                if len > expected_len {
+                    return Some(Diagnostic::new(
+                        shown,
+                        format!("row {row}"),
+                        format!("{len} fields, but the header has {expected_len}; quote a value that contains a comma"),
+                    ));
+                }
+            } else {
+                return Some(Diagnostic::new(
+                    shown,
+                    "",
+                    format!("cannot read as CSV: {e}"),
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// The column names a table accepts (ids and normalised Chinese names).
