@@ -225,6 +225,15 @@ pub fn execute(cli: Cli) -> Result<()> {
     }
 }
 
+/// Before any work: may `--out` be written, and is the chart font usable?
+fn prepare_out(out: Option<&Path>, force: bool) -> Result<()> {
+    if let Some(out) = out {
+        report::output::check_target(out, force)?;
+        report::font::init(None)?;
+    }
+    Ok(())
+}
+
 /// Writes an analyst command's JSON and charts when `--out` is given.
 fn write_extra(
     out: Option<&Path>,
@@ -246,10 +255,7 @@ fn write_extra(
 
 fn whatif(args: WhatifArgs) -> Result<()> {
     use crate::analysis::{charts, whatif};
-    if let Some(out) = &args.out {
-        report::output::check_target(out, args.force)?;
-        report::font::init(None)?;
-    }
+    prepare_out(args.out.as_deref(), args.force)?;
     let a = assess(
         &args.inputs.indicators,
         &args.inputs.data,
@@ -306,10 +312,7 @@ fn sensitivity(args: SensitivityArgs) -> Result<()> {
     if args.samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
-    if let Some(out) = &args.out {
-        report::output::check_target(out, args.force)?;
-        report::font::init(None)?;
-    }
+    prepare_out(args.out.as_deref(), args.force)?;
     let a = assess(
         &args.inputs.indicators,
         &args.inputs.data,
@@ -365,10 +368,7 @@ fn sensitivity(args: SensitivityArgs) -> Result<()> {
 
 fn compare(args: CompareArgs) -> Result<()> {
     use crate::analysis::{charts, compare};
-    if let Some(out) = &args.out {
-        report::output::check_target(out, args.force)?;
-        report::font::init(None)?;
-    }
+    prepare_out(args.out.as_deref(), args.force)?;
     let c = compare::compare(&args.old, &args.new)?;
     print!("{}", compare::render_text(&c));
     let mut files = Vec::new();

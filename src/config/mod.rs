@@ -4,8 +4,10 @@
 
 pub mod calendar;
 pub mod raw;
+mod rule_params;
 #[cfg(test)]
 mod tests;
+mod tree;
 pub mod validate;
 
 use crate::error::{Diagnostic, Error, Result};

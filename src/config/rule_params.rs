@@ -1,0 +1,235 @@
+//! A leaf's rule and its parameters, checked (curve points increasing,
+//! factors within 0..1, a deadline's date, …).
+
+use super::raw::RawIndicator;
+use super::validate::{to_date, Checker};
+use super::*;
+use std::collections::BTreeSet;
+use toml::Spanned;
+
+const RULE_PARAMS: &[(&str, &[&str])] = &[
+    ("deduct", &["max_deduct"]),
+    ("curve", &["curve", "mode"]),
+    (
+        "deadline",
+        &["due", "late_deduct", "late_unit", "zero_after"],
+    ),
+    ("rating", &["trim", "scale"]),
+    ("relative", &["direction", "floor"]),
+    ("manual", &[]),
+    ("level", &["levels"]),
+];
+
+fn given_params(ind: &RawIndicator) -> Vec<&'static str> {
+    let flags = [
+        ("max_deduct", ind.max_deduct.is_some()),
+        ("curve", ind.curve.is_some()),
+        ("mode", ind.mode.is_some()),
+        ("due", ind.due.is_some()),
+        ("late_deduct", ind.late_deduct.is_some()),
+        ("late_unit", ind.late_unit.is_some()),
+        ("zero_after", ind.zero_after.is_some()),
+        ("trim", ind.trim.is_some()),
+        ("scale", ind.scale.is_some()),
+        ("direction", ind.direction.is_some()),
+        ("floor", ind.floor.is_some()),
+        ("levels", ind.levels.is_some()),
+    ];
+    flags.iter().filter(|f| f.1).map(|f| f.0).collect()
+}
+
+pub(super) fn parse_rule(
+    ind: &RawIndicator,
+    sp: &Spanned<RawIndicator>,
+    c: &mut Checker,
+) -> Option<Rule> {
+    let name = ind.rule.as_deref().unwrap_or("");
+    let Some((_, allowed)) = RULE_PARAMS.iter().find(|(n, _)| *n == name) else {
+        c.at(sp, format!("indicator {}: unknown rule \"{name}\"; expected one of deduct, curve, deadline, rating, relative, manual, level", ind.id));
+        return None;
+    };
+    for p in given_params(ind) {
+        if !allowed.contains(&p) {
+            c.at(
+                sp,
+                format!(
+                    "indicator {}: parameter {p} does not apply to rule \"{name}\"",
+                    ind.id
+                ),
+            );
+        }
+    }
+    let id = &ind.id;
+    let zero = Decimal::ZERO;
+    let one = Decimal::ONE;
+    let rule = match name {
+        "deduct" => Rule::Deduct {
+            max_deduct: ind.max_deduct,
+        },
+        "curve" => {
+            let curve = ind.curve.clone().unwrap_or_default();
+            if curve.is_empty() {
+                c.at(
+                    sp,
+                    format!("indicator {id}: rule curve needs curve = [[x0, f0], [x1, f1], …]"),
+                );
+            }
+            for w in curve.windows(2) {
+                if w[1].0 <= w[0].0 {
+                    c.at(
+                        sp,
+                        format!(
+                            "indicator {id}: curve x values must increase strictly ({} then {})",
+                            w[0].0, w[1].0
+                        ),
+                    );
+                }
+            }
+            for (x, f) in &curve {
+                if *f < zero || *f > one {
+                    c.at(
+                        sp,
+                        format!(
+                            "indicator {id}: curve point [{x}, {f}]: f must be between 0 and 1"
+                        ),
+                    );
+                }
+            }
+            let step = match ind.mode.as_deref() {
+                None | Some("linear") => false,
+                Some("step") => true,
+                Some(m) => {
+                    c.at(
+                        sp,
+                        format!("indicator {id}: mode = \"{m}\": expected \"linear\" or \"step\""),
+                    );
+                    false
+                }
+            };
+            Rule::Curve { curve, step }
+        }
+        "deadline" => {
+            let due = match &ind.due {
+                None => {
+                    c.at(
+                        sp,
+                        format!("indicator {id}: rule deadline needs due = YYYY-MM-DD"),
+                    );
+                    None
+                }
+                Some(d) => {
+                    let nd = to_date(d);
+                    if nd.is_none() {
+                        c.at(
+                            sp,
+                            format!("indicator {id}: due = {d}: expected a plain date YYYY-MM-DD"),
+                        );
+                    }
+                    nd
+                }
+            };
+            let late_deduct = ind.late_deduct.unwrap_or_else(|| {
+                c.at(
+                    sp,
+                    format!(
+                        "indicator {id}: rule deadline needs late_deduct (points per unit late)"
+                    ),
+                );
+                zero
+            });
+            if late_deduct < zero {
+                c.at(
+                    sp,
+                    format!("indicator {id}: late_deduct = {late_deduct}: must be >= 0"),
+                );
+            }
+            let workdays = match ind.late_unit.as_deref() {
+                None | Some("day") => false,
+                Some("workday") => true,
+                Some(u) => {
+                    c.at(
+                        sp,
+                        format!(
+                            "indicator {id}: late_unit = \"{u}\": expected \"day\" or \"workday\""
+                        ),
+                    );
+                    false
+                }
+            };
+            if let Some(z) = ind.zero_after {
+                if z < zero {
+                    c.at(
+                        sp,
+                        format!("indicator {id}: zero_after = {z}: must be >= 0"),
+                    );
+                }
+            }
+            Rule::Deadline {
+                due: due?,
+                late_deduct,
+                workdays,
+                zero_after: ind.zero_after,
+            }
+        }
+        "rating" => {
+            let scale = ind.scale.unwrap_or(Decimal::ONE_HUNDRED);
+            if scale <= zero {
+                c.at(sp, format!("indicator {id}: scale = {scale}: must be > 0"));
+            }
+            Rule::Rating {
+                trim: ind.trim.unwrap_or(0),
+                scale,
+            }
+        }
+        "relative" => {
+            let higher_is_better = match ind.direction.as_deref() {
+                None | Some("higher") => true,
+                Some("lower") => false,
+                Some(d) => {
+                    c.at(
+                        sp,
+                        format!(
+                            "indicator {id}: direction = \"{d}\": expected \"higher\" or \"lower\""
+                        ),
+                    );
+                    true
+                }
+            };
+            let floor = ind.floor.unwrap_or(zero);
+            if floor < zero || floor > one {
+                c.at(
+                    sp,
+                    format!("indicator {id}: floor = {floor}: must be between 0 and 1"),
+                );
+            }
+            Rule::Relative {
+                higher_is_better,
+                floor,
+            }
+        }
+        "manual" => Rule::Manual,
+        _ => {
+            let levels = ind.levels.clone().unwrap_or_default();
+            if levels.is_empty() {
+                c.at(
+                    sp,
+                    format!("indicator {id}: rule level needs levels = [[\"优\", 1], …]"),
+                );
+            }
+            let mut seen = BTreeSet::new();
+            for (l, f) in &levels {
+                if *f < zero || *f > one {
+                    c.at(
+                        sp,
+                        format!("indicator {id}: level \"{l}\" = {f}: must be between 0 and 1"),
+                    );
+                }
+                if !seen.insert(crate::ingest::names::normalize(l)) {
+                    c.at(sp, format!("indicator {id}: level \"{l}\" is listed twice"));
+                }
+            }
+            Rule::Level { levels }
+        }
+    };
+    Some(rule)
+}

@@ -1,0 +1,425 @@
+//! The indicator tree: parents and children, no cycles, points or weights
+//! that add up, inherited groups and 不涉及 permission, pooled parents, and
+//! the resolution of every indicator's exact points.
+
+use super::raw::{RawIndicator, RawSystem};
+use super::rule_params::parse_rule;
+use super::validate::{valid_id, Checker, LIMIT};
+use super::*;
+use std::collections::HashMap;
+
+/// Builds the tree; `None` when its structure is broken (unknown parent,
+/// cycle), since nothing below can then be checked.
+pub(super) fn resolve_indicators(
+    raw: &RawSystem,
+    groups: &[Group],
+    full_score: Decimal,
+    c: &mut Checker,
+) -> Option<(Vec<Indicator>, Vec<usize>)> {
+    let list: Vec<&RawIndicator> = raw.indicator.iter().map(|s| s.get_ref()).collect();
+    if list.is_empty() {
+        c.general("at least one [[indicator]] is required");
+        return None;
+    }
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, ind) in list.iter().enumerate() {
+        if !valid_id(&ind.id) {
+            c.at(
+                &raw.indicator[i],
+                format!(
+                    "indicator id \"{}\": use letters, digits, _ . - only",
+                    ind.id
+                ),
+            );
+        }
+        index.entry(ind.id.as_str()).or_insert(i);
+    }
+    let mut parent = vec![None; list.len()];
+    let mut broken = false;
+    for (i, ind) in list.iter().enumerate() {
+        if let Some(p) = &ind.parent {
+            match index.get(p.as_str()) {
+                Some(&pi) if pi == i => {
+                    c.at(
+                        &raw.indicator[i],
+                        format!("indicator {}: it is its own parent", ind.id),
+                    );
+                    broken = true;
+                }
+                Some(&pi) => parent[i] = Some(pi),
+                None => {
+                    c.at(
+                        &raw.indicator[i],
+                        format!("indicator {}: parent \"{p}\" does not exist", ind.id),
+                    );
+                    broken = true;
+                }
+            }
+        }
+    }
+    for i in 0..list.len() {
+        let mut seen = vec![i];
+        let mut cur = i;
+        while let Some(p) = parent[cur] {
+            if p == i {
+                let path: Vec<&str> = seen.iter().map(|&k| list[k].id.as_str()).collect();
+                c.at(
+                    &raw.indicator[i],
+                    format!(
+                        "indicator {}: parent cycle {} -> {}",
+                        list[i].id,
+                        path.join(" -> "),
+                        list[i].id
+                    ),
+                );
+                broken = true;
+                break;
+            }
+            if seen.contains(&p) {
+                break; // a cycle further up, reported from its own member
+            }
+            seen.push(p);
+            cur = p;
+        }
+    }
+    if broken {
+        return None;
+    }
+    let mut children = vec![Vec::new(); list.len()];
+    let mut roots = Vec::new();
+    for (i, p) in parent.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+
+    let group_index: HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
+    let mut nodes = Vec::with_capacity(list.len());
+    for (i, ind) in list.iter().enumerate() {
+        let sp = &raw.indicator[i];
+        let share = match (ind.points, ind.weight) {
+            (Some(_), Some(_)) => {
+                c.at(
+                    sp,
+                    format!(
+                        "indicator {}: gives both points and weight; give one",
+                        ind.id
+                    ),
+                );
+                Share::Sum
+            }
+            (Some(p), None) => {
+                if p > Decimal::from(LIMIT) {
+                    c.at(
+                        sp,
+                        format!("indicator {}: points = {p}: at most {LIMIT}", ind.id),
+                    );
+                }
+                if p <= Decimal::ZERO {
+                    c.at(
+                        sp,
+                        format!("indicator {}: points = {p}: must be > 0", ind.id),
+                    );
+                }
+                Share::Points(p)
+            }
+            (None, Some(w)) => {
+                if w > Decimal::from(LIMIT) {
+                    c.at(
+                        sp,
+                        format!("indicator {}: weight = {w}: at most {LIMIT}", ind.id),
+                    );
+                }
+                if w <= Decimal::ZERO {
+                    c.at(
+                        sp,
+                        format!("indicator {}: weight = {w}: must be > 0", ind.id),
+                    );
+                }
+                Share::Weight(w)
+            }
+            (None, None) => {
+                if children[i].is_empty() {
+                    c.at(
+                        sp,
+                        format!("indicator {}: a leaf needs points or weight", ind.id),
+                    );
+                }
+                Share::Sum
+            }
+        };
+        let own_groups = ind.groups.as_ref().map(|gs| {
+            gs.iter()
+                .filter_map(|g| match group_index.get(g.as_str()) {
+                    Some(&gi) => Some(gi),
+                    None => {
+                        c.at(
+                            sp,
+                            format!("indicator {}: group \"{g}\" does not exist", ind.id),
+                        );
+                        None
+                    }
+                })
+                .collect::<Vec<_>>()
+        });
+        let rule = if children[i].is_empty() {
+            match &ind.rule {
+                None => {
+                    c.at(sp, format!("indicator {}: a leaf needs a rule (deduct, curve, deadline, rating, relative, manual, level)", ind.id));
+                    None
+                }
+                Some(_) => parse_rule(ind, sp, c),
+            }
+        } else {
+            if ind.rule.is_some() {
+                c.at(sp, format!("indicator {}: has children, so it takes no rule (its score comes from them)", ind.id));
+            }
+            None
+        };
+        nodes.push(Indicator {
+            id: ind.id.clone(),
+            name: ind.name.clone(),
+            parent: parent[i],
+            children: children[i].clone(),
+            share,
+            points: Exact::ZERO,
+            groups: own_groups,
+            allow_na: ind.allow_na.unwrap_or(false),
+            pool: ind.pool.unwrap_or(false),
+            rule,
+        });
+    }
+    inherit_groups_and_na(&mut nodes, &roots, raw, c);
+    check_pools(&nodes, raw, c);
+    check_point_sums(&nodes, &roots, full_score, raw, c);
+    let points = resolved_points(&nodes, &roots, full_score);
+    for (n, p) in nodes.iter_mut().zip(points) {
+        n.points = p;
+    }
+    check_rule_bounds(&nodes, raw, c);
+    Some((nodes, roots))
+}
+
+fn inherit_groups_and_na(
+    nodes: &mut [Indicator],
+    roots: &[usize],
+    raw: &RawSystem,
+    c: &mut Checker,
+) {
+    let mut stack: Vec<usize> = roots.to_vec();
+    while let Some(i) = stack.pop() {
+        if let Some(p) = nodes[i].parent {
+            let (pg, pna) = (nodes[p].groups.clone(), nodes[p].allow_na);
+            if let (Some(parent_groups), Some(own)) = (&pg, &nodes[i].groups) {
+                if let Some(bad) = own.iter().find(|g| !parent_groups.contains(g)) {
+                    let msg = format!(
+                        "indicator {}: group \"{}\" is not among its parent {}'s groups",
+                        nodes[i].id,
+                        raw.group[*bad].get_ref().id,
+                        nodes[p].id
+                    );
+                    c.at(&raw.indicator[i], msg);
+                }
+            }
+            if nodes[i].groups.is_none() {
+                nodes[i].groups = pg;
+            }
+            nodes[i].allow_na |= pna;
+        }
+        stack.extend(nodes[i].children.iter().copied());
+    }
+}
+
+fn leaves_below(nodes: &[Indicator], i: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack = vec![i];
+    while let Some(k) = stack.pop() {
+        if nodes[k].is_leaf() {
+            out.push(k);
+        } else {
+            stack.extend(nodes[k].children.iter().copied());
+        }
+    }
+    out
+}
+
+fn check_pools(nodes: &[Indicator], raw: &RawSystem, c: &mut Checker) {
+    for (i, n) in nodes.iter().enumerate() {
+        if !n.pool {
+            continue;
+        }
+        if n.is_leaf() {
+            c.at(
+                &raw.indicator[i],
+                format!(
+                    "indicator {}: pool = true is for a parent; this is a leaf",
+                    n.id
+                ),
+            );
+            continue;
+        }
+        let bad: Vec<&str> = leaves_below(nodes, i)
+            .into_iter()
+            .filter(|&l| !matches!(nodes[l].rule, Some(Rule::Deduct { .. })))
+            .map(|l| nodes[l].id.as_str())
+            .collect();
+        if !bad.is_empty() {
+            c.at(&raw.indicator[i], format!("indicator {}: pool = true needs every leaf below to use rule \"deduct\"; {} do not", n.id, bad.join(", ")));
+        }
+    }
+}
+
+/// Points given directly (`Points`), summed from children (`Sum`) or a share
+/// of the parent's (`Weight`), exact.
+pub fn resolved_points(nodes: &[Indicator], roots: &[usize], full_score: Decimal) -> Vec<Exact> {
+    fn subtree_sum(nodes: &[Indicator], i: usize, memo: &mut Vec<Option<Exact>>) -> Exact {
+        if let Some(v) = memo[i] {
+            return v;
+        }
+        let v = match nodes[i].share {
+            Share::Points(p) => Exact::from_decimal(p),
+            _ => nodes[i].children.iter().fold(Exact::ZERO, |acc, &ch| {
+                acc.plus(subtree_sum(nodes, ch, memo))
+            }),
+        };
+        memo[i] = Some(v);
+        v
+    }
+    let mut out = vec![Exact::ZERO; nodes.len()];
+    let mut memo = vec![None; nodes.len()];
+    // Top-down: a weighted sibling set shares its parent's points.
+    let mut stack: Vec<(Vec<usize>, Exact)> =
+        vec![(roots.to_vec(), Exact::from_decimal(full_score))];
+    while let Some((siblings, parent_points)) = stack.pop() {
+        let weights: Vec<Option<Decimal>> = siblings
+            .iter()
+            .map(|&s| match nodes[s].share {
+                Share::Weight(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        let weight_sum: Decimal = weights.iter().flatten().sum();
+        for (k, &s) in siblings.iter().enumerate() {
+            let p = match weights[k] {
+                Some(w) if !weight_sum.is_zero() => parent_points
+                    .mul_dec(w)
+                    .over(Exact::from_decimal(weight_sum)),
+                Some(_) => Exact::ZERO,
+                None => subtree_sum(nodes, s, &mut memo),
+            };
+            out[s] = p;
+            if !nodes[s].children.is_empty() {
+                stack.push((nodes[s].children.clone(), p));
+            }
+        }
+    }
+    out
+}
+
+fn describe_sum(nodes: &[Indicator], kids: &[usize]) -> (Decimal, String) {
+    let mut sum = Decimal::ZERO;
+    let mut parts = Vec::new();
+    for &k in kids {
+        if let Share::Points(p) = nodes[k].share {
+            sum += p;
+            parts.push(format!("{} {}", nodes[k].id, p.normalize()));
+        }
+    }
+    (sum, parts.join(" + "))
+}
+
+fn check_point_sums(
+    nodes: &[Indicator],
+    roots: &[usize],
+    full: Decimal,
+    raw: &RawSystem,
+    c: &mut Checker,
+) {
+    let mut sets: Vec<(Option<usize>, &[usize])> = vec![(None, roots)];
+    for (i, n) in nodes.iter().enumerate() {
+        if !n.children.is_empty() {
+            sets.push((Some(i), &n.children));
+        }
+    }
+    for (parent, kids) in sets {
+        let weighted = kids
+            .iter()
+            .filter(|&&k| matches!(nodes[k].share, Share::Weight(_)))
+            .count();
+        let pointed = kids
+            .iter()
+            .filter(|&&k| matches!(nodes[k].share, Share::Points(_)))
+            .count();
+        let who = parent.map_or("the top level".to_string(), |p| {
+            format!("indicator {}", nodes[p].id)
+        });
+        if weighted > 0 && weighted < kids.len() {
+            let msg = format!("{who}: its children mix points and weight; give all of them points or all of them weight");
+            match parent {
+                Some(p) => c.at(&raw.indicator[p], msg),
+                None => c.general(msg),
+            }
+            continue;
+        }
+        if weighted > 0 {
+            if let Some(p) = parent {
+                if nodes[p].share == Share::Sum {
+                    c.at(&raw.indicator[p], format!("indicator {}: its children are weighted, so it needs points (or a weight) of its own", nodes[p].id));
+                }
+            }
+            continue;
+        }
+        if pointed < kids.len() {
+            continue; // children deriving points from their own children: checked there
+        }
+        let (sum, parts) = describe_sum(nodes, kids);
+        match parent {
+            None => {
+                if sum != full {
+                    c.general(format!(
+                        "top-level indicators add up to {} ({parts}), but full_score is {}",
+                        sum.normalize(),
+                        full.normalize()
+                    ));
+                }
+            }
+            Some(p) => {
+                if let Share::Points(pp) = nodes[p].share {
+                    if sum != pp {
+                        c.at(
+                            &raw.indicator[p],
+                            format!(
+                                "indicator {}: points {}, children add up to {} ({parts})",
+                                nodes[p].id,
+                                pp.normalize(),
+                                sum.normalize()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parameters that need the resolved points (`manual` has none; `max_deduct`).
+fn check_rule_bounds(nodes: &[Indicator], raw: &RawSystem, c: &mut Checker) {
+    for (i, n) in nodes.iter().enumerate() {
+        if let Some(Rule::Deduct {
+            max_deduct: Some(m),
+        }) = &n.rule
+        {
+            if *m <= Decimal::ZERO {
+                c.at(
+                    &raw.indicator[i],
+                    format!("indicator {}: max_deduct = {m}: must be > 0", n.id),
+                );
+            }
+        }
+    }
+}
