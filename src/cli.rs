@@ -346,7 +346,7 @@ fn sensitivity(args: SensitivityArgs) -> Result<()> {
                 &format!("sensitivity-{}", g.id),
                 &charts::interval_chart(
                     &format!(
-                        "{} 名次稳健性（{}次抽样，±{}%）",
+                        "{} 名次稳健性 ({}次抽样, ±{}%)",
                         g.name,
                         r.samples,
                         r.spread * 100.0

@@ -80,14 +80,14 @@ pub fn interval_chart(title: &str, n: usize, rows: &[Interval]) -> HBarChart {
                         (r.p5 as f64 - 1.0, RGBColor(255, 255, 255)),
                         ((r.p95 - r.p5) as f64 + 1.0, SERIES_COLORS[0]),
                     ],
-                    end_text: format!("中位 {}（{}–{}）", r.median, r.p5, r.p95),
+                    end_text: format!("中位 {} ({}–{})", r.median, r.p5, r.p95),
                 })
                 .collect(),
             crate::report::charts::MAX_BARS,
         ),
         x_max: n as f64,
         thresholds: Vec::new(),
-        note: "横轴为名次（左端第1名）；标签中的数字为基准名次".into(),
+        note: "横轴为名次 (左端第1名)；标签中的数字为基准名次".into(),
     }
 }
 

@@ -164,7 +164,7 @@ pub fn indicators(a: &Assessment, group: usize) -> HBarChart {
         thresholds: Vec::new(),
         note: draft_note(
             a,
-            "条末数字为基础得分（不含加分、扣分）；有不涉及指标的单位，其余指标按适用分值同比折算",
+            "条末数字为基础得分 (不含加分、扣分)；有不涉及指标的单位，其余指标按适用分值同比折算",
         ),
     }
 }
@@ -228,14 +228,14 @@ pub fn distribution(a: &Assessment) -> Histogram {
         upper = from;
     }
     Histogram {
-        title: format!("{} 总分分布（{}个单位）", s.name, a.inputs.units.len()),
+        title: format!("{} 总分分布 ({}个单位)", s.name, a.inputs.units.len()),
         x_max,
         bin_width: x_max / 20.0,
         values: a.scores.iter().map(|sc| f(sc.total)).collect(),
         bands,
         note: draft_note(
             a,
-            "背景色为等次分数段（按分数；名额比例与否决可能使实际等次低于分数段）",
+            "背景色为等次分数段 (按分数；名额比例与否决可能使实际等次低于分数段)",
         ),
     }
 }
