@@ -13,10 +13,10 @@ const NA: &str = "不涉及";
 /// A text cell as a spreadsheet must show it: one starting with `=`, `+`,
 /// `-`, `@` (or a tab/CR that hides one) gets a leading `'`, so it is never
 /// run as a formula.
-pub fn neutralize(text: &str) -> String {
+pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
     match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
     }
 }
 
@@ -56,10 +56,13 @@ fn csv_bytes((header, rows): Grid) -> Vec<u8> {
     // Writing to a Vec cannot fail.
     let _ = w.write_record(&header);
     for r in rows {
-        let _ = w.write_record(r.iter().map(|c| match c {
-            Cell::Text(t) => neutralize(t),
-            Cell::Num(n) => n.clone(),
-        }));
+        for c in &r {
+            let _ = match c {
+                Cell::Text(t) => w.write_field(neutralize(t).as_bytes()),
+                Cell::Num(n) => w.write_field(n),
+            };
+        }
+        let _ = w.write_record(None::<&[u8]>);
     }
     w.into_inner().unwrap_or_default()
 }
