@@ -284,14 +284,18 @@ fn read_table(
         )]);
     }
     if csv.exists() {
-        let bytes = read_bytes(&csv, inputs)?;
-        return table::read_csv(
-            &csv.display().to_string(),
-            &bytes,
-            spec,
-            &mut inputs.warnings,
-        )
-        .map(Some);
+        let shown = csv.display().to_string();
+        let bytes = std::fs::read(&csv)
+            .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
+        // Hash and parse at once: on a large table each takes a core.
+        let mut warnings = Vec::new();
+        let (hash, table) = rayon::join(
+            || sha256_hex(&bytes),
+            || table::read_csv(&shown, &bytes, spec, &mut warnings),
+        );
+        inputs.files.push((shown, hash));
+        inputs.warnings.append(&mut warnings);
+        return table.map(Some);
     }
     let known = table::known_names(spec);
     if xlsx.exists() {
