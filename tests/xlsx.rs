@@ -248,3 +248,22 @@ fn the_template_lists_each_units_applicable_items_and_reads_back() {
         r.stderr
     );
 }
+
+#[test]
+fn workbooks_saved_by_libreoffice_give_the_hand_worked_results() {
+    let w = Workdir::new();
+    w.write(
+        "indicators.toml",
+        std::fs::read(fixture("hand/indicators.toml")).unwrap(),
+    );
+    for t in ["units", "inspections", "submissions", "ratings", "duties"] {
+        w.write(
+            &format!("data/{t}.xlsx"),
+            std::fs::read(fixture(&format!("hand-libreoffice/data/{t}.xlsx"))).unwrap(),
+        );
+    }
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read_to_string(fixture("hand/expected/results.json")).unwrap();
+    assert_eq!(w.read("out/results.json"), expected);
+}
