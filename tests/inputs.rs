@@ -258,3 +258,20 @@ fn quoted_newlines_and_commas_inside_values_are_read() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(w.read("out/breakdown.csv").contains("\"迟报,\n两次\""));
 }
+
+#[test]
+fn a_table_too_large_to_score_is_refused_before_it_is_read() {
+    let w = Workdir::with_fixture("hand");
+    // A sparse file: 1.1 GB long, nothing on disk.
+    let f = std::fs::File::create(w.path().join("data/ratings.csv")).unwrap();
+    f.set_len(1100 << 20).unwrap();
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "data/ratings.csv: the file is 1100 MB; zwgk reads at most 1024 MB per table"
+        ),
+        "{}",
+        r.stderr
+    );
+}

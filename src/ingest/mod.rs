@@ -285,6 +285,7 @@ fn read_table(
     }
     if csv.exists() {
         let shown = csv.display().to_string();
+        check_size(&csv, &shown, MAX_CSV_BYTES)?;
         let bytes = std::fs::read(&csv)
             .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
         // Hash and parse at once: on a large table each takes a core.
@@ -322,9 +323,26 @@ fn read_table(
     Ok(None)
 }
 
+/// The largest CSV table read: about 15 million records, which need some
+/// 15 GB of memory to score; larger inputs are refused before reading.
+pub const MAX_CSV_BYTES: u64 = 1 << 30;
+
+fn check_size(path: &Path, shown: &str, limit: u64) -> std::result::Result<(), Vec<Diagnostic>> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > limit {
+        return Err(vec![Diagnostic::new(
+            shown,
+            "",
+            format!("the file is {} MB; zwgk reads at most {} MB per table — split it or aggregate the records first", size >> 20, limit >> 20),
+        )]);
+    }
+    Ok(())
+}
+
 /// A file's bytes, recording its SHA-256 once.
 fn read_bytes(path: &Path, inputs: &mut Inputs) -> std::result::Result<Vec<u8>, Vec<Diagnostic>> {
     let shown = path.display().to_string();
+    check_size(path, &shown, xlsx::MAX_BYTES as u64)?;
     let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
     if !inputs.files.iter().any(|(f, _)| *f == shown) {
