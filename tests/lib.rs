@@ -6,6 +6,7 @@ mod coinr;
 mod harness;
 mod inputs;
 mod output;
+mod parquet;
 mod properties;
 mod report;
 mod run;

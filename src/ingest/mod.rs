@@ -263,7 +263,7 @@ fn read_table(
         .find(|(id, _)| *id == name)
         .map_or(name, |(_, zh)| *zh);
     let in_book = if book.exists() {
-        let bytes = read_bytes(&book, inputs)?;
+        let bytes = read_bytes(&book, inputs, xlsx::MAX_BYTES as u64)?;
         let names = xlsx::sheet_names(&book.display().to_string(), &bytes)?;
         names
             .into_iter()
@@ -272,15 +272,21 @@ fn read_table(
     } else {
         None
     };
-    let sources = [csv.exists(), xlsx.exists(), in_book.is_some()]
-        .iter()
-        .filter(|x| **x)
-        .count();
+    let parquet = dir.join(format!("{name}.parquet"));
+    let sources = [
+        csv.exists(),
+        xlsx.exists(),
+        in_book.is_some(),
+        parquet.exists(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
     if sources > 1 {
         return Err(vec![Diagnostic::new(
             dir.display().to_string(),
             "",
-            format!("the {name} table is given more than once ({name}.csv, {name}.xlsx, or a sheet {name}/{zh} in data.xlsx); keep one"),
+            format!("the {name} table is given more than once ({name}.csv, {name}.xlsx, {name}.parquet, or a sheet {name}/{zh} in data.xlsx); keep one"),
         )]);
     }
     if csv.exists() {
@@ -298,9 +304,14 @@ fn read_table(
         inputs.warnings.append(&mut warnings);
         return table.map(Some);
     }
+    if parquet.exists() {
+        let shown = parquet.display().to_string();
+        let bytes = read_bytes(&parquet, inputs, MAX_CSV_BYTES)?;
+        return table::read_parquet(&shown, &bytes, spec, &mut inputs.warnings).map(Some);
+    }
     let known = table::known_names(spec);
     if xlsx.exists() {
-        let bytes = read_bytes(&xlsx, inputs)?;
+        let bytes = read_bytes(&xlsx, inputs, xlsx::MAX_BYTES as u64)?;
         let sheet = xlsx::read_sheet(&xlsx.display().to_string(), &bytes, None, &known)?;
         return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
     }
@@ -340,9 +351,13 @@ fn check_size(path: &Path, shown: &str, limit: u64) -> std::result::Result<(), V
 }
 
 /// A file's bytes, recording its SHA-256 once.
-fn read_bytes(path: &Path, inputs: &mut Inputs) -> std::result::Result<Vec<u8>, Vec<Diagnostic>> {
+fn read_bytes(
+    path: &Path,
+    inputs: &mut Inputs,
+    limit: u64,
+) -> std::result::Result<Vec<u8>, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    check_size(path, &shown, xlsx::MAX_BYTES as u64)?;
+    check_size(path, &shown, limit)?;
     let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
     if !inputs.files.iter().any(|(f, _)| *f == shown) {

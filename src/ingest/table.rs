@@ -167,6 +167,35 @@ fn csv_problem(shown: &str, text: &str) -> Option<Diagnostic> {
     None
 }
 
+/// Reads a Parquet table (as a data warehouse exports it): every column is
+/// cast to text (dates as YYYY-MM-DD, numbers as written) and then read like
+/// a CSV column.
+pub fn read_parquet(
+    shown: &str,
+    bytes: &[u8],
+    spec: &[ColumnSpec],
+    warnings: &mut Vec<String>,
+) -> Result<Table, Vec<Diagnostic>> {
+    let fail = |e: PolarsError| {
+        vec![Diagnostic::new(
+            shown,
+            "",
+            format!("cannot read as Parquet: {e}"),
+        )]
+    };
+    let df = ParquetReader::new(Cursor::new(bytes.to_vec()))
+        .finish()
+        .map_err(fail)?;
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| c.cast(&DataType::String))
+        .collect::<PolarsResult<Vec<Column>>>()
+        .map_err(fail)?;
+    let df = DataFrame::new(df.height(), columns).map_err(fail)?;
+    resolve_headers(df, shown, spec, warnings, Origin::Csv)
+}
+
 /// The column names a table accepts (ids and normalised Chinese names).
 pub fn known_names(spec: &[ColumnSpec]) -> Vec<String> {
     spec.iter()

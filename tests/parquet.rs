@@ -1,0 +1,89 @@
+//! Parquet input, as a data warehouse exports it: the same tables as Parquet
+//! (typed columns: integers, floats, dates) give the same results as CSV.
+
+use crate::harness::{fixture, Workdir};
+use polars::prelude::*;
+use std::io::Cursor;
+use std::path::Path;
+
+const TABLES: [&str; 5] = ["units", "inspections", "submissions", "ratings", "duties"];
+
+/// Converts `from/NAME.csv` to `to/NAME.parquet`, letting polars infer the
+/// column types (and dates) as a warehouse export would have them.
+fn csv_to_parquet(from: &Path, to: &Path, name: &str) {
+    let bytes = std::fs::read(from.join(format!("{name}.csv"))).unwrap();
+    let text = zwgk::ingest::table::to_utf8(&bytes);
+    let mut df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_parse_options(CsvParseOptions::default().with_try_parse_dates(true))
+        .into_reader_with_file_handle(Cursor::new(text.into_bytes()))
+        .finish()
+        .unwrap();
+    std::fs::create_dir_all(to).unwrap();
+    let mut file = std::fs::File::create(to.join(format!("{name}.parquet"))).unwrap();
+    ParquetWriter::new(&mut file).finish(&mut df).unwrap();
+}
+
+#[test]
+fn parquet_tables_give_the_hand_worked_results() {
+    let w = Workdir::new();
+    w.write(
+        "indicators.toml",
+        std::fs::read(fixture("hand/indicators.toml")).unwrap(),
+    );
+    for t in TABLES {
+        csv_to_parquet(&fixture("hand/data"), &w.path().join("data"), t);
+    }
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read_to_string(fixture("hand/expected/results.json")).unwrap();
+    assert_eq!(w.read("out/results.json"), expected);
+}
+
+#[test]
+fn a_generated_assessment_scores_the_same_from_csv_and_parquet() {
+    let w = Workdir::new();
+    let r = w.zwgk(&[
+        "generate",
+        "--units",
+        "300",
+        "--records",
+        "5000",
+        "--seed",
+        "3",
+        "--out",
+        "gen",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for t in TABLES {
+        csv_to_parquet(&w.path().join("gen/data"), &w.path().join("pq"), t);
+    }
+    let csv = w.zwgk(&[
+        "run",
+        "--indicators",
+        "gen/indicators.toml",
+        "--data",
+        "gen/data",
+        "--out",
+        "a",
+        "--no-charts",
+        "--notice-date",
+        "2024-03-01",
+    ]);
+    let pq = w.zwgk(&[
+        "run",
+        "--indicators",
+        "gen/indicators.toml",
+        "--data",
+        "pq",
+        "--out",
+        "b",
+        "--no-charts",
+        "--notice-date",
+        "2024-03-01",
+    ]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    assert_eq!(pq.code, 0, "{}", pq.stderr);
+    assert_eq!(w.read("a/results.json"), w.read("b/results.json"));
+    assert_eq!(w.read("a/scores.csv"), w.read("b/scores.csv"));
+}
