@@ -77,7 +77,7 @@ pub fn interval_chart(title: &str, n: usize, rows: &[Interval]) -> HBarChart {
                 .map(|r| Bar {
                     label: format!("{}. {}", r.baseline, r.name),
                     segments: vec![
-                        (r.p5 as f64 - 1.0, RGBColor(255, 255, 255)),
+                        (r.p5 as f64 - 0.5, RGBColor(255, 255, 255)),
                         ((r.p95 - r.p5) as f64 + 1.0, SERIES_COLORS[0]),
                     ],
                     end_text: format!("中位 {} ({}–{})", r.median, r.p5, r.p95),
@@ -85,9 +85,9 @@ pub fn interval_chart(title: &str, n: usize, rows: &[Interval]) -> HBarChart {
                 .collect(),
             crate::report::charts::MAX_BARS,
         ),
-        x_max: n as f64,
+        x_max: n as f64 + 0.5,
         thresholds: Vec::new(),
-        note: "横轴为名次 (左端第1名)；标签中的数字为基准名次".into(),
+        note: "横轴为名次，刻度对准名次中心；标签中的数字为基准名次".into(),
     }
 }
 
