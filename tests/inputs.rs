@@ -275,3 +275,33 @@ fn a_table_too_large_to_score_is_refused_before_it_is_read() {
         r.stderr
     );
 }
+
+/// Inputs the fuzzers found interesting (`fuzz/regressions/`, a sample of
+/// their corpora): each must give a result or diagnostics, never a panic.
+#[test]
+fn fuzzer_found_inputs_never_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root.join("toml")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = zwgk::config::System::parse(text, "fuzz.toml");
+        }
+        seen += 1;
+    }
+    let spec = [
+        zwgk::ingest::table::col("unit", "单位", true),
+        zwgk::ingest::table::col("value", "填报值", false),
+    ];
+    for entry in std::fs::read_dir(root.join("csv")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let mut warnings = Vec::new();
+        if let Ok(t) = zwgk::ingest::table::read_csv("fuzz.csv", &bytes, &spec, &mut warnings) {
+            for c in t.column("value").into_iter().flatten().flatten() {
+                let _ = zwgk::ingest::values::parse_decimal(c);
+            }
+        }
+        seen += 1;
+    }
+    assert!(seen >= 50, "the regression inputs are there ({seen})");
+}
