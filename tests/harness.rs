@@ -82,6 +82,16 @@ impl Workdir {
         self.write(rel, text.replacen(from, to, 1));
     }
 
+    /// The `.out.*` directories a run writes beside `out` before renaming.
+    pub fn temporary_dirs(&self) -> Vec<String> {
+        std::fs::read_dir(self.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".out."))
+            .collect()
+    }
+
     pub fn zwgk(&self, args: &[&str]) -> Run {
         Command::new(env!("CARGO_BIN_EXE_zwgk"))
             .args(args)

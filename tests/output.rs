@@ -40,13 +40,8 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
     let r = w.run(&["--force"]);
     assert_eq!(r.code, 1);
     assert_eq!(w.read("out/results.json"), before);
-    let leftovers: Vec<_> = std::fs::read_dir(w.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
-        .collect();
     assert!(
-        leftovers.is_empty(),
+        w.temporary_dirs().is_empty(),
         "no temporary directories are left behind"
     );
 }
@@ -101,13 +96,8 @@ fn a_write_that_fails_midway_leaves_the_previous_report_intact() {
             "{f} is the previous report's"
         );
     }
-    let leftovers: Vec<_> = std::fs::read_dir(w.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
-        .collect();
     assert!(
-        leftovers.is_empty(),
+        w.temporary_dirs().is_empty(),
         "the half-written directory is removed"
     );
 }
