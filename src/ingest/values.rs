@@ -28,8 +28,14 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         None
     };
     match d {
+        Some(d) if d.abs() > Decimal::from(MAX_MAGNITUDE) => Err(format!(
+            "\"{s}\" is too large (at most {MAX_MAGNITUDE} in absolute value)"
+        )),
         Some(d) if percent => Ok(d / Decimal::ONE_HUNDRED),
         Some(d) => Ok(d),
+        None if !s.is_ascii() => Err(format!(
+            "\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%, in half-width characters)"
+        )),
         None => Err(format!(
             "\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%)"
         )),
@@ -77,9 +83,29 @@ mod tests {
     }
 
     #[test]
+    fn rejects_magnitudes_beyond_the_limit_and_hints_at_full_width() {
+        assert!(parse_decimal("1000000000000").is_ok());
+        assert!(parse_decimal("-1000000000001")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(parse_decimal("94.1％").unwrap_err().contains("half-width"));
+    }
+
+    #[test]
     fn rejects_numbers_that_are_not_plain() {
         for bad in [
-            "1e-3", "1,234.5", "８５", "NaN", "inf", "", "abc", "1e400", "--1", "%",
+            "1e-3",
+            "1,234.5",
+            "８５",
+            "NaN",
+            "inf",
+            "",
+            "abc",
+            "1e400",
+            "--1",
+            "%",
+            "99999999999999999999999999999",
+            "1000000000001",
         ] {
             assert!(parse_decimal(bad).is_err(), "{bad} should be rejected");
         }
