@@ -173,3 +173,102 @@ fn the_demo_runs_with_no_arguments_into_reports_demo() {
     // Running the demo again replaces its own report.
     assert_eq!(w.zwgk(&[]).code, 0);
 }
+
+/// The rules the hand fixture does not use: manual, level, relative (lower
+/// is better, with a floor), step curves and working-day deadlines, on two
+/// units worked by hand.
+#[test]
+fn manual_level_relative_step_and_workday_rules_score_as_worked_by_hand() {
+    let w = Workdir::new();
+    w.write(
+        "indicators.toml",
+        r#"
+[assessment]
+name = "规则"
+year = 2023
+[performance]
+weight_percent = 4
+[calendar]
+holidays = [2024-02-12, 2024-02-13]
+workdays = [2024-02-04]
+[[group]]
+id = "g"
+name = "组"
+[[grade]]
+name = "合格"
+min = 0
+[[indicator]]
+id = "M"
+name = "直接计分"
+points = 10
+rule = "manual"
+[[indicator]]
+id = "L"
+name = "等级"
+points = 20
+rule = "level"
+levels = [["优", 1], ["良", 0.8], ["一般", 0.6], ["差", 0]]
+[[indicator]]
+id = "R"
+name = "办理天数"
+points = 30
+rule = "relative"
+direction = "lower"
+floor = 0.4
+[[indicator]]
+id = "S"
+name = "培训次数"
+points = 20
+rule = "curve"
+mode = "step"
+curve = [[1, 0.5], [3, 1]]
+[[indicator]]
+id = "D"
+name = "年报"
+points = 20
+rule = "deadline"
+due = 2024-02-09
+late_deduct = 2
+late_unit = "workday"
+"#,
+    );
+    w.write("data/units.csv", "id,name,group\nA,甲,g\nB,乙,g\nC,丙,g\n");
+    w.write(
+        "data/submissions.csv",
+        "unit,indicator,value\nA,M,7.5\nA,L,良\nA,R,4\nA,S,2\nA,D,2024-02-14\nB,M,10\nB,L,差\nB,R,10\nB,S,0\nB,D,2024-02-05\nC,R,6\n",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&w.read("out/results.json")).unwrap();
+    let unit = |id: &str| {
+        json["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // 甲: M 7.5; L 良 0.8 × 20 = 16; R lower is better over 4, 10, 6: best 4
+    // gets 30; S step: 2 ≥ 1 → 0.5 × 20 = 10; D due Fri 02-09, value Wed
+    // 02-14: working days after due: Mon 12 and Tue 13 are holidays, Wed 14
+    // counts → 1 × 2 = 2 off → 18. Total 7.5 + 16 + 30 + 10 + 18 = 81.5.
+    let a = unit("A");
+    assert_eq!(a["indicators"]["M"], "7.50");
+    assert_eq!(a["indicators"]["L"], "16.00");
+    assert_eq!(a["indicators"]["R"], "30.00");
+    assert_eq!(a["indicators"]["S"], "10.00");
+    assert_eq!(a["indicators"]["D"], "18.00");
+    assert_eq!(a["total"], "81.50");
+    // 乙: M 10; L 差 → 0; R worst 10 gets the floor 0.4 × 30 = 12; S 0 < 1 → 0;
+    // D early → 20. Total 42.
+    let b = unit("B");
+    assert_eq!(b["indicators"]["R"], "12.00");
+    assert_eq!(b["indicators"]["S"], "0.00");
+    assert_eq!(b["indicators"]["D"], "20.00");
+    assert_eq!(b["total"], "42.00");
+    // 丙: R 6 → 0.4 + 0.6 × (6 − 10)/(4 − 10) = 0.8 → 24; the rest 未报送.
+    let c = unit("C");
+    assert_eq!(c["indicators"]["R"], "24.00");
+    assert_eq!(c["total"], "24.00");
+}
