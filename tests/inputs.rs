@@ -305,3 +305,29 @@ fn fuzzer_found_inputs_never_panic() {
     }
     assert!(seen >= 50, "the regression inputs are there ({seen})");
 }
+
+#[test]
+fn a_bom_inside_a_file_or_mixed_encodings_give_named_errors_not_guesses() {
+    // A BOM pasted into the middle of a cell: the name no longer matches.
+    let e = fails(&[(INSP, "R6,教育局,", "R6,\u{feff}教育局,")]);
+    assert!(
+        e.contains("data/inspections.csv: row 7, column unit: unknown unit"),
+        "{e}"
+    );
+    // A UTF-8 file with one line pasted from a GBK file: named by its line.
+    let w = Workdir::with_fixture("hand");
+    let mut bytes = std::fs::read(w.path().join("data/units.csv")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode("U7,市商务局,g2,\n");
+    bytes.extend_from_slice(&gbk);
+    w.write("data/units.csv", bytes);
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "data/units.csv: line 8: the file starts as UTF-8 but this line is in another encoding"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.exists("out"));
+}

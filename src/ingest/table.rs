@@ -105,6 +105,19 @@ pub fn to_utf8(bytes: &[u8]) -> String {
     }
 }
 
+/// The line where a file that is UTF-8 (with Chinese text) stops being
+/// UTF-8: lines pasted from a GBK file. A file that is not UTF-8 from its
+/// first non-ASCII character on is read as GB18030 instead.
+fn mixed_encoding_line(bytes: &[u8]) -> Option<usize> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let err = std::str::from_utf8(bytes).err()?;
+    let valid = &bytes[..err.valid_up_to()];
+    if valid.is_ascii() {
+        return None;
+    }
+    Some(valid.iter().filter(|&&b| b == b'\n').count() + 1)
+}
+
 /// Reads `path` as CSV with every column as text and resolves its headers.
 pub fn read_csv(
     shown: &str,
@@ -112,6 +125,13 @@ pub fn read_csv(
     spec: &[ColumnSpec],
     warnings: &mut Vec<String>,
 ) -> Result<Table, Vec<Diagnostic>> {
+    if let Some(line) = mixed_encoding_line(bytes) {
+        return Err(vec![Diagnostic::new(
+            shown,
+            format!("line {line}"),
+            "the file starts as UTF-8 but this line is in another encoding (GBK?); save the whole file in one encoding",
+        )]);
+    }
     let text = to_utf8(bytes);
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::new(
