@@ -111,11 +111,19 @@ pub fn to_utf8(bytes: &[u8]) -> String {
 fn mixed_encoding_line(bytes: &[u8]) -> Option<usize> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let err = std::str::from_utf8(bytes).err()?;
-    let valid = &bytes[..err.valid_up_to()];
-    if valid.is_ascii() {
+    let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).ok()?;
+    // Real UTF-8 Chinese: whole lines of CJK ideographs (three-byte
+    // sequences). GBK bytes that happen to decode as UTF-8 give two-byte
+    // characters (U+0080–U+07FF) instead, so those mean "not UTF-8".
+    let cjk = valid
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    let two_byte = valid.chars().any(|c| ('\u{80}'..='\u{7ff}').contains(&c));
+    if cjk < 2 || two_byte || !valid.contains('\n') {
         return None;
     }
-    Some(valid.iter().filter(|&&b| b == b'\n').count() + 1)
+    Some(valid.matches('\n').count() + 1)
 }
 
 /// Reads `path` as CSV with every column as text and resolves its headers.
@@ -386,6 +394,20 @@ mod tests {
         assert_eq!(
             rows.iter().map(|&i| t.place(i, "unit")).collect::<Vec<_>>(),
             vec!["row 3, column 单位"]
+        );
+    }
+
+    #[test]
+    fn tells_a_gbk_file_from_a_utf8_file_with_a_gbk_line() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("指标代码,责任单位\nB2,东湖区\n");
+        assert_eq!(mixed_encoding_line(&gbk), None, "all GBK: read as GB18030");
+        let mut mixed = "单位,数量\n青羊区,2\n".as_bytes().to_vec();
+        mixed.extend_from_slice(&encoding_rs::GBK.encode("锦江区,3\n").0);
+        assert_eq!(mixed_encoding_line(&mixed), Some(3));
+        assert_eq!(
+            mixed_encoding_line("单位\n青羊区\n".as_bytes()),
+            None,
+            "valid UTF-8"
         );
     }
 
