@@ -82,6 +82,45 @@ impl Workdir {
         self.write(rel, text.replacen(from, to, 1));
     }
 
+    /// `zwgk run` with charts (and a fixed notice date) on the hand layout.
+    pub fn run_with_charts(&self, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "run",
+            "--indicators",
+            "indicators.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+            "--notice-date",
+            "2024-03-01",
+        ];
+        args.extend_from_slice(extra);
+        self.zwgk(&args)
+    }
+
+    /// [`Workdir::run`] with one environment variable set.
+    pub fn run_with_env(&self, extra: &[&str], key: &str, value: &str) -> Run {
+        let mut args = vec![
+            "run",
+            "--indicators",
+            "indicators.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+            "--no-charts",
+        ];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .args(&args)
+            .env(key, value)
+            .current_dir(self.path())
+            .output()
+            .expect("run zwgk")
+            .into()
+    }
+
     /// The `.out.*` directories a run writes beside `out` before renaming.
     pub fn temporary_dirs(&self) -> Vec<String> {
         std::fs::read_dir(self.path())

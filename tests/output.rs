@@ -71,24 +71,9 @@ fn a_write_that_fails_midway_leaves_the_previous_report_intact() {
         .map(|f| (f.to_string(), w.read(&format!("out/{f}"))))
         .collect();
     w.edit("data/submissions.csv", "U5,A2,67.5%", "U5,A2,90%");
-    let r = std::process::Command::new(env!("CARGO_BIN_EXE_zwgk"))
-        .args([
-            "run",
-            "--indicators",
-            "indicators.toml",
-            "--data",
-            "data",
-            "--out",
-            "out",
-            "--no-charts",
-            "--force",
-        ])
-        .env("ZWGK_FAIL_WRITE_AFTER", "3")
-        .current_dir(w.path())
-        .output()
-        .unwrap();
-    assert_eq!(r.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&r.stderr).contains("injected write failure"));
+    let r = w.run_with_env(&["--force"], "ZWGK_FAIL_WRITE_AFTER", "3");
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("injected write failure"), "{}", r.stderr);
     for (f, text) in before {
         assert_eq!(
             w.read(&format!("out/{f}")),
@@ -110,17 +95,7 @@ fn unit_names_never_reach_a_path() {
         "U1,东湖区,县（市、区）,东湖",
         "U1,../../逃逸/x\u{0}y,县（市、区）,东湖|东湖区",
     );
-    let r = w.zwgk(&[
-        "run",
-        "--indicators",
-        "indicators.toml",
-        "--data",
-        "data",
-        "--out",
-        "out",
-        "--notice-date",
-        "2024-03-01",
-    ]);
+    let r = w.run_with_charts(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mut names: Vec<String> = std::fs::read_dir(w.path().join("out/charts"))
         .unwrap()

@@ -3,26 +3,10 @@
 
 use crate::harness::Workdir;
 
-fn run_with_charts(w: &Workdir, extra: &[&str]) -> crate::harness::Run {
-    let mut args = vec![
-        "run",
-        "--indicators",
-        "indicators.toml",
-        "--data",
-        "data",
-        "--out",
-        "out",
-        "--notice-date",
-        "2024-03-01",
-    ];
-    args.extend_from_slice(extra);
-    w.zwgk(&args)
-}
-
 #[test]
 fn writes_png_and_svg_charts_named_by_group_ids() {
     let w = Workdir::with_fixture("hand");
-    let r = run_with_charts(&w, &[]);
+    let r = w.run_with_charts(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for name in [
         "rank-g1",
@@ -48,14 +32,14 @@ fn writes_png_and_svg_charts_named_by_group_ids() {
 #[test]
 fn the_ranking_chart_svg_matches_its_snapshot() {
     let w = Workdir::with_fixture("hand");
-    assert_eq!(run_with_charts(&w, &[]).code, 0);
+    assert_eq!(w.run_with_charts(&[]).code, 0);
     insta::assert_snapshot!("rank_g2_svg", w.read("out/charts/rank-g2.svg"));
 }
 
 #[test]
 fn the_notice_has_its_four_sections_and_is_self_contained() {
     let w = Workdir::with_fixture("hand");
-    assert_eq!(run_with_charts(&w, &[]).code, 0);
+    assert_eq!(w.run_with_charts(&[]).code, 0);
     let html = w.read("out/notice.html");
     for part in [
         "一、总体情况",
@@ -97,7 +81,7 @@ fn unit_names_are_escaped_in_html_svg_and_markdown() {
         "U3,南城区,g1,",
         "U3,<script>alert(1)</script>,g1,南城区",
     );
-    let r = run_with_charts(&w, &[]);
+    let r = w.run_with_charts(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = w.read("out/notice.html");
     assert!(
@@ -115,7 +99,7 @@ fn unit_names_are_escaped_in_html_svg_and_markdown() {
 #[test]
 fn draft_runs_say_so_on_every_page_of_the_notice() {
     let w = Workdir::with_fixture("hand");
-    assert_eq!(run_with_charts(&w, &["--draft", "--no-charts"]).code, 0);
+    assert_eq!(w.run_with_charts(&["--draft", "--no-charts"]).code, 0);
     let html = w.read("out/notice.html");
     assert!(
         html.contains("class=\"watermark\">征求意见稿"),
@@ -127,7 +111,7 @@ fn draft_runs_say_so_on_every_page_of_the_notice() {
 #[test]
 fn a_missing_or_unusable_font_is_a_clear_error_not_a_panic() {
     let w = Workdir::with_fixture("hand");
-    let r = run_with_charts(&w, &["--font", "no-such-font.ttf"]);
+    let r = w.run_with_charts(&["--font", "no-such-font.ttf"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
@@ -142,7 +126,7 @@ fn a_missing_or_unusable_font_is_a_clear_error_not_a_panic() {
     );
     assert!(!w.exists("out"));
     w.write("bogus.ttf", "not a font");
-    let r = run_with_charts(&w, &["--font", "bogus.ttf"]);
+    let r = w.run_with_charts(&["--font", "bogus.ttf"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
@@ -159,7 +143,7 @@ fn an_office_template_replaces_the_html_notice() {
         "my.html.j2",
         "<h1>{{ title }}</h1>{% for g in groups %}<p>{{ g.name }} {{ g.units }}</p>{% endfor %}",
     );
-    let r = run_with_charts(&w, &["--no-charts", "--template", "my.html.j2"]);
+    let r = w.run_with_charts(&["--no-charts", "--template", "my.html.j2"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         w.read("out/notice.html"),
