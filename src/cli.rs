@@ -517,7 +517,7 @@ fn check(args: InputArgs) -> Result<()> {
         a.system.name,
         a.system.indicators.len(),
         a.inputs.units.len(),
-        a.inputs.records.len(),
+        a.inputs.record_count(),
         a.inputs.leaf_values.len() + a.inputs.bonus_values.len(),
         a.warnings.len()
     );

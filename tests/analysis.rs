@@ -116,7 +116,7 @@ fn explain_shows_every_lost_point_and_the_distance_to_the_next_grade() {
         "{t}"
     );
     assert!(t.contains("├─ B 平台建设 [合并扣分]  21.00 / 30.00"), "{t}");
-    assert!(t.contains("扣分：R3 I3 新媒体问题 ×2 −6"), "{t}");
+    assert!(t.contains("扣分：I3 新媒体问题 ×2 −6（记录 R3×2）"), "{t}");
     assert!(t.contains("去掉最高最低：甲 7、戊 10"), "{t}");
     assert!(t.contains("逾期 2 天（截止 2024-01-31）"), "{t}");
     assert!(t.contains("加分 +2.00（J1 经验推广 ×3 → 2）"), "{t}");
@@ -126,7 +126,7 @@ fn explain_shows_every_lost_point_and_the_distance_to_the_next_grade() {
     );
     let t = cmd(&w, "explain", &["U3"]).stdout;
     assert!(t.contains("等次 较差：有一票否决记录"), "{t}");
-    assert!(t.contains("R5 P1 材料迟报 ×1 −1.5"), "{t}");
+    assert!(t.contains("P1 材料迟报 ×1 −1.5（记录 R5）"), "{t}");
     let t = cmd(&w, "explain", &["U2"]).stdout;
     assert!(t.contains("B2 新媒体 [扣分制]  不涉及 / 10.00"), "{t}");
     assert!(t.contains("不涉及（非责任单位）"), "{t}");

@@ -70,7 +70,7 @@ fn breakdown_explains_every_lost_point_and_neutralises_formulas() {
     // U1 B2: two I3 records (3 each) capped at max_deduct 4.
     assert!(
         b.contains(
-            "U1,东湖区,B2,新媒体,B 平台建设,扣分制,10.00,6.00,计分,记录 R3,R3 I3 新媒体问题 ×2 −6"
+            "U1,东湖区,B2,新媒体,B 平台建设,扣分制,10.00,6.00,计分,记录 R3×2,I3 新媒体问题 ×2 −6"
         ),
         "{b}"
     );
@@ -271,4 +271,25 @@ late_unit = "workday"
     let c = unit("C");
     assert_eq!(c["indicators"]["R"], "24.00");
     assert_eq!(c["total"], "24.00");
+}
+
+#[test]
+fn records_of_one_unit_and_issue_under_different_names_make_one_finding() {
+    let w = Workdir::with_fixture("hand");
+    // U1 gets two more I1 records: one by its id, one by its full name
+    // without a record id (row 13), 数量 3. With R1 (东湖, the alias, ×2):
+    // Σ数量 = 2 + 1 + 3 = 6, I1 deducts 2 each: −12, A1 = 20 − 12 = 8.
+    w.edit(
+        "data/inspections.csv",
+        "R10,U6,2023-03-02,网站检查,I2,1,\n",
+        "R10,U6,2023-03-02,网站检查,I2,1,\nR11,U1,2023-08-01,网站检查,I1,,\n,东湖区,2023-08-02,网站检查,I1,3,\n",
+    );
+    assert_eq!(w.run(&[]).code, 0);
+    let b = w.read("out/breakdown.csv");
+    assert!(
+        b.contains(
+            "U1,东湖区,A1,文件公开,A 主动公开,扣分制,20.00,8.00,计分,记录 R1×2、R11、行13×3,I1 文件未公开 ×6 −12"
+        ),
+        "{b}"
+    );
 }

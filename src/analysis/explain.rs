@@ -7,7 +7,7 @@ use crate::assess::Assessment;
 use crate::config::Rule;
 use crate::error::{Error, Result};
 use crate::ingest::names::UnitMatcher;
-use crate::report::tables::{deduction_text, leaf_status};
+use crate::report::tables::{finding_text, leaf_status};
 
 /// Finds a unit by id, name or alias; unknown names get suggestions.
 pub fn find_unit(a: &Assessment, name: &str) -> Result<usize> {
@@ -81,15 +81,10 @@ pub fn explain(a: &Assessment, u: usize) -> String {
     }
     out.push_str(&format!("  扣分 −{}", sc.penalty.publish(dp)));
     for d in &ev.penalties {
-        let rec = &a.inputs.records[d.record];
-        let issue = &s.issues[rec.issue];
         out.push_str(&format!(
-            "\n    {} {} {} ×{} −{}",
-            rec.id,
-            issue.code,
-            issue.name,
-            rec.count.normalize(),
-            d.amount.normalize()
+            "\n    {}（记录 {}）",
+            finding_text(a, d),
+            a.inputs.findings[d.finding].ids
         ));
     }
     out.push_str(&format!(
@@ -140,10 +135,11 @@ fn leaf_lines(a: &Assessment, u: usize, leaf: usize) -> Vec<String> {
     }
     match &a.system.indicators[leaf].rule {
         Some(Rule::Deduct { .. }) => {
-            let d = deduction_text(a, detail);
-            if !d.is_empty() {
-                lines.extend(d.split('；').map(|x| format!("扣分：{x}")));
-            } else if a.scores[u].indicators[leaf].is_some() {
+            lines.extend(detail.deductions.iter().map(|d| {
+                let records = &a.inputs.findings[d.finding].ids;
+                format!("扣分：{}（记录 {records}）", finding_text(a, d))
+            }));
+            if detail.deductions.is_empty() && a.scores[u].indicators[leaf].is_some() {
                 lines.push("无检查问题".into());
             }
         }

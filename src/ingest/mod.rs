@@ -18,7 +18,6 @@ use resolve::Context;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 /// A hash map with a fast hasher, for lookups done once per input row.
 pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -35,20 +34,25 @@ pub struct Unit {
     pub aliases: Vec<String>,
 }
 
-/// One inspection record.
+/// The inspection records of one unit with one issue, aggregated: what the
+/// scoring needs (the summed count) and what the breakdown shows (which
+/// records, in file order).
 #[derive(Clone, Debug)]
-pub struct Record {
-    /// 记录编号, or `行N` (the row) when the table gives none.
-    pub id: String,
+pub struct Finding {
     pub unit: usize,
     /// Index into `System::issues`.
     pub issue: usize,
+    /// Σ 数量 over the records (an empty 数量 counts as 1).
     pub count: Decimal,
-    pub date: Option<NaiveDate>,
-    /// Shared between records with the same text (a few distinct values
-    /// over millions of records).
-    pub source: Option<Arc<str>>,
-    pub note: Option<Arc<str>>,
+    /// How many records.
+    pub records: usize,
+    /// The records' ids in file order, joined with "、": `R12`, or `R12×3`
+    /// for a record whose 数量 is 3; `行N` (its row) when the table gives
+    /// no 记录编号.
+    pub ids: String,
+    /// The records' distinct 问题描述, kept for total-level issues only
+    /// (the breakdown's penalty rows show them).
+    pub notes: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,9 +93,10 @@ pub struct Rating {
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub units: Vec<Unit>,
-    pub records: Vec<Record>,
-    /// Record indices per unit.
-    pub records_by_unit: Vec<Vec<usize>>,
+    /// Inspection findings ordered by unit, then issue.
+    pub findings: Vec<Finding>,
+    /// `findings[finding_start[u]..finding_start[u + 1]]` are unit u's.
+    pub finding_start: Vec<usize>,
     /// (unit, leaf indicator) -> submission
     pub leaf_values: HashMap<(usize, usize), Submission>,
     /// (unit, bonus index) -> submission
@@ -216,26 +221,60 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
     }
     if units.is_some() {
         if let Some(t) = &inspections {
+            let start = std::time::Instant::now();
             ctx.inspections(t, &mut inputs);
+            crate::assess::timing("ingest: resolve inspections", start);
         }
         if let Some(t) = &submissions {
+            let start = std::time::Instant::now();
             ctx.submissions(t, &mut inputs);
+            crate::assess::timing("ingest: resolve submissions", start);
         }
         if let Some(t) = &ratings {
+            let start = std::time::Instant::now();
             ctx.ratings(t, &mut inputs);
+            crate::assess::timing("ingest: resolve ratings", start);
         }
         if let Some(t) = &duties {
+            let start = std::time::Instant::now();
             ctx.duties(t, &mut inputs);
+            crate::assess::timing("ingest: resolve duties", start);
         }
     }
     if !ctx.errors.is_empty() {
         return Err(Error::Invalid(ctx.errors));
     }
-    inputs.records_by_unit = vec![Vec::new(); inputs.units.len()];
-    for (i, r) in inputs.records.iter().enumerate() {
-        inputs.records_by_unit[r.unit].push(i);
-    }
+    inputs.finding_start = finding_starts(&inputs.findings, inputs.units.len());
     Ok(inputs)
+}
+
+/// Where each unit's findings start in `findings` (ordered by unit), with
+/// the end as a last entry.
+fn finding_starts(findings: &[Finding], units: usize) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(units + 1);
+    let mut f = 0;
+    for u in 0..=units {
+        while f < findings.len() && findings[f].unit < u {
+            f += 1;
+        }
+        starts.push(f);
+    }
+    starts
+}
+
+impl Inputs {
+    /// Unit `u`'s inspection findings, by issue.
+    pub fn findings_of(&self, u: usize) -> &[Finding] {
+        match (self.finding_start.get(u), self.finding_start.get(u + 1)) {
+            (Some(&a), Some(&b)) => &self.findings[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The number of inspection records read.
+    pub fn record_count(&self) -> usize {
+        self.findings.iter().map(|f| f.records).sum()
+    }
 }
 
 /// The sheet names of each table in a `data.xlsx` (besides its id).

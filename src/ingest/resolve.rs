@@ -5,25 +5,19 @@
 use super::names::{self, UnitMatcher};
 use super::table::Table;
 use super::values;
-use super::{FastMap, Inputs, Rating, Record, Status, Submission, Unit, Value};
+use super::{FastMap, Finding, Inputs, Rating, Status, Submission, Unit, Value};
 use crate::config::{Rule, System, ValueKind};
 use crate::error::Diagnostic;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::fmt::Write as _;
 
 pub(super) struct Context<'a> {
     pub(super) system: &'a System,
     pub(super) matcher: UnitMatcher,
     pub(super) errors: Vec<Diagnostic>,
     pub(super) draft: bool,
-}
-
-/// One shared copy of each distinct text.
-fn intern<'t>(texts: &mut FastMap<&'t str, Arc<str>>, text: Option<&'t str>) -> Option<Arc<str>> {
-    let t = text?;
-    Some(texts.entry(t).or_insert_with(|| Arc::from(t)).clone())
 }
 
 /// Column cells, or all-empty when the table lacks the optional column.
@@ -140,151 +134,156 @@ impl Context<'_> {
         };
         let found = *cache.entry(name).or_insert_with(|| self.matcher.find(name));
         if found.is_none() {
-            let s = self.matcher.suggest(name);
-            let hint = if s.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {}?", s.join(", "))
-            };
-            self.errors
-                .push(t.error(i, column, format!("unknown unit \"{name}\"{hint}")));
+            let msg = self.unknown_unit(name);
+            self.errors.push(t.error(i, column, msg));
         }
         found
     }
 
+    /// Inspection records, aggregated per unit and issue in one pass in row
+    /// order: each distinct unit name, issue code, count and date is
+    /// resolved once (cached), each record adds its count to its unit ×
+    /// issue finding and its id to the finding's list. Record ids are
+    /// checked for duplicates on the other core meanwhile. Problems are
+    /// reported at every row they occur in, in row order.
     pub(super) fn inspections(&mut self, t: &Table, inputs: &mut Inputs) {
-        let (ids, units, dates, sources, issues, counts, notes) = (
-            cells(t, "id"),
+        let ids = cells(t, "id");
+        let (duplicates, aggregated) = rayon::join(
+            || duplicate_ids(t, &ids),
+            || self.aggregate_records(t, &ids),
+        );
+        let mut problems = duplicates;
+        problems.extend(aggregated.problems);
+        problems.sort_by_key(|(row, _)| *row);
+        self.errors.extend(problems.into_iter().map(|(_, d)| d));
+        inputs.warnings.extend(aggregated.warnings);
+        inputs.findings = aggregated.findings;
+    }
+
+    fn aggregate_records<'t>(&self, t: &'t Table, ids: &[Option<&'t str>]) -> Aggregated {
+        let (units, issues, counts, dates, notes) = (
             cells(t, "unit"),
-            cells(t, "date"),
-            cells(t, "source"),
             cells(t, "issue"),
             cells(t, "count"),
+            cells(t, "date"),
             cells(t, "note"),
         );
-        let codes: HashMap<&str, usize> = self
+        let issue_codes: FastMap<&str, usize> = self
             .system
             .issues
             .iter()
             .enumerate()
             .map(|(i, x)| (x.code.as_str(), i))
             .collect();
-        let known_codes = || {
-            self.system
-                .issues
-                .iter()
-                .map(|x| x.code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let known_codes = known_codes();
-        let mut seen_ids: FastMap<&str, usize> = FastMap::default();
-        seen_ids.reserve(t.height());
-        let mut cache = FastMap::default();
-        // Dates, counts and texts repeat over millions of rows: parse each
-        // distinct value once.
-        let mut date_cache: FastMap<&str, std::result::Result<NaiveDate, String>> =
-            FastMap::default();
-        let mut count_cache: FastMap<&str, std::result::Result<Decimal, String>> =
-            FastMap::default();
-        let mut texts: FastMap<&str, Arc<str>> = FastMap::default();
-        inputs.records.reserve(t.height());
+        let mut out = Aggregated::default();
+        let mut unit_cache: FastMap<&str, std::result::Result<usize, String>> = FastMap::default();
+        let mut count_cache = CountCache::default();
+        let mut date_cache: FastMap<&str, DateCheck> = FastMap::default();
+        let mut slots = Slots::new(self.matcher.units(), self.system.issues.len());
+        let mut found: Vec<Finding> = Vec::new();
+        let mut seen_notes: FastMap<(usize, &str), ()> = FastMap::default();
         for i in t.rows() {
-            if let Some(id) = ids[i] {
-                if let Some(first) = seen_ids.insert(id, i) {
-                    self.errors.push(t.error(
-                        i,
-                        "id",
-                        format!("record id \"{id}\" is already used in row {}", first + 2),
-                    ));
-                }
-            }
-            let unit = self.unit_fast(t, i, "unit", units[i], &mut cache);
+            let unit = match units[i] {
+                None => Err("empty; expected a unit id, name or alias".to_string()),
+                Some(name) => unit_cache
+                    .entry(name)
+                    .or_insert_with(|| {
+                        self.matcher
+                            .find(name)
+                            .ok_or_else(|| self.unknown_unit(name))
+                    })
+                    .clone(),
+            };
             let issue = match issues[i] {
-                None => {
-                    self.errors
-                        .push(t.error(i, "issue", "empty; expected an issue code"));
-                    None
+                None => Err("empty; expected an issue code".to_string()),
+                Some(code) => issue_codes
+                    .get(code)
+                    .copied()
+                    .ok_or_else(|| self.unknown_issue(code)),
+            };
+            let count = count_cache.get(counts[i]);
+            for (column, result) in [
+                ("unit", unit.as_ref().err()),
+                ("issue", issue.as_ref().err()),
+                ("count", count.as_ref().err()),
+            ] {
+                if let Some(msg) = result {
+                    out.problems
+                        .push((i as u32, t.error(i, column, msg.clone())));
                 }
-                Some(code) => {
-                    let found = codes.get(code).copied();
-                    if found.is_none() {
-                        self.errors.push(t.error(i, "issue", format!("unknown issue code \"{code}\"; the indicator system defines {known_codes}")));
-                    }
-                    found
-                }
-            };
-            let count = match counts[i] {
-                None => Some(Decimal::ONE),
-                Some(c) => match count_cache
-                    .entry(c)
-                    .or_insert_with(|| values::parse_decimal(c))
-                {
-                    Ok(c) if *c < Decimal::ZERO => {
-                        self.errors.push(t.error(
-                            i,
-                            "count",
-                            format!("{c} is negative; expected a count >= 0"),
-                        ));
-                        None
-                    }
-                    Ok(c) => Some(*c),
-                    Err(e) => {
-                        self.errors.push(t.error(i, "count", e.clone()));
-                        None
-                    }
-                },
-            };
-            let date = match dates[i] {
-                None => None,
-                Some(d) => match date_cache.entry(d).or_insert_with(|| values::parse_date(d)) {
-                    Ok(d) => Some(*d),
-                    Err(e) => {
-                        self.errors.push(t.error(i, "date", e.clone()));
-                        None
-                    }
-                },
-            };
-            if let Some(d) =
-                date.filter(|d| d.year() != self.system.year && d.year() != self.system.year + 1)
-            {
-                let msg = format!("dated {d}, outside the assessment year {} and the year after (its on-site checks)", self.system.year);
-                inputs.warnings.push(t.error(i, "date", msg).to_string());
             }
-            if let (Some(unit), Some(issue), Some(count)) = (unit, issue, count) {
-                inputs.records.push(Record {
-                    id: ids[i].map_or_else(|| format!("行{}", i + 2), String::from),
+            if let Some(d) = dates[i] {
+                match date_cache.entry(d).or_insert_with(|| self.check_date(d)) {
+                    DateCheck::InYear => {}
+                    DateCheck::Outside(msg) => out
+                        .warnings
+                        .push(t.error(i, "date", msg.clone()).to_string()),
+                    DateCheck::Unreadable(msg) => out
+                        .problems
+                        .push((i as u32, t.error(i, "date", msg.clone()))),
+                }
+            }
+            let (Ok(unit), Ok(issue), Ok(count)) = (unit, issue, count) else {
+                continue;
+            };
+            let slot = slots.get_or_insert(unit, issue, || {
+                found.push(Finding {
                     unit,
                     issue,
-                    count,
-                    date,
-                    source: intern(&mut texts, sources[i]),
-                    note: intern(&mut texts, notes[i]),
+                    count: Decimal::ZERO,
+                    records: 0,
+                    ids: String::new(),
+                    notes: String::new(),
                 });
+                found.len() - 1
+            });
+            let finding = &mut found[slot];
+            finding.add_record(ids[i], i, count, counts[i]);
+            let total_level = self.system.issues[issue].indicator.is_none();
+            if let (true, Some(note)) = (total_level, notes[i]) {
+                if seen_notes.insert((slot, note), ()).is_none() {
+                    if !finding.notes.is_empty() {
+                        finding.notes.push('；');
+                    }
+                    finding.notes.push_str(note);
+                }
             }
+        }
+        found.sort_unstable_by_key(|f| (f.unit, f.issue));
+        out.findings = found;
+        out
+    }
+
+    fn unknown_issue(&self, code: &str) -> String {
+        let known: Vec<&str> = self.system.issues.iter().map(|x| x.code.as_str()).collect();
+        format!(
+            "unknown issue code \"{code}\"; the indicator system defines {}",
+            known.join(", ")
+        )
+    }
+
+    /// A 检查日期 read and set against the assessment year: the year's own
+    /// checks and the next year's on-site checks are expected.
+    fn check_date(&self, text: &str) -> DateCheck {
+        let year = self.system.year;
+        match values::parse_date(text) {
+            Err(msg) => DateCheck::Unreadable(msg),
+            Ok(d) if d.year() != year && d.year() != year + 1 => DateCheck::Outside(format!(
+                "dated {d}, outside the assessment year {year} and the year after (its on-site checks)"
+            )),
+            Ok(_) => DateCheck::InYear,
         }
     }
 
-    /// [`Context::unit`] with a fast-hashed cache, for the largest table.
-    fn unit_fast<'t>(
-        &mut self,
-        t: &Table,
-        i: usize,
-        column: &str,
-        name: Option<&'t str>,
-        cache: &mut FastMap<&'t str, Option<usize>>,
-    ) -> Option<usize> {
-        if let Some(found) = name.and_then(|n| cache.get(n)) {
-            if found.is_some() {
-                return *found;
-            }
+    /// The message for a unit name that is not on the roster, with the
+    /// nearest names as suggestions.
+    fn unknown_unit(&self, name: &str) -> String {
+        let s = self.matcher.suggest(name);
+        if s.is_empty() {
+            format!("unknown unit \"{name}\"")
+        } else {
+            format!("unknown unit \"{name}\"; did you mean {}?", s.join(", "))
         }
-        let mut slow = HashMap::new();
-        let found = self.unit(t, i, column, name, &mut slow);
-        if let Some(n) = name {
-            cache.insert(n, found);
-        }
-        found
     }
 
     pub(super) fn submissions(&mut self, t: &Table, inputs: &mut Inputs) {
@@ -567,4 +566,124 @@ impl Context<'_> {
 enum Target {
     Leaf(usize),
     Bonus(usize),
+}
+
+/// Each distinct 数量 parsed once; an empty cell counts as 1.
+#[derive(Default)]
+struct CountCache<'t>(FastMap<&'t str, std::result::Result<Decimal, String>>);
+
+impl<'t> CountCache<'t> {
+    fn get(&mut self, cell: Option<&'t str>) -> std::result::Result<Decimal, String> {
+        let Some(text) = cell else {
+            return Ok(Decimal::ONE);
+        };
+        self.0
+            .entry(text)
+            .or_insert_with(|| match values::parse_decimal(text) {
+                Ok(c) if c < Decimal::ZERO => {
+                    Err(format!("{c} is negative; expected a count >= 0"))
+                }
+                other => other,
+            })
+            .clone()
+    }
+}
+
+/// The inspections table aggregated: findings, and problems at their rows.
+#[derive(Default)]
+struct Aggregated {
+    findings: Vec<Finding>,
+    problems: Vec<(u32, Diagnostic)>,
+    warnings: Vec<String>,
+}
+
+/// Errors at the second and later use of a 记录编号, with their rows.
+fn duplicate_ids(t: &Table, ids: &[Option<&str>]) -> Vec<(u32, Diagnostic)> {
+    let mut seen: FastMap<&str, usize> = FastMap::default();
+    seen.reserve(ids.len());
+    let mut problems = Vec::new();
+    for i in t.rows() {
+        if let Some(id) = ids[i] {
+            if let Some(first) = seen.insert(id, i) {
+                let msg = format!("record id \"{id}\" is already used in row {}", first + 2);
+                problems.push((i as u32, t.error(i, "id", msg)));
+            }
+        }
+    }
+    problems
+}
+
+/// (unit, issue) → the index of its finding: a dense table while units ×
+/// issues is small (a province's 100,000 units × 40 issues is 16 MB), a
+/// hash map beyond.
+enum Slots {
+    Dense { issues: usize, table: Vec<u32> },
+    Sparse(FastMap<(usize, usize), usize>),
+}
+
+impl Slots {
+    const DENSE_MAX: usize = 1 << 22;
+    const EMPTY: u32 = u32::MAX;
+
+    fn new(units: usize, issues: usize) -> Slots {
+        match units.checked_mul(issues) {
+            Some(n) if n <= Self::DENSE_MAX => Slots::Dense {
+                issues,
+                table: vec![Self::EMPTY; n],
+            },
+            _ => Slots::Sparse(FastMap::default()),
+        }
+    }
+
+    fn get_or_insert(&mut self, unit: usize, issue: usize, new: impl FnOnce() -> usize) -> usize {
+        match self {
+            Slots::Dense { issues, table } => {
+                let cell = &mut table[unit * *issues + issue];
+                if *cell == Self::EMPTY {
+                    // Findings number at most units × issues <= DENSE_MAX.
+                    *cell = new() as u32;
+                }
+                *cell as usize
+            }
+            Slots::Sparse(map) => *map.entry((unit, issue)).or_insert_with(new),
+        }
+    }
+}
+
+/// What a 检查日期 cell says about its record.
+enum DateCheck {
+    InYear,
+    /// A warning: the date lies outside the assessment year and the next.
+    Outside(String),
+    /// An error: not a date.
+    Unreadable(String),
+}
+
+impl Finding {
+    /// Adds one record (at data row `row`) with its count: "R1", "R2×3", or
+    /// "行9" for a record without an id.
+    /// `count_text` is the 数量 cell as written.
+    fn add_record(
+        &mut self,
+        id: Option<&str>,
+        row: usize,
+        count: Decimal,
+        count_text: Option<&str>,
+    ) {
+        if self.records > 0 {
+            self.ids.push('、');
+        }
+        match id {
+            Some(id) => self.ids.push_str(id),
+            None => {
+                let _ = write!(self.ids, "行{}", row + 2);
+            }
+        }
+        if let (false, Some(text)) = (count == Decimal::ONE, count_text) {
+            self.ids.push('×');
+            self.ids.push_str(text);
+        }
+        self.records += 1;
+        self.count += count;
+    }
 }

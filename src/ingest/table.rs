@@ -66,6 +66,10 @@ impl Table {
         )
     }
 
+    pub fn has_column(&self, id: &str) -> bool {
+        self.headers.contains_key(id)
+    }
+
     /// "row N, column H" for data row `i` (0-based; the header is row 1).
     pub fn place(&self, i: usize, id: &str) -> String {
         let h = self.headers.get(id).map_or(id, String::as_str);

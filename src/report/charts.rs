@@ -175,9 +175,9 @@ pub fn issue_counts(a: &Assessment) -> Vec<(usize, rust_decimal::Decimal, Vec<us
     let n_units = a.inputs.units.len();
     let mut counts = vec![rust_decimal::Decimal::ZERO; a.system.issues.len()];
     let mut seen = vec![vec![false; n_units]; a.system.issues.len()];
-    for r in &a.inputs.records {
-        counts[r.issue] += r.count;
-        seen[r.issue][r.unit] = true;
+    for f in &a.inputs.findings {
+        counts[f.issue] += f.count;
+        seen[f.issue][f.unit] = true;
     }
     let mut out: Vec<_> = counts
         .into_iter()
@@ -275,7 +275,7 @@ pub fn render_all(a: &Assessment) -> Result<Rendered> {
         let (png, svg) = draw::render(&indicators(a, g))?;
         add(format!("indicators-{}", group.id), png, svg);
     }
-    if !a.inputs.records.is_empty() {
+    if !a.inputs.findings.is_empty() {
         let (png, svg) = draw::render(&issues(a))?;
         add("issues".into(), png, svg);
     }

@@ -86,7 +86,12 @@ pub fn render_all(a: &Assessment) -> Vec<(String, Vec<u8>)> {
     use rayon::prelude::*;
     exports
         .par_iter()
-        .map(|e| (e.file_name().to_string(), e.render(a)))
+        .map(|e| {
+            let t = std::time::Instant::now();
+            let bytes = e.render(a);
+            crate::assess::timing(&format!("render {}", e.file_name()), t);
+            (e.file_name().to_string(), bytes)
+        })
         .collect()
 }
 

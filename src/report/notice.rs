@@ -152,9 +152,11 @@ fn vetoed_units(a: &Assessment) -> Vec<Vetoed> {
     a.ordered_units()
         .filter(|&u| a.scores[u].vetoed)
         .map(|u| {
-            let reasons: Vec<String> = a.inputs.records_by_unit[u]
+            let reasons: Vec<String> = a
+                .inputs
+                .findings_of(u)
                 .iter()
-                .map(|&r| &a.system.issues[a.inputs.records[r].issue])
+                .map(|f| &a.system.issues[f.issue])
                 .filter(|i| i.veto == crate::config::Veto::Grade)
                 .map(|i| i.name.clone())
                 .collect();

@@ -6,7 +6,7 @@
 use super::{published, Export};
 use crate::assess::Assessment;
 use crate::config::Rule;
-use crate::score::evidence::LeafDetail;
+use crate::score::evidence::{Deduction, LeafDetail};
 
 const NA: &str = "不涉及";
 
@@ -195,24 +195,26 @@ fn unit_cells(a: &Assessment, u: usize) -> Vec<Cell> {
     ]
 }
 
-/// "R12 W01 首页栏目信息超过2周未更新 ×2 −2" per record.
+/// "W01 首页栏目信息超过2周未更新 ×2 −2；W03 …" per issue found.
 pub fn deduction_text(a: &Assessment, d: &LeafDetail) -> String {
     d.deductions
         .iter()
-        .map(|x| {
-            let rec = &a.inputs.records[x.record];
-            let issue = &a.system.issues[rec.issue];
-            format!(
-                "{} {} {} ×{} −{}",
-                rec.id,
-                issue.code,
-                issue.name,
-                rec.count.normalize(),
-                x.amount.normalize()
-            )
-        })
+        .map(|x| finding_text(a, x))
         .collect::<Vec<_>>()
         .join("；")
+}
+
+/// "W01 首页栏目信息超过2周未更新 ×2 −2": an issue, how often, what it cost.
+pub fn finding_text(a: &Assessment, d: &Deduction) -> String {
+    let finding = &a.inputs.findings[d.finding];
+    let issue = &a.system.issues[finding.issue];
+    format!(
+        "{} {} ×{} −{}",
+        issue.code,
+        issue.name,
+        finding.count.normalize(),
+        d.amount.normalize()
+    )
 }
 
 /// The leaf's status word: 计分, N/A reason, or 未报送.
@@ -241,7 +243,7 @@ fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<Cell> {
             let ids: Vec<&str> = detail
                 .deductions
                 .iter()
-                .map(|d| a.inputs.records[d.record].id.as_str())
+                .map(|d| a.inputs.findings[d.finding].ids.as_str())
                 .collect();
             if ids.is_empty() {
                 "无检查问题".to_string()
@@ -317,8 +319,8 @@ fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
         .penalties
         .iter()
         .map(|d| {
-            let rec = &a.inputs.records[d.record];
-            let issue = &a.system.issues[rec.issue];
+            let finding = &a.inputs.findings[d.finding];
+            let issue = &a.system.issues[finding.issue];
             let mut row = unit_cells(a, u);
             row.extend([
                 Cell::text(&issue.code),
@@ -328,15 +330,9 @@ fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
                 "".into(),
                 Cell::Num((-d.amount).normalize().to_string()),
                 "扣分".into(),
-                Cell::Text(format!("记录 {}", rec.id)),
-                Cell::Text(format!(
-                    "{} {} ×{} −{}",
-                    issue.code,
-                    issue.name,
-                    rec.count.normalize(),
-                    d.amount.normalize()
-                )),
-                Cell::text(rec.note.as_deref().unwrap_or("")),
+                Cell::Text(format!("记录 {}", finding.ids)),
+                Cell::Text(finding_text(a, d)),
+                Cell::text(&finding.notes),
                 "".into(),
             ]);
             row

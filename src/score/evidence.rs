@@ -27,11 +27,12 @@ impl Missing {
     }
 }
 
-/// One record's deduction on a leaf or on the total.
+/// One finding's deduction (a unit's records of one issue) on a leaf or on
+/// the total.
 #[derive(Clone, Debug)]
 pub struct Deduction {
-    /// Index into `Inputs::records`.
-    pub record: usize,
+    /// Index into `Inputs::findings`.
+    pub finding: usize,
     pub amount: Decimal,
 }
 
@@ -160,20 +161,23 @@ fn evaluate_unit(
         penalties: Vec::new(),
         vetoed: false,
     };
-    // Records: per leaf deductions, total-level penalties, vetoes.
-    let mut leaf_records: HashMap<usize, Vec<usize>> = HashMap::new();
-    for &r in &inputs.records_by_unit[u] {
-        let rec = &inputs.records[r];
-        let issue = &system.issues[rec.issue];
+    // Findings: per leaf deductions, total-level penalties, vetoes.
+    let mut leaf_findings: HashMap<usize, Vec<usize>> = HashMap::new();
+    let first = inputs.finding_start.get(u).copied().unwrap_or(0);
+    for (k, finding) in inputs.findings_of(u).iter().enumerate() {
+        let issue = &system.issues[finding.issue];
         if issue.veto == Veto::Grade {
             ev.vetoed = true;
         }
         match issue.indicator {
-            Some(leaf) => leaf_records.entry(leaf).or_default().push(r),
+            Some(leaf) => leaf_findings.entry(leaf).or_default().push(first + k),
             None => {
-                let amount = issue.deduct * rec.count;
+                let amount = issue.deduct * finding.count;
                 ev.penalty += amount;
-                ev.penalties.push(Deduction { record: r, amount });
+                ev.penalties.push(Deduction {
+                    finding: first + k,
+                    amount,
+                });
             }
         }
     }
@@ -202,14 +206,14 @@ fn evaluate_unit(
         }
         let outcome = match outcome {
             Some(o) => {
-                if leaf_records.contains_key(&leaf) {
+                if leaf_findings.contains_key(&leaf) {
                     warnings.push(format!("{} {}: inspection records on {} are ignored, the item does not apply to this unit", unit.id, unit.name, node.id));
                 }
                 o
             }
             None => match rule {
                 Rule::Deduct { .. } => {
-                    deduct_outcome(system, inputs, leaf_records.get(&leaf), detail)
+                    deduct_outcome(system, inputs, leaf_findings.get(&leaf), detail)
                 }
                 Rule::Rating { trim, .. } => {
                     rating_outcome(system, inputs, u, leaf, *trim, detail, warnings)
@@ -227,18 +231,18 @@ fn evaluate_unit(
 fn deduct_outcome(
     system: &System,
     inputs: &Inputs,
-    records: Option<&Vec<usize>>,
+    findings: Option<&Vec<usize>>,
     detail: &mut LeafDetail,
 ) -> Outcome {
     let mut amount = Decimal::ZERO;
     let mut zeroed = false;
-    for &r in records.into_iter().flatten() {
-        let rec = &inputs.records[r];
-        let issue = &system.issues[rec.issue];
-        let d = issue.deduct * rec.count;
+    for &f in findings.into_iter().flatten() {
+        let finding = &inputs.findings[f];
+        let issue = &system.issues[finding.issue];
+        let d = issue.deduct * finding.count;
         amount += d;
         detail.deductions.push(Deduction {
-            record: r,
+            finding: f,
             amount: d,
         });
         if issue.veto == Veto::Indicator {
