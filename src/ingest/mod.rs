@@ -220,25 +220,28 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
         ctx.units(t, &mut inputs);
     }
     if units.is_some() {
-        if let Some(t) = &inspections {
-            let start = std::time::Instant::now();
-            ctx.inspections(t, &mut inputs);
-            crate::assess::timing("ingest: resolve inspections", start);
-        }
-        if let Some(t) = &submissions {
-            let start = std::time::Instant::now();
-            ctx.submissions(t, &mut inputs);
-            crate::assess::timing("ingest: resolve submissions", start);
-        }
-        if let Some(t) = &ratings {
-            let start = std::time::Instant::now();
-            ctx.ratings(t, &mut inputs);
-            crate::assess::timing("ingest: resolve ratings", start);
-        }
-        if let Some(t) = &duties {
-            let start = std::time::Instant::now();
-            ctx.duties(t, &mut inputs);
-            crate::assess::timing("ingest: resolve duties", start);
+        // The inspections (the largest table) are resolved beside the other
+        // tables; their errors and warnings are then put first, in file order.
+        let (errors_before, warnings_before) = (ctx.errors.len(), inputs.warnings.len());
+        let reader = Context {
+            system,
+            matcher: ctx.matcher.clone(),
+            errors: Vec::new(),
+            draft,
+        };
+        let (aggregated, ()) = rayon::join(
+            || inspections.as_ref().map(|t| reader.inspections(t)),
+            || resolve_others(&mut ctx, &mut inputs, [&submissions, &ratings, &duties]),
+        );
+        if let Some(a) = aggregated {
+            ctx.errors.splice(
+                errors_before..errors_before,
+                a.problems.into_iter().map(|(_, d)| d),
+            );
+            inputs
+                .warnings
+                .splice(warnings_before..warnings_before, a.warnings);
+            inputs.findings = a.findings;
         }
     }
     if !ctx.errors.is_empty() {
@@ -246,6 +249,31 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
     }
     inputs.finding_start = finding_starts(&inputs.findings, inputs.units.len());
     Ok(inputs)
+}
+
+/// Submissions, ratings and duties, in that order.
+fn resolve_others(
+    ctx: &mut Context,
+    inputs: &mut Inputs,
+    [submissions, ratings, duties]: [&Option<Table>; 3],
+) {
+    {
+        if let Some(t) = submissions {
+            let start = std::time::Instant::now();
+            ctx.submissions(t, inputs);
+            crate::assess::timing("ingest: resolve submissions", start);
+        }
+        if let Some(t) = ratings {
+            let start = std::time::Instant::now();
+            ctx.ratings(t, inputs);
+            crate::assess::timing("ingest: resolve ratings", start);
+        }
+        if let Some(t) = duties {
+            let start = std::time::Instant::now();
+            ctx.duties(t, inputs);
+            crate::assess::timing("ingest: resolve duties", start);
+        }
+    }
 }
 
 /// Where each unit's findings start in `findings` (ordered by unit), with

@@ -11,7 +11,7 @@ pub fn normalize(s: &str) -> String {
 }
 
 /// Looks units up by any of their names.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UnitMatcher {
     by_key: HashMap<String, usize>,
     /// (normalised display name, display name) per unit, for suggestions.

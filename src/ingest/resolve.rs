@@ -146,28 +146,23 @@ impl Context<'_> {
     /// issue finding and its id to the finding's list. Record ids are
     /// checked for duplicates on the other core meanwhile. Problems are
     /// reported at every row they occur in, in row order.
-    pub(super) fn inspections(&mut self, t: &Table, inputs: &mut Inputs) {
-        let ids = cells(t, "id");
-        let (duplicates, aggregated) = rayon::join(
-            || duplicate_ids(t, &ids),
-            || self.aggregate_records(t, &ids),
-        );
-        let mut problems = duplicates;
-        problems.extend(aggregated.problems);
-        problems.sort_by_key(|(row, _)| *row);
-        self.errors.extend(problems.into_iter().map(|(_, d)| d));
-        inputs.warnings.extend(aggregated.warnings);
-        inputs.findings = aggregated.findings;
+    pub(super) fn inspections(&self, t: &Table) -> Aggregated {
+        let start = std::time::Instant::now();
+        let (duplicates, mut aggregated) =
+            rayon::join(|| duplicate_ids(t), || self.aggregate_records(t));
+        aggregated.problems.extend(duplicates);
+        // Stable: a row's own problems stay in column order.
+        aggregated.problems.sort_by_key(|(row, _)| *row);
+        crate::assess::timing("ingest: resolve inspections", start);
+        aggregated
     }
 
-    fn aggregate_records<'t>(&self, t: &'t Table, ids: &[Option<&'t str>]) -> Aggregated {
-        let (units, issues, counts, dates, notes) = (
-            cells(t, "unit"),
-            cells(t, "issue"),
-            cells(t, "count"),
-            cells(t, "date"),
-            cells(t, "note"),
-        );
+    /// One pass in row order checks every row and keys each good record by
+    /// (unit, issue); sorting the keys lays each finding's records side by
+    /// side (in row order), and a second pass builds the findings in order.
+    /// This touches memory in order, where adding each row to its finding
+    /// in place would jump between 400,000 findings a million times.
+    fn aggregate_records(&self, t: &Table) -> Aggregated {
         let issue_codes: FastMap<&str, usize> = self
             .system
             .issues
@@ -177,13 +172,20 @@ impl Context<'_> {
             .collect();
         let mut out = Aggregated::default();
         let mut unit_cache: FastMap<&str, std::result::Result<usize, String>> = FastMap::default();
-        let mut count_cache = CountCache::default();
+        let mut counts = CountCache::default();
         let mut date_cache: FastMap<&str, DateCheck> = FastMap::default();
-        let mut slots = Slots::new(self.matcher.units(), self.system.issues.len());
-        let mut found: Vec<Finding> = Vec::new();
-        let mut seen_notes: FastMap<(usize, &str), ()> = FastMap::default();
-        for i in t.rows() {
-            let unit = match units[i] {
+        let mut keyed: Vec<Keyed> = Vec::with_capacity(t.height());
+        let rows = t
+            .cells("unit")
+            .zip(t.cells("issue"))
+            .zip(t.cells("count"))
+            .zip(t.cells("date"))
+            .enumerate();
+        for (i, (((unit, issue), count), date)) in rows {
+            if t.is_blank(i) {
+                continue;
+            }
+            let unit = match unit {
                 None => Err("empty; expected a unit id, name or alias".to_string()),
                 Some(name) => unit_cache
                     .entry(name)
@@ -194,14 +196,14 @@ impl Context<'_> {
                     })
                     .clone(),
             };
-            let issue = match issues[i] {
+            let issue = match issue {
                 None => Err("empty; expected an issue code".to_string()),
                 Some(code) => issue_codes
                     .get(code)
                     .copied()
                     .ok_or_else(|| self.unknown_issue(code)),
             };
-            let count = count_cache.get(counts[i]);
+            let count = counts.index(count);
             for (column, result) in [
                 ("unit", unit.as_ref().err()),
                 ("issue", issue.as_ref().err()),
@@ -212,7 +214,7 @@ impl Context<'_> {
                         .push((i as u32, t.error(i, column, msg.clone())));
                 }
             }
-            if let Some(d) = dates[i] {
+            if let Some(d) = date {
                 match date_cache.entry(d).or_insert_with(|| self.check_date(d)) {
                     DateCheck::InYear => {}
                     DateCheck::Outside(msg) => out
@@ -223,35 +225,53 @@ impl Context<'_> {
                         .push((i as u32, t.error(i, "date", msg.clone()))),
                 }
             }
-            let (Ok(unit), Ok(issue), Ok(count)) = (unit, issue, count) else {
-                continue;
-            };
-            let slot = slots.get_or_insert(unit, issue, || {
-                found.push(Finding {
-                    unit,
-                    issue,
-                    count: Decimal::ZERO,
-                    records: 0,
-                    ids: String::new(),
-                    notes: String::new(),
+            if let (Ok(unit), Ok(issue), Ok(count)) = (unit, issue, count) {
+                keyed.push(Keyed {
+                    unit: unit as u32,
+                    issue: issue as u32,
+                    row: i as u32,
+                    count,
                 });
-                found.len() - 1
-            });
-            let finding = &mut found[slot];
-            finding.add_record(ids[i], i, count, counts[i]);
-            let total_level = self.system.issues[issue].indicator.is_none();
-            if let (true, Some(note)) = (total_level, notes[i]) {
-                if seen_notes.insert((slot, note), ()).is_none() {
-                    if !finding.notes.is_empty() {
-                        finding.notes.push('；');
-                    }
-                    finding.notes.push_str(note);
-                }
             }
         }
-        found.sort_unstable_by_key(|f| (f.unit, f.issue));
-        out.findings = found;
+        if out.problems.is_empty() {
+            out.findings = self.findings(t, keyed, &counts);
+        }
         out
+    }
+
+    /// The findings from the keyed records: sorted by unit, issue and row,
+    /// each run of one unit and issue becomes one finding.
+    fn findings(&self, t: &Table, mut keyed: Vec<Keyed>, counts: &CountCache) -> Vec<Finding> {
+        keyed.sort_unstable_by_key(|k| (k.unit, k.issue, k.row));
+        let ids = t.column("id").unwrap_or_default();
+        let has_total_level = self.system.issues.iter().any(|x| x.indicator.is_none());
+        let notes = has_total_level.then(|| t.column("note")).flatten();
+        let mut findings: Vec<Finding> = Vec::new();
+        for run in keyed.chunk_by(|a, b| (a.unit, a.issue) == (b.unit, b.issue)) {
+            let (unit, issue) = (run[0].unit as usize, run[0].issue as usize);
+            let mut finding = Finding {
+                unit,
+                issue,
+                count: Decimal::ZERO,
+                records: 0,
+                ids: String::with_capacity(run.len() * 12),
+                notes: String::new(),
+            };
+            for k in run {
+                let row = k.row as usize;
+                let (count, text) = counts.get(k.count);
+                finding.add_record(ids.get(row).copied().flatten(), row, count, text);
+            }
+            if let (None, Some(notes)) = (self.system.issues[issue].indicator, &notes) {
+                finding.notes = distinct_notes(
+                    run.iter()
+                        .map(|k| notes.get(k.row as usize).copied().flatten()),
+                );
+            }
+            findings.push(finding);
+        }
+        findings
     }
 
     fn unknown_issue(&self, code: &str) -> String {
@@ -568,42 +588,88 @@ enum Target {
     Bonus(usize),
 }
 
-/// Each distinct 数量 parsed once; an empty cell counts as 1.
-#[derive(Default)]
-struct CountCache<'t>(FastMap<&'t str, std::result::Result<Decimal, String>>);
+/// Each distinct 数量 parsed once and numbered; an empty cell counts as 1.
+struct CountCache<'t> {
+    index: FastMap<&'t str, std::result::Result<u32, String>>,
+    /// The value and text of each number; 0 is the empty cell.
+    values: Vec<(Decimal, Option<&'t str>)>,
+}
+
+impl Default for CountCache<'_> {
+    fn default() -> Self {
+        CountCache {
+            index: FastMap::default(),
+            values: vec![(Decimal::ONE, None)],
+        }
+    }
+}
 
 impl<'t> CountCache<'t> {
-    fn get(&mut self, cell: Option<&'t str>) -> std::result::Result<Decimal, String> {
+    /// The number of the cell's count, or why it is not a count.
+    fn index(&mut self, cell: Option<&'t str>) -> std::result::Result<u32, String> {
         let Some(text) = cell else {
-            return Ok(Decimal::ONE);
+            return Ok(0);
         };
-        self.0
+        let values = &mut self.values;
+        self.index
             .entry(text)
             .or_insert_with(|| match values::parse_decimal(text) {
                 Ok(c) if c < Decimal::ZERO => {
                     Err(format!("{c} is negative; expected a count >= 0"))
                 }
-                other => other,
+                Ok(c) => {
+                    values.push((c, Some(text)));
+                    Ok(values.len() as u32 - 1)
+                }
+                Err(e) => Err(e),
             })
             .clone()
     }
+
+    fn get(&self, index: u32) -> (Decimal, Option<&'t str>) {
+        self.values
+            .get(index as usize)
+            .copied()
+            .unwrap_or((Decimal::ONE, None))
+    }
+}
+
+/// A good inspection record, keyed for sorting: `count` numbers its 数量
+/// in the [`CountCache`].
+struct Keyed {
+    unit: u32,
+    issue: u32,
+    row: u32,
+    count: u32,
+}
+
+/// The distinct non-empty 问题描述 in order, joined.
+fn distinct_notes<'t>(notes: impl Iterator<Item = Option<&'t str>>) -> String {
+    let mut seen: FastMap<&str, ()> = FastMap::default();
+    let mut out: Vec<&str> = Vec::new();
+    for n in notes.flatten() {
+        if seen.insert(n, ()).is_none() {
+            out.push(n);
+        }
+    }
+    out.join("；")
 }
 
 /// The inspections table aggregated: findings, and problems at their rows.
 #[derive(Default)]
-struct Aggregated {
-    findings: Vec<Finding>,
-    problems: Vec<(u32, Diagnostic)>,
-    warnings: Vec<String>,
+pub(super) struct Aggregated {
+    pub(super) findings: Vec<Finding>,
+    pub(super) problems: Vec<(u32, Diagnostic)>,
+    pub(super) warnings: Vec<String>,
 }
 
 /// Errors at the second and later use of a 记录编号, with their rows.
-fn duplicate_ids(t: &Table, ids: &[Option<&str>]) -> Vec<(u32, Diagnostic)> {
+fn duplicate_ids(t: &Table) -> Vec<(u32, Diagnostic)> {
     let mut seen: FastMap<&str, usize> = FastMap::default();
-    seen.reserve(ids.len());
+    seen.reserve(t.height());
     let mut problems = Vec::new();
-    for i in t.rows() {
-        if let Some(id) = ids[i] {
+    for (i, id) in t.cells("id").enumerate() {
+        if let (false, Some(id)) = (t.is_blank(i), id) {
             if let Some(first) = seen.insert(id, i) {
                 let msg = format!("record id \"{id}\" is already used in row {}", first + 2);
                 problems.push((i as u32, t.error(i, "id", msg)));
@@ -611,43 +677,6 @@ fn duplicate_ids(t: &Table, ids: &[Option<&str>]) -> Vec<(u32, Diagnostic)> {
         }
     }
     problems
-}
-
-/// (unit, issue) → the index of its finding: a dense table while units ×
-/// issues is small (a province's 100,000 units × 40 issues is 16 MB), a
-/// hash map beyond.
-enum Slots {
-    Dense { issues: usize, table: Vec<u32> },
-    Sparse(FastMap<(usize, usize), usize>),
-}
-
-impl Slots {
-    const DENSE_MAX: usize = 1 << 22;
-    const EMPTY: u32 = u32::MAX;
-
-    fn new(units: usize, issues: usize) -> Slots {
-        match units.checked_mul(issues) {
-            Some(n) if n <= Self::DENSE_MAX => Slots::Dense {
-                issues,
-                table: vec![Self::EMPTY; n],
-            },
-            _ => Slots::Sparse(FastMap::default()),
-        }
-    }
-
-    fn get_or_insert(&mut self, unit: usize, issue: usize, new: impl FnOnce() -> usize) -> usize {
-        match self {
-            Slots::Dense { issues, table } => {
-                let cell = &mut table[unit * *issues + issue];
-                if *cell == Self::EMPTY {
-                    // Findings number at most units × issues <= DENSE_MAX.
-                    *cell = new() as u32;
-                }
-                *cell as usize
-            }
-            Slots::Sparse(map) => *map.entry((unit, issue)).or_insert_with(new),
-        }
-    }
 }
 
 /// What a 检查日期 cell says about its record.

@@ -66,6 +66,28 @@ impl Table {
         )
     }
 
+    /// The cells of column `id` in row order, like [`Table::column`] but
+    /// without collecting them (all `None` when the table lacks it).
+    pub fn cells(&self, id: &str) -> Box<dyn Iterator<Item = Option<&str>> + Send + '_> {
+        let series = self
+            .headers
+            .get(id)
+            .and_then(|h| self.df.column(h).ok())
+            .and_then(|c| c.str().ok());
+        match series {
+            Some(s) => Box::new(
+                s.into_iter()
+                    .map(|v| v.map(str::trim).filter(|s| !s.is_empty())),
+            ),
+            None => Box::new(std::iter::repeat_n(None, self.height())),
+        }
+    }
+
+    /// Whether data row `i` is blank (skipped).
+    pub fn is_blank(&self, i: usize) -> bool {
+        self.blank.get(i).copied().unwrap_or(true)
+    }
+
     pub fn has_column(&self, id: &str) -> bool {
         self.headers.contains_key(id)
     }
@@ -98,13 +120,13 @@ impl Table {
 
 /// The bytes as UTF-8: a BOM is dropped; text that is not UTF-8 is read as
 /// GB18030 (a superset of GBK and GB2312).
-pub fn to_utf8(bytes: &[u8]) -> String {
+pub fn to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
+        Ok(s) => s.into(),
         Err(_) => {
             let (text, _, _) = encoding_rs::GB18030.decode(bytes);
-            text.into_owned()
+            text.into_owned().into()
         }
     }
 }
@@ -155,7 +177,7 @@ pub fn read_csv(
     let df = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .into_reader_with_file_handle(Cursor::new(text.as_bytes().to_vec()))
+        .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
         .finish()
         .map_err(|e| {
             vec![csv_problem(shown, &text)
