@@ -108,3 +108,70 @@ fn unit_names_never_reach_a_path() {
     );
     assert!(!w.path().join("../逃逸").exists());
 }
+
+/// Runs zwgk on the hand layout with `ZWGK_STALL_WRITE_AFTER=at`, waits
+/// until it says it stalled mid-write, and kills it (SIGKILL).
+fn kill_mid_write(w: &Workdir, at: &str) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .args(["run", "--indicators", "indicators.toml", "--data", "data"])
+        .args(["--out", "out", "--no-charts", "--force"])
+        .env("ZWGK_STALL_WRITE_AFTER", at)
+        .current_dir(w.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let stalled = stderr
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.contains("stalled at"));
+    assert!(stalled, "the run reached the stall point");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn report_files(w: &Workdir) -> Vec<(String, String)> {
+    ["results.json", "scores.csv", "breakdown.csv", "run.log"]
+        .iter()
+        .map(|f| (f.to_string(), w.read(&format!("out/{f}"))))
+        .collect()
+}
+
+#[test]
+fn a_run_killed_mid_write_leaves_the_previous_report_and_the_next_run_cleans_up() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    let before = report_files(&w);
+    w.edit("data/submissions.csv", "U5,A2,67.5%", "U5,A2,90%");
+    kill_mid_write(&w, "3");
+    assert_eq!(report_files(&w), before, "the previous report is intact");
+    assert_eq!(
+        w.temporary_dirs().len(),
+        1,
+        "the half-written directory is left"
+    );
+    let r = w.run(&["--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.temporary_dirs().is_empty(), "{:?}", w.temporary_dirs());
+    assert_ne!(report_files(&w), before, "the new report is in place");
+}
+
+#[test]
+fn a_run_killed_between_the_renames_gets_the_previous_report_back() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    let before = report_files(&w);
+    kill_mid_write(&w, "swap");
+    assert!(
+        !w.exists("out"),
+        "killed after moving the previous report aside"
+    );
+    // The next run puts it back before anything else: without --force it
+    // refuses to replace it, as for any earlier report.
+    let r = w.run(&[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("pass --force"), "{}", r.stderr);
+    assert_eq!(report_files(&w), before);
+    assert!(w.temporary_dirs().is_empty(), "{:?}", w.temporary_dirs());
+}

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 /// The file that marks a directory as written by zwgk.
 pub const MARKER: &str = ".zwgk-output";
 
-/// May `dir` be (re)written? Checked before any work is done.
+/// May `dir` be (re)written? Checked before any work is done, after what an
+/// interrupted earlier run left beside `dir` is cleared up.
 pub fn check_target(dir: &Path, force: bool) -> Result<()> {
+    recover_interrupted(dir);
     if !dir.exists() {
         return Ok(());
     }
@@ -44,10 +46,60 @@ pub fn check_target(dir: &Path, force: bool) -> Result<()> {
 }
 
 fn sibling(dir: &Path, tag: &str) -> PathBuf {
+    dir.with_file_name(format!(
+        "{}{tag}-{}",
+        sibling_prefix(dir),
+        std::process::id()
+    ))
+}
+
+/// `.out.` for `out`: the start of the names of its temporary siblings.
+fn sibling_prefix(dir: &Path) -> String {
     let name = dir
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+    format!(".{name}.")
+}
+
+/// What a run killed while writing (power cut, `kill -9`) left beside `dir`,
+/// recognised by a process id that no longer runs: a half-written `new`
+/// directory is removed; an `old` one is the previous report, put back if
+/// the kill came between the two renames (`dir` missing), else removed.
+/// Without `/proc` (not Linux) nothing is touched.
+fn recover_interrupted(dir: &Path) {
+    let Some(parent) = dir.parent() else { return };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = sibling_prefix(dir);
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((tag, pid)) = name.strip_prefix(&prefix).and_then(|r| r.split_once('-')) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid).exists();
+        if alive || pid.parse::<u32>().is_err() {
+            continue;
+        }
+        let path = entry.path();
+        match tag {
+            "old" if !dir.exists() => {
+                let _ = fs::rename(&path, dir);
+            }
+            "old" | "new" => {
+                let _ = fs::remove_dir_all(&path);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Writes `files` (relative paths → bytes) as the new content of `dir`.
@@ -74,6 +126,16 @@ fn injected_failure(written: usize) -> Option<std::io::Error> {
         .then(|| std::io::Error::other("injected write failure (ZWGK_FAIL_WRITE_AFTER)"))
 }
 
+/// Test hook: `ZWGK_STALL_WRITE_AFTER=N` stops the write after N files
+/// (`swap` after moving the previous report aside) and waits to be killed,
+/// so that tests can kill the process mid-write.
+fn injected_stall(at: &str) {
+    if std::env::var("ZWGK_STALL_WRITE_AFTER").is_ok_and(|v| v == at) {
+        eprintln!("zwgk: stalled at {at} (ZWGK_STALL_WRITE_AFTER)");
+        std::thread::sleep(std::time::Duration::from_secs(600));
+    }
+}
+
 fn write_all(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     let io = |p: &Path, e| Error::io(format!("cannot write {}", p.display()), e);
     if tmp.exists() {
@@ -85,6 +147,7 @@ fn write_all(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         if let Some(e) = injected_failure(k) {
             return Err(io(&path, e));
         }
+        injected_stall(&k.to_string());
         if let Some(p) = path.parent() {
             fs::create_dir_all(p).map_err(|e| io(p, e))?;
         }
@@ -110,6 +173,7 @@ fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
     }
     let old = sibling(dir, "old");
     fs::rename(dir, &old).map_err(|e| io(dir, e))?;
+    injected_stall("swap");
     if let Err(e) = fs::rename(tmp, dir) {
         let _ = fs::rename(&old, dir); // put the previous report back
         return Err(io(dir, e));
