@@ -190,6 +190,46 @@ fn an_invalid_indicator_system_exits_one_with_its_line() {
 }
 
 #[test]
+fn nan_infinite_and_overflowing_numbers_in_the_indicator_system_are_errors() {
+    for (value, says) in [
+        ("nan", "floating point `NaN`, expected a Decimal"),
+        ("inf", "floating point `inf`, expected a Decimal"),
+        ("-inf", "floating point `-inf`, expected a Decimal"),
+        ("1e400", "floating-point number overflowed"),
+    ] {
+        let w = Workdir::with_fixture("hand");
+        // The first `points = 20` is A1's, on line 43.
+        w.edit(
+            "indicators.toml",
+            "points = 20",
+            &format!("points = {value}"),
+        );
+        let r = w.run(&[]);
+        assert_eq!(r.code, 1, "{value}: {}", r.stderr);
+        let place = "indicators.toml: line 43, column 10: ";
+        assert!(r.stderr.contains(place), "{value}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{value}: {}", r.stderr);
+        assert!(!w.exists("out"));
+    }
+}
+
+#[test]
+fn nan_and_infinity_in_a_table_are_not_numbers() {
+    let e = fails(&[
+        (SUBS, "U5,A2,67.5%", "U5,A2,NaN"),
+        (INSP, "I1,10,", "I1,inf,"),
+    ]);
+    assert!(
+        e.contains("row 10, column count: \"inf\" is not a plain number"),
+        "{e}"
+    );
+    assert!(
+        e.contains("row 12, column 填报值: \"NaN\" is not a plain number"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_ragged_row_is_named_with_its_field_count() {
     let e = fails(&[(
         INSP,
@@ -274,6 +314,24 @@ fn a_table_too_large_to_score_is_refused_before_it_is_read() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn a_zip_bomb_workbook_is_refused_before_it_is_inflated() {
+    let w = Workdir::with_fixture("hand");
+    std::fs::remove_file(w.path().join("data/ratings.csv")).unwrap();
+    let bomb = crate::harness::fixture("bombs").join("zip-bomb.xlsx");
+    std::fs::copy(bomb, w.path().join("data/ratings.xlsx")).unwrap();
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "data/ratings.xlsx: the workbook would unpack to 600 MB (a zip bomb?); zwgk unpacks at most 512 MB"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.exists("out"));
 }
 
 /// Inputs the fuzzers found interesting (`fuzz/regressions/`, a sample of

@@ -249,6 +249,7 @@ impl Context<'_> {
         let notes = has_total_level.then(|| t.column("note")).flatten();
         let mut findings: Vec<Finding> = Vec::new();
         for run in keyed.chunk_by(|a, b| (a.unit, a.issue) == (b.unit, b.issue)) {
+            // chunk_by yields no empty runs.
             let (unit, issue) = (run[0].unit as usize, run[0].issue as usize);
             let mut finding = Finding {
                 unit,

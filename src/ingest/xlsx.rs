@@ -12,6 +12,46 @@ use std::io::Cursor;
 /// Workbooks larger than this are refused rather than unpacked.
 pub const MAX_BYTES: usize = 200 * 1024 * 1024;
 
+/// Most bytes the parts of a workbook may unpack to, by the sizes its zip
+/// directory declares (the zip reader stops any part at its declared size).
+/// A real 200,000-row sheet unpacks to well under 100 MB; a zip bomb (a few
+/// KB that inflate to gigabytes) is refused before anything is inflated.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+
+/// Refuses a workbook too large, or one that would unpack to more than
+/// [`MAX_UNPACKED`]. Legacy `.xls` files (not zip archives) pass on to
+/// calamine, which reads them within their own size.
+fn check_size(file: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+    let fail = |msg: String| vec![Diagnostic::new(file, "", msg)];
+    if bytes.len() > MAX_BYTES {
+        return Err(fail(format!(
+            "the workbook is {} MB; the limit is {} MB",
+            bytes.len() / 1_048_576,
+            MAX_BYTES / 1_048_576
+        )));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Ok(());
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| fail(format!("cannot read as a workbook (a zip archive): {e}")))?;
+    let mut unpacked: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip
+            .by_index_raw(i)
+            .map_err(|e| fail(format!("cannot read as a workbook (a zip archive): {e}")))?;
+        unpacked = unpacked.saturating_add(part.size());
+    }
+    if unpacked > MAX_UNPACKED {
+        return Err(fail(format!(
+            "the workbook would unpack to {} MB (a zip bomb?); zwgk unpacks at most {} MB — save the sheet as CSV or split it",
+            unpacked / 1_048_576,
+            MAX_UNPACKED / 1_048_576
+        )));
+    }
+    Ok(())
+}
+
 /// One sheet as text: headers and rows, with where they sit in the sheet.
 pub struct SheetText {
     /// "file.xlsx[sheet]"
@@ -77,13 +117,7 @@ pub fn read_sheet(
     known: &[String],
 ) -> Result<SheetText, Vec<Diagnostic>> {
     let fail = |msg: String| vec![Diagnostic::new(file, "", msg)];
-    if bytes.len() > MAX_BYTES {
-        return Err(fail(format!(
-            "the workbook is {} MB; the limit is {} MB",
-            bytes.len() / 1_048_576,
-            MAX_BYTES / 1_048_576
-        )));
-    }
+    check_size(file, bytes)?;
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| fail(format!("cannot read as a workbook: {e}")))?;
     let name = match sheet {
@@ -176,6 +210,7 @@ pub fn read_sheet(
 
 /// The sheet names of a workbook (visible ones first), for data.xlsx.
 pub fn sheet_names(file: &str, bytes: &[u8]) -> Result<Vec<String>, Vec<Diagnostic>> {
+    check_size(file, bytes)?;
     let wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
         vec![Diagnostic::new(
             file,
