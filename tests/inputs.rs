@@ -361,7 +361,18 @@ fn fuzzer_found_inputs_never_panic() {
         }
         seen += 1;
     }
-    assert!(seen >= 50, "the regression inputs are there ({seen})");
+    let known = ["unit".to_string(), "单位".to_string()];
+    for entry in std::fs::read_dir(root.join("xlsx")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        if let Ok(names) = zwgk::ingest::xlsx::sheet_names("fuzz.xlsx", &bytes) {
+            for name in &names {
+                let _ = zwgk::ingest::xlsx::read_sheet("fuzz.xlsx", &bytes, Some(name), &known);
+            }
+        }
+        let _ = zwgk::ingest::xlsx::read_sheet("fuzz.xlsx", &bytes, None, &known);
+        seen += 1;
+    }
+    assert!(seen >= 60, "the regression inputs are there ({seen})");
 }
 
 #[test]
