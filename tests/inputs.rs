@@ -229,6 +229,57 @@ fn nan_and_infinity_in_a_table_are_not_numbers() {
     );
 }
 
+/// An edit of the hand fixture's indicator system must fail with exit 1,
+/// name the line and say what is wrong, and write nothing.
+fn toml_fails(from: &str, to: &str) -> String {
+    let w = Workdir::with_fixture("hand");
+    w.edit("indicators.toml", from, to);
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{to}: {}", r.stderr);
+    assert!(!w.exists("out"), "{to}: nothing is written");
+    r.stderr
+}
+
+#[test]
+fn a_broken_indicator_tree_is_named_at_its_line() {
+    let own = toml_fails(
+        "parent = \"A\"\nname = \"文件公开\"",
+        "parent = \"A1\"\nname = \"文件公开\"",
+    );
+    assert!(
+        own.contains("indicators.toml: line 39, column 1: indicator A1: it is its own parent"),
+        "{own}"
+    );
+    let missing = toml_fails(
+        "parent = \"A\"\nname = \"文件公开\"",
+        "parent = \"Z9\"\nname = \"文件公开\"",
+    );
+    assert!(
+        missing.contains("indicator A1: parent \"Z9\" does not exist"),
+        "{missing}"
+    );
+    let cycle = toml_fails(
+        "id = \"A\"\nname = \"主动公开\"",
+        "id = \"A\"\nparent = \"A1\"\nname = \"主动公开\"",
+    );
+    assert!(cycle.contains("parent cycle"), "{cycle}");
+    let issue = toml_fails(
+        "indicator = \"A1\"\ndeduct = 2",
+        "indicator = \"A\"\ndeduct = 2",
+    );
+    assert!(issue.contains("issue I1"), "{issue}");
+}
+
+#[test]
+fn thousands_separators_and_full_width_digits_are_named_with_a_hint() {
+    let e = fails(&[
+        (SUBS, "U5,A2,67.5%", "U5,A2,\"1,234.5\""),
+        (INSP, "I1,10,", "I1,１０,"),
+    ]);
+    assert!(e.contains("data/submissions.csv: row 12, column 填报值: \"1,234.5\" is not a plain number: write it without thousands separators (1234.5)"), "{e}");
+    assert!(e.contains("data/inspections.csv: row 10, column count: \"１０\" is not a plain number (expected e.g. 85, 85.5 or 50%, in half-width characters)"), "{e}");
+}
+
 #[test]
 fn a_ragged_row_is_named_with_its_field_count() {
     let e = fails(&[(

@@ -33,6 +33,10 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         )),
         Some(d) if percent => Ok(d / Decimal::ONE_HUNDRED),
         Some(d) => Ok(d),
+        None if has_thousands_separators(body) => Err(format!(
+            "\"{s}\" is not a plain number: write it without thousands separators ({})",
+            t.replace(',', "")
+        )),
         None if !s.is_ascii() => Err(format!(
             "\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%, in half-width characters)"
         )),
@@ -40,6 +44,20 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
             "\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%)"
         )),
     }
+}
+
+/// `1,234` or `12,345.5`: digits grouped by three with commas (not a
+/// decimal comma such as `6,75`).
+fn has_thousands_separators(body: &str) -> bool {
+    let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
+    let mut groups = int.trim_start_matches(['-', '+']).split(',');
+    let first = groups.next().unwrap_or("");
+    let digits = |g: &str| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit());
+    int.contains(',')
+        && digits(first)
+        && first.len() <= 3
+        && groups.all(|g| g.len() == 3 && digits(g))
+        && digits(frac)
 }
 
 /// `2023-01-31`, `2023/1/31`, `2023.1.31`, `2023年1月31日` (a time part after
@@ -89,6 +107,18 @@ mod tests {
             .unwrap_err()
             .contains("too large"));
         assert!(parse_decimal("94.1％").unwrap_err().contains("half-width"));
+    }
+
+    #[test]
+    fn suggests_dropping_thousands_separators_but_not_for_a_decimal_comma() {
+        let e = parse_decimal("12,345.5").unwrap_err();
+        assert!(e.contains("without thousands separators (12345.5)"), "{e}");
+        let e = parse_decimal("1,234").unwrap_err();
+        assert!(e.contains("(1234)"), "{e}");
+        for other in ["6,75", "1,2345", ",123", "1,234.x"] {
+            let e = parse_decimal(other).unwrap_err();
+            assert!(!e.contains("thousands"), "{other}: {e}");
+        }
     }
 
     #[test]
