@@ -140,12 +140,10 @@ impl Context<'_> {
         found
     }
 
-    /// Inspection records, aggregated per unit and issue in one pass in row
-    /// order: each distinct unit name, issue code, count and date is
-    /// resolved once (cached), each record adds its count to its unit ×
-    /// issue finding and its id to the finding's list. Record ids are
-    /// checked for duplicates on the other core meanwhile. Problems are
-    /// reported at every row they occur in, in row order.
+    /// Inspection records, checked and aggregated per unit and issue (see
+    /// [`Context::aggregate_records`]) while the other core checks record
+    /// ids for duplicates. Problems are reported at every row they occur
+    /// in, in row order.
     pub(super) fn inspections(&self, t: &Table) -> Aggregated {
         let start = std::time::Instant::now();
         let (duplicates, mut aggregated) =
@@ -157,8 +155,9 @@ impl Context<'_> {
         aggregated
     }
 
-    /// One pass in row order checks every row and keys each good record by
-    /// (unit, issue); sorting the keys lays each finding's records side by
+    /// One pass in row order checks every row (each distinct unit name,
+    /// issue code, count and date resolved once, cached) and keys each good
+    /// record by (unit, issue); sorting the keys lays each finding's records side by
     /// side (in row order), and a second pass builds the findings in order.
     /// This touches memory in order, where adding each row to its finding
     /// in place would jump between 400,000 findings a million times.
