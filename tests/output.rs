@@ -95,6 +95,13 @@ fn unit_names_never_reach_a_path() {
         "U1,东湖区,县（市、区）,东湖",
         "U1,../../逃逸/x\u{0}y,县（市、区）,东湖|东湖区",
     );
+    // A name far longer than any file name may be (255 bytes).
+    let long = "很长的单位名称".repeat(500);
+    w.edit(
+        "data/units.csv",
+        "U2,西山区,g1,",
+        &format!("U2,{long},g1,西山区"),
+    );
     let r = w.run_with_charts(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mut names: Vec<String> = std::fs::read_dir(w.path().join("out/charts"))
@@ -107,6 +114,10 @@ fn unit_names_never_reach_a_path() {
         "{names:?}"
     );
     assert!(!w.path().join("../逃逸").exists());
+    assert!(
+        w.read("out/scores.csv").contains(&long),
+        "the long name is kept in the tables"
+    );
 }
 
 /// Runs zwgk on the hand layout with `ZWGK_STALL_WRITE_AFTER=at`, waits
