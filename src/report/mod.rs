@@ -73,12 +73,14 @@ pub fn render_run(
 /// The table files (results.json, CSVs, workbooks, run.log), rendered in
 /// memory.
 pub fn render_all(a: &Assessment) -> Vec<(String, Vec<u8>)> {
+    // The workbook is rendered on one thread and takes longest: started
+    // first, so the breakdown's parallel chunks fill the other core.
     let mut exports: Vec<Box<dyn Export>> = vec![
+        Box::new(xlsx::ScoresXlsx),
         Box::new(json::Results),
         Box::new(tables::ScoresCsv),
         Box::new(tables::BreakdownCsv),
         Box::new(tables::RunLog),
-        Box::new(xlsx::ScoresXlsx),
     ];
     if breakdown_rows(a) <= MAX_XLSX_ROWS {
         exports.push(Box::new(xlsx::BreakdownXlsx));
