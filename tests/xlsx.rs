@@ -267,3 +267,34 @@ fn workbooks_saved_by_libreoffice_give_the_hand_worked_results() {
     let expected = std::fs::read_to_string(fixture("hand/expected/results.json")).unwrap();
     assert_eq!(w.read("out/results.json"), expected);
 }
+
+#[test]
+fn a_cell_longer_than_excel_allows_is_cut_in_the_workbook_and_whole_in_the_csv() {
+    let w = Workdir::with_fixture("hand");
+    // 40,000 characters: more than an Excel cell holds (32,767).
+    let long = "很长".repeat(20_000);
+    w.edit(
+        "data/units.csv",
+        "U2,西山区,g1,",
+        &format!("U2,{long},g1,西山区"),
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.read("out/scores.csv").contains(&long));
+    for book in ["scores.xlsx", "breakdown.xlsx"] {
+        let mut wb = open_workbook_auto(w.path().join("out").join(book)).unwrap();
+        let first = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&first).unwrap();
+        let cut = range
+            .rows()
+            .flatten()
+            .filter_map(|c| match c {
+                Data::String(s) if s.starts_with("很长很长") => Some(s.clone()),
+                _ => None,
+            })
+            .next()
+            .unwrap_or_else(|| panic!("{book} has the unit"));
+        assert!(cut.ends_with("全文见同名 CSV）"), "{book}");
+        assert!(cut.chars().count() <= 32_767, "{book}");
+    }
+}

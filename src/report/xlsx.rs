@@ -105,6 +105,8 @@ fn write_grid(
                     widths[c] = widths[c].max(n.len() as f64);
                 }
                 Cell::Text(t) => {
+                    let fitted = fit_in_cell(t);
+                    let t: &str = &fitted;
                     match grade_col
                         .filter(|g| *g == c)
                         .and_then(|_| a.system.grades.iter().position(|g| g.name == *t))
@@ -122,6 +124,23 @@ fn write_grid(
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
+}
+
+/// Most characters an Excel cell holds (32,767), with room for the note.
+const MAX_CELL_CHARS: usize = 32_000;
+
+/// Text longer than a cell holds (a unit with thousands of records of one
+/// issue) is cut with a note pointing to the CSV, which has it whole —
+/// rather than failing the workbook.
+fn fit_in_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_CELL_CHARS) {
+        None => text.into(),
+        Some((cut, _)) => format!(
+            "{}……（超出 Excel 单元格长度上限，全文见同名 CSV）",
+            &text[..cut]
+        )
+        .into(),
+    }
 }
 
 /// A workbook whose bytes depend only on its content: the creation time is
@@ -217,6 +236,19 @@ mod tests {
         assert_eq!(sheet_name("县（市、区）"), "县（市、区）");
         assert_eq!(sheet_name("a/b[c]"), "a_b_c_");
         assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn text_longer_than_a_cell_holds_is_cut_with_a_note() {
+        let long = "R1234、".repeat(10_000);
+        let cut = fit_in_cell(&long);
+        assert!(cut.chars().count() <= 32_767);
+        assert!(
+            cut.ends_with("全文见同名 CSV）"),
+            "{}",
+            &cut[cut.len() - 60..]
+        );
+        assert_eq!(fit_in_cell("东湖区"), "东湖区");
     }
 
     #[test]
