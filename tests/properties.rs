@@ -151,9 +151,9 @@ proptest! {
     fn results_do_not_depend_on_the_order_of_input_rows(t in tables()) {
         let w = base_workdir();
         write(&w, &t);
-        let forward = report::json::Results.render(&assess(&w));
+        let forward = report::json::Results.render(&assess(&w)).unwrap();
         write(&w, &reversed(&t));
-        let backward = report::json::Results.render(&assess(&w));
+        let backward = report::json::Results.render(&assess(&w)).unwrap();
         prop_assert_eq!(String::from_utf8(forward).unwrap(), String::from_utf8(backward).unwrap());
     }
 }
@@ -161,8 +161,8 @@ proptest! {
 #[test]
 fn the_same_inputs_give_the_same_bytes_in_every_file() {
     let w = Workdir::with_fixture("hand");
-    let first = report::render_all(&assess(&w));
-    let second = report::render_all(&assess(&w));
+    let first = report::render_all(&assess(&w)).unwrap();
+    let second = report::render_all(&assess(&w)).unwrap();
     assert_eq!(first.len(), 6, "json, two CSV, run.log, two xlsx");
     for ((name, a), (_, b)) in first.iter().zip(&second) {
         assert!(a == b, "{name} differs between two runs");

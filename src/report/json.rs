@@ -61,7 +61,7 @@ impl Export for Results {
         "results.json"
     }
 
-    fn render(&self, a: &Assessment) -> Vec<u8> {
+    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
         let s = &a.system;
         let doc = Document {
             assessment: Header {
@@ -82,9 +82,10 @@ impl Export for Results {
                 .collect(),
             units: a.ordered_units().map(|u| unit_out(a, u)).collect(),
         };
-        let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+        let mut out =
+            serde_json::to_vec_pretty(&doc).map_err(|e| super::render_error("results.json", e))?;
         out.push(b'\n');
-        out
+        Ok(out)
     }
 }
 

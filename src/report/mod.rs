@@ -17,7 +17,7 @@ use crate::num::Exact;
 /// One output file.
 pub trait Export: Sync {
     fn file_name(&self) -> &'static str;
-    fn render(&self, a: &Assessment) -> Vec<u8>;
+    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>>;
 }
 
 /// What `zwgk run` should write besides the tables.
@@ -46,7 +46,7 @@ pub fn render_run(
     a: &Assessment,
     options: &Options,
 ) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
-    let (mut files, rendered) = rayon::join(
+    let (files, rendered) = rayon::join(
         || render_all(a),
         || {
             if options.charts {
@@ -59,6 +59,7 @@ pub fn render_run(
             }
         },
     );
+    let mut files = files?;
     let rendered = rendered?;
     files.extend(notice::render_notice(
         a,
@@ -72,7 +73,7 @@ pub fn render_run(
 
 /// The table files (results.json, CSVs, workbooks, run.log), rendered in
 /// memory.
-pub fn render_all(a: &Assessment) -> Vec<(String, Vec<u8>)> {
+pub fn render_all(a: &Assessment) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
     // The workbook is rendered on one thread and takes longest: started
     // first, so the breakdown's parallel chunks fill the other core.
     let mut exports: Vec<Box<dyn Export>> = vec![
@@ -90,11 +91,20 @@ pub fn render_all(a: &Assessment) -> Vec<(String, Vec<u8>)> {
         .par_iter()
         .map(|e| {
             let t = std::time::Instant::now();
-            let bytes = e.render(a);
+            let bytes = e.render(a)?;
             crate::assess::timing(&format!("render {}", e.file_name()), t);
-            (e.file_name().to_string(), bytes)
+            Ok((e.file_name().to_string(), bytes))
         })
         .collect()
+}
+
+/// A report that could not be built (a limit of its format): the run fails
+/// and writes nothing, rather than writing an empty file.
+fn render_error(file: &str, e: impl std::fmt::Display) -> crate::error::Error {
+    crate::error::Error::io(
+        format!("cannot build {file}"),
+        std::io::Error::other(e.to_string()),
+    )
 }
 
 /// A score as published: rounded half away from zero, `precision` decimals.

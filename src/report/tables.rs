@@ -228,8 +228,8 @@ impl Export for ScoresCsv {
         "scores.csv"
     }
 
-    fn render(&self, a: &Assessment) -> Vec<u8> {
-        csv_bytes(scores_grid(a))
+    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
+        Ok(csv_bytes(scores_grid(a)))
     }
 }
 
@@ -240,8 +240,8 @@ impl Export for BreakdownCsv {
         "breakdown.csv"
     }
 
-    fn render(&self, a: &Assessment) -> Vec<u8> {
-        breakdown_csv(a)
+    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
+        Ok(breakdown_csv(a))
     }
 }
 
@@ -406,7 +406,7 @@ impl Export for RunLog {
         "run.log"
     }
 
-    fn render(&self, a: &Assessment) -> Vec<u8> {
+    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
         let mut out = String::new();
         out.push_str(&format!("zwgk {}\n", env!("CARGO_PKG_VERSION")));
         out.push_str(&format!(
@@ -426,7 +426,7 @@ impl Export for RunLog {
         for w in &a.warnings {
             out.push_str(&format!("  warning: {w}\n"));
         }
-        out.into_bytes()
+        Ok(out.into_bytes())
     }
 }
 

@@ -208,10 +208,8 @@ impl Export for ScoresXlsx {
         "scores.xlsx"
     }
 
-    fn render(&self, a: &Assessment) -> Vec<u8> {
-        // Building a workbook in memory fails only on invalid sheet names or
-        // cell positions, which the code above rules out.
-        scores_book(a).unwrap_or_default()
+    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
+        scores_book(a).map_err(|e| super::render_error("scores.xlsx", e))
     }
 }
 
@@ -222,8 +220,8 @@ impl Export for BreakdownXlsx {
         "breakdown.xlsx"
     }
 
-    fn render(&self, a: &Assessment) -> Vec<u8> {
-        breakdown_book(a).unwrap_or_default()
+    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
+        breakdown_book(a).map_err(|e| super::render_error("breakdown.xlsx", e))
     }
 }
 
