@@ -5,6 +5,7 @@
 //! row and column.
 
 pub mod names;
+mod records;
 mod resolve;
 pub mod table;
 pub mod values;
