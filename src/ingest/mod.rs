@@ -147,14 +147,19 @@ const DUTIES: &[ColumnSpec] = &[
     col("unit", "责任单位", true),
 ];
 
+fn require_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "data directory {} does not exist",
+        dir.display()
+    )))
+}
+
 /// Reads only the roster and the responsibility table (for templates).
 pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
-    if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "data directory {} does not exist",
-            dir.display()
-        )));
-    }
+    require_dir(dir)?;
     let mut inputs = Inputs::default();
     let mut errors = Vec::new();
     let units = read_table(dir, "units", UNITS, true, &mut inputs).unwrap_or_else(|mut e| {
@@ -185,12 +190,7 @@ pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
 
 /// Reads every table in `dir`; `draft` lets pending submissions count.
 pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
-    if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "data directory {} does not exist",
-            dir.display()
-        )));
-    }
+    require_dir(dir)?;
     let mut inputs = Inputs::default();
     let mut errors = Vec::new();
     let mut read =

@@ -21,7 +21,7 @@ pub(super) struct Context<'a> {
 
 /// Column cells, or all-empty when the table lacks the optional column.
 fn cells<'t>(t: &'t Table, id: &str) -> Vec<Option<&'t str>> {
-    t.column(id).unwrap_or_else(|| vec![None; t.height()])
+    t.cells(id).collect()
 }
 
 impl Context<'_> {

@@ -56,14 +56,7 @@ impl Table {
     /// The cells of column `id` (trimmed, empty as `None`), or `None` when the
     /// table has no such column.
     pub fn column(&self, id: &str) -> Option<Vec<Option<&str>>> {
-        let header = self.headers.get(id)?;
-        let series = self.df.column(header).ok()?.str().ok()?;
-        Some(
-            series
-                .into_iter()
-                .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
-                .collect(),
-        )
+        self.has_column(id).then(|| self.cells(id).collect())
     }
 
     /// The cells of column `id` in row order, like [`Table::column`] but
