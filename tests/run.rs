@@ -293,3 +293,58 @@ fn records_of_one_unit_and_issue_under_different_names_make_one_finding() {
         "{b}"
     );
 }
+
+#[test]
+fn a_record_dated_outside_the_year_warns_and_still_counts() {
+    let w = Workdir::with_fixture("hand");
+    // R6 (教育局, I1, 数量 1) dated 2031: a warning at its row; its
+    // deduction stays: A1 = 20 − 2 = 18.
+    w.edit(
+        "data/inspections.csv",
+        "R6,教育局,2023-03-02",
+        "R6,教育局,2031-03-02",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("row 7, column date: dated 2031-03-02"),
+        "{}",
+        r.stderr
+    );
+    let b = w.read("out/breakdown.csv");
+    assert!(
+        b.contains("U4,市教育局,A1,文件公开,A 主动公开,扣分制,20.00,18.00,计分,记录 R6,I1 文件未公开 ×1 −2"),
+        "{b}"
+    );
+}
+
+#[test]
+fn blank_lines_padded_cells_and_blank_counts_in_inspections() {
+    let w = Workdir::with_fixture("hand");
+    // A blank line after R6 (row 8) and R7 with its unit and issue padded
+    // and its 数量 only spaces (counts 1): R6 stays one I1 record of U4;
+    // U5's R7 is row 9 now and still its I1 finding: A1 = 20 − 2 = 18.
+    // A record without an id is named by its row (行13 after the blank).
+    w.edit(
+        "data/inspections.csv",
+        "R7,U5,2023-03-02,网站检查,I1,1,\n",
+        ",,,,,,\nR7, U5 ,2023-03-02,网站检查, I1 ,  ,\n",
+    );
+    w.edit(
+        "data/inspections.csv",
+        "R10,U6,2023-03-02,网站检查,I2,1,\n",
+        "R10,U6,2023-03-02,网站检查,I2,1,\n,U4,2023-08-02,网站检查,I1,2,\n",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b = w.read("out/breakdown.csv");
+    assert!(
+        b.contains("U5,市财政局,A1,文件公开,A 主动公开,扣分制,20.00,18.00,计分,记录 R7,I1 文件未公开 ×1 −2"),
+        "{b}"
+    );
+    // U4: R6 (1) and 行13 (2): Σ 3, −6.
+    assert!(
+        b.contains("U4,市教育局,A1,文件公开,A 主动公开,扣分制,20.00,14.00,计分,记录 R6、行13×2,I1 文件未公开 ×3 −6"),
+        "{b}"
+    );
+}

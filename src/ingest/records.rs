@@ -1,6 +1,13 @@
-//! The inspections table, checked row by row and aggregated into one
-//! [`Finding`] per unit and issue: the summed count for scoring, the record
-//! ids in file order for the breakdown.
+//! The inspections table, checked and aggregated into one [`Finding`] per
+//! unit and issue: the summed count for scoring, the record ids in file
+//! order for the breakdown.
+//!
+//! Each distinct cell of the unit, issue, count and date columns is resolved
+//! once (polars finds the distinct values); the rows are walked only when
+//! one of those is wrong, to report the problem at every row it occurs in.
+//! A lazy polars query then joins each record to its resolved unit, issue
+//! and count and groups the records per unit and issue; each group's counts
+//! are summed exactly (Decimal) as its finding is built.
 
 use super::resolve::Context;
 use super::table::Table;
@@ -8,8 +15,13 @@ use super::values;
 use super::{FastMap, Finding};
 use crate::error::Diagnostic;
 use chrono::Datelike;
+use polars::prelude::*;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
+
+/// The inspection columns the aggregation reads.
+const COLUMNS: [&str; 5] = ["unit", "issue", "count", "date", "id"];
 
 impl Context<'_> {
     /// Inspection records, checked and aggregated per unit and issue (see
@@ -18,8 +30,9 @@ impl Context<'_> {
     /// in, in row order.
     pub(super) fn inspections(&self, t: &Table) -> Aggregated {
         let start = std::time::Instant::now();
-        let (duplicates, mut aggregated) =
+        let (duplicates, aggregated) =
             rayon::join(|| duplicate_ids(t), || self.aggregate_records(t));
+        let mut aggregated = aggregated.unwrap_or_else(|e| Aggregated::failed(t, e));
         aggregated.problems.extend(duplicates);
         // Stable: a row's own problems stay in column order.
         aggregated.problems.sort_by_key(|(row, _)| *row);
@@ -27,123 +40,130 @@ impl Context<'_> {
         aggregated
     }
 
-    /// One pass in row order checks every row (each distinct unit name,
-    /// issue code, count and date resolved once, cached) and keys each good
-    /// record by (unit, issue); sorting the keys lays each finding's records side by
-    /// side (in row order), and a second pass builds the findings in order.
-    /// This touches memory in order, where adding each row to its finding
-    /// in place would jump between 400,000 findings a million times.
-    fn aggregate_records(&self, t: &Table) -> Aggregated {
-        let issue_codes: FastMap<&str, usize> = self
+    /// Resolves each distinct cell once; walks the rows for their problems
+    /// and warnings only when some cell is wrong; groups the records into
+    /// findings when none is.
+    fn aggregate_records(&self, t: &Table) -> PolarsResult<Aggregated> {
+        let frame = t.frame(&COLUMNS)?;
+        let distinct = Distinct::of(&frame)?;
+        let resolved = self.resolve_distinct(&distinct)?;
+        let mut out = Aggregated::default();
+        if !resolved.all_good() {
+            row_diagnostics(t, &frame, &resolved, &mut out)?;
+        }
+        if out.problems.is_empty() {
+            out.findings = self.findings(t, frame, &resolved)?;
+        }
+        Ok(out)
+    }
+
+    /// What each distinct unit, issue, count and date cell stands for.
+    fn resolve_distinct<'a>(&self, d: &'a Distinct) -> PolarsResult<Resolved<'a>> {
+        let issue_codes: FastMap<&str, u32> = self
             .system
             .issues
             .iter()
             .enumerate()
-            .map(|(i, x)| (x.code.as_str(), i))
+            .map(|(i, x)| (x.code.as_str(), i as u32))
             .collect();
-        let mut out = Aggregated::default();
-        let mut unit_cache: FastMap<&str, std::result::Result<usize, String>> = FastMap::default();
-        let mut counts = CountCache::default();
-        let mut date_cache: FastMap<&str, DateCheck> = FastMap::default();
-        let mut keyed: Vec<Keyed> = Vec::with_capacity(t.height());
-        let rows = t
-            .cells("unit")
-            .zip(t.cells("issue"))
-            .zip(t.cells("count"))
-            .zip(t.cells("date"))
-            .enumerate();
-        for (i, (((unit, issue), count), date)) in rows {
-            if t.is_blank(i) {
-                continue;
-            }
-            let unit = match unit {
+        let mut count_values = vec![(Decimal::ONE, None)];
+        Ok(Resolved {
+            units: Lookup::new(&d.unit, |cell| match cell {
                 None => Err("empty; expected a unit id, name or alias".to_string()),
-                Some(name) => unit_cache
-                    .entry(name)
-                    .or_insert_with(|| {
-                        self.matcher
-                            .find(name)
-                            .ok_or_else(|| self.unknown_unit(name))
-                    })
-                    .clone(),
-            };
-            let issue = match issue {
+                Some(name) => self
+                    .matcher
+                    .find(name)
+                    .map(|u| u as u32)
+                    .ok_or_else(|| self.unknown_unit(name)),
+            })?,
+            issues: Lookup::new(&d.issue, |cell| match cell {
                 None => Err("empty; expected an issue code".to_string()),
                 Some(code) => issue_codes
                     .get(code)
                     .copied()
                     .ok_or_else(|| self.unknown_issue(code)),
-            };
-            let count = counts.index(count);
-            for (column, result) in [
-                ("unit", unit.as_ref().err()),
-                ("issue", issue.as_ref().err()),
-                ("count", count.as_ref().err()),
-            ] {
-                if let Some(msg) = result {
-                    out.problems
-                        .push((i as u32, t.error(i, column, msg.clone())));
-                }
-            }
-            if let Some(d) = date {
-                match date_cache.entry(d).or_insert_with(|| self.check_date(d)) {
-                    DateCheck::InYear => {}
-                    DateCheck::Outside(msg) => out
-                        .warnings
-                        .push(t.error(i, "date", msg.clone()).to_string()),
-                    DateCheck::Unreadable(msg) => out
-                        .problems
-                        .push((i as u32, t.error(i, "date", msg.clone()))),
-                }
-            }
-            if let (Ok(unit), Ok(issue), Ok(count)) = (unit, issue, count) {
-                keyed.push(Keyed {
-                    unit: unit as u32,
-                    issue: issue as u32,
-                    row: i as u32,
-                    count,
-                });
-            }
-        }
-        if out.problems.is_empty() {
-            out.findings = self.findings(t, keyed, &counts);
-        }
-        out
+            })?,
+            counts: Lookup::new(&d.count, |cell| count_index(cell, &mut count_values))?,
+            dates: Lookup::new(&d.date, |cell| match cell {
+                None => DateCheck::InYear,
+                Some(text) => self.check_date(text),
+            })?,
+            count_values,
+        })
     }
 
-    /// The findings from the keyed records: sorted by unit, issue and row,
-    /// each run of one unit and issue becomes one finding.
-    fn findings(&self, t: &Table, mut keyed: Vec<Keyed>, counts: &CountCache) -> Vec<Finding> {
-        keyed.sort_unstable_by_key(|k| (k.unit, k.issue, k.row));
-        let ids = t.column("id").unwrap_or_default();
+    /// The findings: a lazy query joins each record to its unit, issue and
+    /// count number and groups the records per unit and issue (sorted by
+    /// both, a group's records in row order); each group becomes a finding.
+    fn findings(&self, t: &Table, frame: DataFrame, r: &Resolved) -> PolarsResult<Vec<Finding>> {
+        let mut joined = frame.lazy();
+        for (name, lookup) in [
+            ("unit", &r.units),
+            ("issue", &r.issues),
+            ("count", &r.counts),
+        ] {
+            let keys = lookup.frame(name)?.lazy();
+            let args = JoinArgs::new(JoinType::Left);
+            joined = joined.join(keys, [col(name)], [col(name)], args);
+        }
+        let grouped = joined
+            .group_by([col("unit_key"), col("issue_key")])
+            .agg([col("row"), col("count_key"), col("id")])
+            .sort(["unit_key", "issue_key"], SortMultipleOptions::default())
+            .explode(
+                cols(["row", "count_key", "id"]),
+                ExplodeOptions {
+                    empty_as_null: false,
+                    keep_nulls: true,
+                },
+            )
+            .collect()?;
+        let mut records = grouped_records(&grouped)?;
         let has_total_level = self.system.issues.iter().any(|x| x.indicator.is_none());
         let notes = has_total_level.then(|| t.column("note")).flatten();
-        let mut findings: Vec<Finding> = Vec::new();
-        for run in keyed.chunk_by(|a, b| (a.unit, a.issue) == (b.unit, b.issue)) {
-            // chunk_by yields no empty runs.
-            let (unit, issue) = (run[0].unit as usize, run[0].issue as usize);
-            let mut finding = Finding {
-                unit,
-                issue,
-                count: Decimal::ZERO,
-                records: 0,
-                ids: String::with_capacity(run.len() * 12),
-                notes: String::new(),
-            };
-            for k in run {
-                let row = k.row as usize;
-                let (count, text) = counts.get(k.count);
-                finding.add_record(ids.get(row).copied().flatten(), row, count, text);
-            }
-            if let (None, Some(notes)) = (self.system.issues[issue].indicator, &notes) {
-                finding.notes = distinct_notes(
-                    run.iter()
-                        .map(|k| notes.get(k.row as usize).copied().flatten()),
-                );
-            }
-            findings.push(finding);
+        // chunk_by yields no empty runs; rayon keeps their order.
+        let findings = records
+            .par_chunk_by_mut(|a, b| (a.unit, a.issue) == (b.unit, b.issue))
+            .map(|run| self.finding(run, &r.count_values, notes.as_deref()))
+            .collect();
+        Ok(findings)
+    }
+
+    /// One unit's finding of one issue from its records (one run of the
+    /// grouped records, not empty).
+    fn finding(
+        &self,
+        run: &mut [Keyed],
+        count_values: &[(Decimal, Option<&str>)],
+        notes: Option<&[Option<&str>]>,
+    ) -> Finding {
+        // A group lists its records in row order; made sure of, cheaply.
+        if !run.is_sorted_by_key(|k| k.row) {
+            run.sort_by_key(|k| k.row);
         }
-        findings
+        let (unit, issue) = (run[0].unit as usize, run[0].issue as usize);
+        let mut finding = Finding {
+            unit,
+            issue,
+            count: Decimal::ZERO,
+            records: 0,
+            ids: String::with_capacity(run.len() * 12),
+            notes: String::new(),
+        };
+        for k in run.iter() {
+            let (count, text) = count_values
+                .get(k.count as usize)
+                .copied()
+                .unwrap_or((Decimal::ONE, None));
+            finding.add_record(k.id, k.row as usize, count, text);
+        }
+        if let (None, Some(notes)) = (self.system.issues[issue].indicator, notes) {
+            finding.notes = distinct_notes(
+                run.iter()
+                    .map(|k| notes.get(k.row as usize).copied().flatten()),
+            );
+        }
+        finding
     }
 
     fn unknown_issue(&self, code: &str) -> String {
@@ -168,59 +188,207 @@ impl Context<'_> {
     }
 }
 
-/// Each distinct 数量 parsed once and numbered; an empty cell counts as 1.
-struct CountCache<'t> {
-    index: FastMap<&'t str, std::result::Result<u32, String>>,
-    /// The value and text of each number; 0 is the empty cell.
-    values: Vec<(Decimal, Option<&'t str>)>,
-}
-
-impl Default for CountCache<'_> {
-    fn default() -> Self {
-        CountCache {
-            index: FastMap::default(),
-            values: vec![(Decimal::ONE, None)],
+/// The problems and warnings of every row, in row order: each cell's
+/// outcome looked up among the resolved distinct cells.
+fn row_diagnostics(
+    t: &Table,
+    frame: &DataFrame,
+    r: &Resolved,
+    out: &mut Aggregated,
+) -> PolarsResult<()> {
+    let text = |name: &str| frame.column(name).and_then(|c| c.str());
+    let rows = frame
+        .column("row")?
+        .u32()?
+        .into_no_null_iter()
+        .zip(text("unit")?)
+        .zip(text("issue")?)
+        .zip(text("count")?)
+        .zip(text("date")?);
+    for ((((row, unit), issue), count), date) in rows {
+        let i = row as usize;
+        for (column, outcome) in [
+            ("unit", r.units.get(unit)),
+            ("issue", r.issues.get(issue)),
+            ("count", r.counts.get(count)),
+        ] {
+            if let Err(msg) = outcome {
+                out.problems.push((row, t.error(i, column, msg.clone())));
+            }
+        }
+        match r.dates.get(date) {
+            DateCheck::InYear => {}
+            DateCheck::Outside(msg) => out
+                .warnings
+                .push(t.error(i, "date", msg.clone()).to_string()),
+            DateCheck::Unreadable(msg) => out.problems.push((row, t.error(i, "date", msg.clone()))),
         }
     }
+    Ok(())
 }
 
-impl<'t> CountCache<'t> {
-    /// The number of the cell's count, or why it is not a count.
-    fn index(&mut self, cell: Option<&'t str>) -> std::result::Result<u32, String> {
-        let Some(text) = cell else {
-            return Ok(0);
+/// The grouped records, flat, in group order.
+fn grouped_records(grouped: &DataFrame) -> PolarsResult<Vec<Keyed<'_>>> {
+    let key = |name: &str| grouped.column(name).and_then(|c| c.u32());
+    let rows = key("unit_key")?
+        .into_iter()
+        .zip(key("issue_key")?)
+        .zip(key("row")?)
+        .zip(key("count_key")?)
+        .zip(grouped.column("id")?.str()?);
+    let mut records = Vec::with_capacity(grouped.height());
+    for ((((unit, issue), row), count), id) in rows {
+        let (Some(unit), Some(issue), Some(row)) = (unit, issue, row) else {
+            polars_bail!(ComputeError: "an inspection record without its unit, issue or row after the checks");
         };
-        let values = &mut self.values;
-        self.index
-            .entry(text)
-            .or_insert_with(|| match values::parse_decimal(text) {
-                Ok(c) if c < Decimal::ZERO => {
-                    Err(format!("{c} is negative; expected a count >= 0"))
-                }
-                Ok(c) => {
-                    values.push((c, Some(text)));
-                    Ok(values.len() as u32 - 1)
-                }
-                Err(e) => Err(e),
-            })
-            .clone()
+        records.push(Keyed {
+            unit,
+            issue,
+            row,
+            // An empty 数量 matches no cell: number 0, which counts 1.
+            count: count.unwrap_or(0),
+            id: id.map(str::trim).filter(|s| !s.is_empty()),
+        });
     }
+    Ok(records)
+}
 
-    fn get(&self, index: u32) -> (Decimal, Option<&'t str>) {
-        self.values
-            .get(index as usize)
-            .copied()
-            .unwrap_or((Decimal::ONE, None))
+/// The distinct cells of the columns resolved per value.
+struct Distinct {
+    unit: Cells,
+    issue: Cells,
+    count: Cells,
+    date: Cells,
+}
+
+/// One column's distinct cells as written, and whether it has null ones.
+struct Cells {
+    distinct: Column,
+    has_null: bool,
+}
+
+impl Distinct {
+    fn of(frame: &DataFrame) -> PolarsResult<Self> {
+        let unique = |name: &str| -> PolarsResult<Cells> {
+            let c = frame.column(name)?;
+            Ok(Cells {
+                distinct: c.drop_nulls().unique()?,
+                has_null: c.null_count() > 0,
+            })
+        };
+        Ok(Distinct {
+            unit: unique("unit")?,
+            issue: unique("issue")?,
+            count: unique("count")?,
+            date: unique("date")?,
+        })
     }
 }
 
-/// A good inspection record, keyed for sorting: `count` numbers its 数量
-/// in the [`CountCache`].
-struct Keyed {
+/// What each distinct cell of the inspection columns stands for.
+struct Resolved<'a> {
+    units: Lookup<'a, Result<u32, String>>,
+    issues: Lookup<'a, Result<u32, String>>,
+    /// Numbers into `count_values`.
+    counts: Lookup<'a, Result<u32, String>>,
+    dates: Lookup<'a, DateCheck>,
+    /// The value and text of each numbered 数量; 0 is the empty cell (1).
+    count_values: Vec<(Decimal, Option<&'a str>)>,
+}
+
+impl Resolved<'_> {
+    /// No cell in use is wrong and no date is outside the year: nothing to
+    /// report row by row.
+    fn all_good(&self) -> bool {
+        self.units.in_use().all(Result::is_ok)
+            && self.issues.in_use().all(Result::is_ok)
+            && self.counts.in_use().all(Result::is_ok)
+            && self.dates.in_use().all(|d| matches!(d, DateCheck::InYear))
+    }
+}
+
+/// One column's distinct cells and what each stands for.
+struct Lookup<'a, T> {
+    by_cell: FastMap<&'a str, T>,
+    /// The outcome of an empty cell (null, or only spaces).
+    empty: T,
+    /// Whether the column has null cells.
+    has_empty: bool,
+}
+
+impl<'a, T> Lookup<'a, T> {
+    /// Resolves each distinct cell (trimmed; spaces only is empty) once.
+    fn new(cells: &'a Cells, mut resolve: impl FnMut(Option<&'a str>) -> T) -> PolarsResult<Self> {
+        let mut by_cell = FastMap::default();
+        for cell in cells.distinct.str()?.into_iter().flatten() {
+            let trimmed = Some(cell.trim()).filter(|s| !s.is_empty());
+            by_cell.insert(cell, resolve(trimmed));
+        }
+        Ok(Lookup {
+            by_cell,
+            empty: resolve(None),
+            has_empty: cells.has_null,
+        })
+    }
+
+    fn get(&self, cell: Option<&str>) -> &T {
+        cell.and_then(|c| self.by_cell.get(c))
+            .unwrap_or(&self.empty)
+    }
+
+    /// The outcomes of the cells the column holds.
+    fn in_use(&self) -> impl Iterator<Item = &T> {
+        self.by_cell
+            .values()
+            .chain(self.has_empty.then_some(&self.empty))
+    }
+}
+
+impl Lookup<'_, Result<u32, String>> {
+    /// The cells that resolved and their numbers, to join on: columns
+    /// `name` and `{name}_key`.
+    fn frame(&self, name: &str) -> PolarsResult<DataFrame> {
+        let (cells, keys): (Vec<&str>, Vec<u32>) = self
+            .by_cell
+            .iter()
+            .filter_map(|(cell, outcome)| Some((*cell, *outcome.as_ref().ok()?)))
+            .unzip();
+        DataFrame::new(
+            cells.len(),
+            vec![
+                Column::new(name.into(), cells),
+                Column::new(format!("{name}_key").into(), keys),
+            ],
+        )
+    }
+}
+
+/// The number of a 数量 cell among `values`, or why it is not a count.
+fn count_index<'a>(
+    cell: Option<&'a str>,
+    values: &mut Vec<(Decimal, Option<&'a str>)>,
+) -> Result<u32, String> {
+    let Some(text) = cell else {
+        return Ok(0);
+    };
+    match values::parse_decimal(text) {
+        Ok(c) if c < Decimal::ZERO => Err(format!("{c} is negative; expected a count >= 0")),
+        Ok(c) => {
+            values.push((c, Some(text)));
+            Ok(values.len() as u32 - 1)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A grouped inspection record: `count` numbers its 数量 in
+/// [`Resolved::count_values`].
+struct Keyed<'a> {
     unit: u32,
     issue: u32,
     row: u32,
     count: u32,
+    id: Option<&'a str>,
 }
 
 /// The distinct non-empty 问题描述 in order, joined.
@@ -241,6 +409,20 @@ pub(super) struct Aggregated {
     pub(super) findings: Vec<Finding>,
     pub(super) problems: Vec<(u32, Diagnostic)>,
     pub(super) warnings: Vec<String>,
+}
+
+impl Aggregated {
+    /// A polars error while aggregating (not expected after the checks),
+    /// reported against the table so the run stops with it.
+    fn failed(t: &Table, e: PolarsError) -> Self {
+        Aggregated {
+            problems: vec![(
+                0,
+                Diagnostic::new(&t.file, "", format!("cannot aggregate the records: {e}")),
+            )],
+            ..Aggregated::default()
+        }
+    }
 }
 
 /// Errors at the second and later use of a 记录编号, with their rows.

@@ -76,6 +76,29 @@ impl Table {
         }
     }
 
+    /// The non-blank rows as a polars frame for vectorised work: `row` (the
+    /// 0-based data row, as [`Table::error`] takes it) and each column of
+    /// `ids` under its id, cells as written (untrimmed; a column the table
+    /// lacks is all null).
+    pub fn frame(&self, ids: &[&str]) -> PolarsResult<DataFrame> {
+        let height = self.height();
+        let rows: Vec<u32> = (0..height as u32).collect();
+        let mut columns = vec![Column::new("row".into(), rows)];
+        for &id in ids {
+            columns.push(match self.headers.get(id) {
+                Some(h) => self.df.column(h)?.clone().with_name(id.into()),
+                None => Column::full_null(id.into(), height, &DataType::String),
+            });
+        }
+        let df = DataFrame::new(height, columns)?;
+        if self.blank.contains(&true) {
+            let keep: BooleanChunked = self.blank.iter().map(|b| !b).collect();
+            df.filter(&keep)
+        } else {
+            Ok(df)
+        }
+    }
+
     /// Whether data row `i` is blank (skipped).
     pub fn is_blank(&self, i: usize) -> bool {
         self.blank.get(i).copied().unwrap_or(true)
