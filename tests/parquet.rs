@@ -12,7 +12,7 @@ const TABLES: [&str; 5] = ["units", "inspections", "submissions", "ratings", "du
 /// column types (and dates) as a warehouse export would have them.
 fn csv_to_parquet(from: &Path, to: &Path, name: &str) {
     let bytes = std::fs::read(from.join(format!("{name}.csv"))).unwrap();
-    let text = zwgk::ingest::table::to_utf8(&bytes).into_owned();
+    let text = zwgk::ingest::table::to_utf8(&bytes).unwrap().into_owned();
     let mut df = CsvReadOptions::default()
         .with_has_header(true)
         .with_parse_options(CsvParseOptions::default().with_try_parse_dates(true))

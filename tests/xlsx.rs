@@ -8,7 +8,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 
 fn csv_rows(path: &str) -> Vec<Vec<String>> {
     let bytes = std::fs::read(fixture(path)).unwrap();
-    let text = zwgk::ingest::table::to_utf8(&bytes);
+    let text = zwgk::ingest::table::to_utf8(&bytes).unwrap();
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes());

@@ -134,26 +134,29 @@ impl Table {
     }
 }
 
-/// The bytes as UTF-8: a BOM is dropped; text that is not UTF-8 is read as
-/// GB18030 (a superset of GBK and GB2312).
-pub fn to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+/// The bytes as text, validated once: UTF-8 (a BOM is dropped), or GB18030
+/// (a superset of GBK and GB2312) when they are not UTF-8. `Err(line)` when
+/// a UTF-8 file turns into another encoding at that line.
+pub fn to_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, usize> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.into(),
-        Err(_) => {
+        Ok(s) => Ok(s.into()),
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            if let Some(line) = mixed_encoding_line(valid) {
+                return Err(line);
+            }
             let (text, _, _) = encoding_rs::GB18030.decode(bytes);
-            text.into_owned().into()
+            Ok(text.into_owned().into())
         }
     }
 }
 
 /// The line where a file that is UTF-8 (with Chinese text) stops being
-/// UTF-8: lines pasted from a GBK file. A file that is not UTF-8 from its
-/// first non-ASCII character on is read as GB18030 instead.
-fn mixed_encoding_line(bytes: &[u8]) -> Option<usize> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let err = std::str::from_utf8(bytes).err()?;
-    let valid = std::str::from_utf8(&bytes[..err.valid_up_to()]).ok()?;
+/// UTF-8 (lines pasted from a GBK file), given its part that is valid UTF-8.
+/// A file that is not UTF-8 from its first non-ASCII character on is read
+/// as GB18030 instead.
+fn mixed_encoding_line(valid: &str) -> Option<usize> {
     // Real UTF-8 Chinese: whole lines of CJK ideographs (three-byte
     // sequences). GBK bytes that happen to decode as UTF-8 give two-byte
     // characters (U+0080–U+07FF) instead, so those mean "not UTF-8".
@@ -175,14 +178,13 @@ pub fn read_csv(
     spec: &[ColumnSpec],
     warnings: &mut Vec<String>,
 ) -> Result<Table, Vec<Diagnostic>> {
-    if let Some(line) = mixed_encoding_line(bytes) {
-        return Err(vec![Diagnostic::new(
+    let text = to_utf8(bytes).map_err(|line| {
+        vec![Diagnostic::new(
             shown,
             format!("line {line}"),
             "the file starts as UTF-8 but this line is in another encoding (GBK?); save the whole file in one encoding",
-        )]);
-    }
-    let text = to_utf8(bytes);
+        )]
+    })?;
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::new(
             shown,
@@ -379,9 +381,14 @@ fn resolve_headers(
     })
 }
 
+/// Rows with every cell empty or spaces only. Columns are looked at until no
+/// row is left blank: usually the first column decides.
 fn blank_rows(df: &DataFrame) -> Vec<bool> {
     let mut blank = vec![true; df.height()];
     for column in df.columns() {
+        if !blank.contains(&true) {
+            break;
+        }
         if let Ok(values) = column.str() {
             for (b, v) in blank.iter_mut().zip(values) {
                 if v.is_some_and(|s| !s.trim().is_empty()) {
@@ -442,14 +449,18 @@ mod tests {
     #[test]
     fn tells_a_gbk_file_from_a_utf8_file_with_a_gbk_line() {
         let (gbk, _, _) = encoding_rs::GBK.encode("指标代码,责任单位\nB2,东湖区\n");
-        assert_eq!(mixed_encoding_line(&gbk), None, "all GBK: read as GB18030");
+        assert_eq!(
+            to_utf8(&gbk).as_deref(),
+            Ok("指标代码,责任单位\nB2,东湖区\n"),
+            "all GBK: read as GB18030"
+        );
         let mut mixed = "单位,数量\n青羊区,2\n".as_bytes().to_vec();
         mixed.extend_from_slice(&encoding_rs::GBK.encode("锦江区,3\n").0);
-        assert_eq!(mixed_encoding_line(&mixed), Some(3));
+        assert_eq!(to_utf8(&mixed), Err(3));
         assert_eq!(
-            mixed_encoding_line("单位\n青羊区\n".as_bytes()),
-            None,
-            "valid UTF-8"
+            to_utf8("\u{feff}单位\n青羊区\n".as_bytes()).as_deref(),
+            Ok("单位\n青羊区\n"),
+            "valid UTF-8, the BOM dropped"
         );
     }
 
