@@ -20,8 +20,11 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
-/// A hash map with a fast hasher, for lookups done once per input row.
-pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+/// A hash map with a fast hasher, for lookups done once per input row or
+/// per unit and indicator.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+/// A hash set with the same fast hasher.
+pub type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 use std::path::Path;
 use table::{col, ColumnSpec, Table};
 
@@ -99,13 +102,13 @@ pub struct Inputs {
     /// `findings[finding_start[u]..finding_start[u + 1]]` are unit u's.
     pub finding_start: Vec<usize>,
     /// (unit, leaf indicator) -> submission
-    pub leaf_values: HashMap<(usize, usize), Submission>,
+    pub leaf_values: FastMap<(usize, usize), Submission>,
     /// (unit, bonus index) -> submission
-    pub bonus_values: HashMap<(usize, usize), Submission>,
+    pub bonus_values: FastMap<(usize, usize), Submission>,
     /// (unit, leaf indicator) -> ratings in table order
-    pub ratings: HashMap<(usize, usize), Vec<Rating>>,
+    pub ratings: FastMap<(usize, usize), Vec<Rating>>,
     /// indicator -> units responsible (only indicators the duties table lists)
-    pub duties: HashMap<usize, HashSet<usize>>,
+    pub duties: FastMap<usize, FastSet<usize>>,
     /// (file name, SHA-256) of every input read
     pub files: Vec<(String, String)>,
     pub warnings: Vec<String>,

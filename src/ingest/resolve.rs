@@ -6,11 +6,10 @@
 use super::names::{self, UnitMatcher};
 use super::table::Table;
 use super::values;
-use super::{Inputs, Rating, Status, Submission, Unit, Value};
+use super::{FastMap, Inputs, Rating, Status, Submission, Unit, Value};
 use crate::config::{Rule, System, ValueKind};
 use crate::error::Diagnostic;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 pub(super) struct Context<'a> {
     pub(super) system: &'a System,
@@ -124,7 +123,7 @@ impl Context<'_> {
         i: usize,
         column: &str,
         name: Option<&'t str>,
-        cache: &mut HashMap<&'t str, Option<usize>>,
+        cache: &mut FastMap<&'t str, Option<usize>>,
     ) -> Option<usize> {
         let Some(name) = name else {
             self.errors
@@ -158,8 +157,8 @@ impl Context<'_> {
             cells(t, "status"),
             cells(t, "evidence"),
         );
-        let mut cache = HashMap::new();
-        let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
+        let mut cache = FastMap::default();
+        let mut seen: FastMap<(usize, &str), usize> = FastMap::default();
         for i in t.rows() {
             // A row whose value was left blank (as in a returned template)
             // is no submission: the item counts as 未报送.
@@ -319,8 +318,8 @@ impl Context<'_> {
             cells(t, "indicator"),
             cells(t, "score"),
         );
-        let mut cache = HashMap::new();
-        let mut seen: HashMap<(&str, usize, usize), usize> = HashMap::new();
+        let mut cache = FastMap::default();
+        let mut seen: FastMap<(&str, usize, usize), usize> = FastMap::default();
         for i in t.rows() {
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let Some(rater) = raters[i] else {
@@ -398,7 +397,7 @@ impl Context<'_> {
 
     pub(super) fn duties(&mut self, t: &Table, inputs: &mut Inputs) {
         let (indicators, units) = (cells(t, "indicator"), cells(t, "unit"));
-        let mut cache = HashMap::new();
+        let mut cache = FastMap::default();
         for i in t.rows() {
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let ind = match indicators[i] {

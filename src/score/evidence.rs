@@ -4,10 +4,9 @@
 
 use super::rules::{self, NaReason, Outcome};
 use crate::config::{Rule, System, Veto};
-use crate::ingest::{Inputs, Status, Submission, Value};
+use crate::ingest::{FastMap, Inputs, Status, Submission, Value};
 use crate::num::Exact;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 /// Why a leaf that should have input has none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,8 +113,8 @@ pub fn na_by_roster(
 fn relative_ranges(
     system: &System,
     inputs: &Inputs,
-) -> HashMap<(usize, usize), (Decimal, Decimal)> {
-    let mut out: HashMap<(usize, usize), (Decimal, Decimal)> = HashMap::new();
+) -> FastMap<(usize, usize), (Decimal, Decimal)> {
+    let mut out: FastMap<(usize, usize), (Decimal, Decimal)> = FastMap::default();
     for (&(unit, leaf), sub) in &inputs.leaf_values {
         let Some(Rule::Relative {
             higher_is_better, ..
@@ -147,7 +146,7 @@ fn evaluate_unit(
     inputs: &Inputs,
     u: usize,
     leaves: &[usize],
-    relative: &HashMap<(usize, usize), (Decimal, Decimal)>,
+    relative: &FastMap<(usize, usize), (Decimal, Decimal)>,
     warnings: &mut Vec<String>,
 ) -> UnitEvidence {
     let unit = &inputs.units[u];
@@ -162,7 +161,7 @@ fn evaluate_unit(
         vetoed: false,
     };
     // Findings: per leaf deductions, total-level penalties, vetoes.
-    let mut leaf_findings: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut leaf_findings: FastMap<usize, Vec<usize>> = FastMap::default();
     let first = inputs.finding_start.get(u).copied().unwrap_or(0);
     for (k, finding) in inputs.findings_of(u).iter().enumerate() {
         let issue = &system.issues[finding.issue];
@@ -328,7 +327,7 @@ fn submission_outcome(
     leaf: usize,
     rule: &Rule,
     sub: Option<&Submission>,
-    relative: &HashMap<(usize, usize), (Decimal, Decimal)>,
+    relative: &FastMap<(usize, usize), (Decimal, Decimal)>,
     detail: &mut LeafDetail,
     warnings: &mut Vec<String>,
 ) -> Outcome {
