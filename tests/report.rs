@@ -56,6 +56,12 @@ fn the_notice_has_its_four_sections_and_is_self_contained() {
         !html.contains("src=\"charts/"),
         "no external chart files in the HTML"
     );
+    // The chart font, cut to the notice's characters, is embedded and
+    // listed after the office fonts: Chinese shows without a CJK font.
+    assert!(html.contains("@font-face { font-family: \"zwgk-cjk\"; src: url(data:font/ttf;base64,"));
+    assert!(html.contains("\"FangSong\", \"仿宋\""));
+    assert!(html.contains("\"zwgk-cjk\", serif;"));
+    assert!(!html.contains("ZWGK_EMBEDDED_FONT_FACE"));
     assert!(
         html.contains("南城区（泄密）"),
         "the vetoed unit and its reason"

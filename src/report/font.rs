@@ -11,12 +11,18 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The family name charts use. PNG output draws with the registered font;
-/// SVG output names these families so viewers pick an installed CJK font.
+/// SVG output names these families so viewers pick an installed CJK font,
+/// and in notice.html the embedded one ([`WEB_FAMILY`]) when none is.
 pub const FAMILY: &str =
-    "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif";
+    "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, zwgk-cjk, sans-serif";
+
+/// The family name of the font embedded in notice.html ([`web_font_face`]).
+pub const WEB_FAMILY: &str = "zwgk-cjk";
 
 static BUNDLED: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei.ttc");
 static FONT: OnceLock<FontRef<'static>> = OnceLock::new();
+/// The registered font's file (its first face is the one used).
+static FONT_FILE: OnceLock<&'static [u8]> = OnceLock::new();
 
 /// Characters every chart font must have.
 const PROBE: &str = "政务公开考核优秀良好单位名次得分";
@@ -52,7 +58,48 @@ pub fn init(path: Option<&Path>) -> Result<()> {
     plotters::style::register_font(FAMILY, FontStyle::Bold, bytes)
         .map_err(|_| Error::Usage(format!("{shown} cannot be used as a chart font")))?;
     let _ = FONT.set(font);
+    let _ = FONT_FILE.set(bytes);
     Ok(())
+}
+
+/// A CSS `@font-face` rule for [`WEB_FAMILY`]: the chart font (the bundled
+/// one unless `--font` gave another) cut down to the glyphs of `text`, as a
+/// data: URL. notice.html lists it after the office fonts (仿宋, 黑体), so a
+/// reader who has those sees them and a machine with no CJK font still
+/// shows Chinese instead of boxes.
+pub fn web_font_face(text: &str) -> Result<String> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+    use base64::Engine as _;
+    let bytes = FONT_FILE.get().copied().unwrap_or(BUNDLED);
+    let unusable = |e: &dyn std::fmt::Display| {
+        Error::Usage(format!(
+            "the chart font cannot be embedded in notice.html ({e}); give a TrueType font with --font"
+        ))
+    };
+    let face = FontRef::try_from_slice(bytes).map_err(|e| unusable(&e))?;
+    // Glyph 0 (.notdef) first, as a font must have it; no duplicates.
+    let mut glyphs: Vec<u16> = std::iter::once(0)
+        .chain(text.chars().map(|c| face.glyph_id(c).0))
+        .collect();
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    let file = ReadScope::new(bytes)
+        .read::<FontData<'_>>()
+        .map_err(|e| unusable(&e))?;
+    let provider = file.table_provider(0).map_err(|e| unusable(&e))?;
+    let font = subset(
+        &provider,
+        &glyphs,
+        &SubsetProfile::Minimal,
+        CmapTarget::Unicode,
+    )
+    .map_err(|e| unusable(&e))?;
+    Ok(format!(
+        "@font-face {{ font-family: \"{WEB_FAMILY}\"; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}",
+        base64::engine::general_purpose::STANDARD.encode(font)
+    ))
 }
 
 /// Width in pixels of `text` at font size `size` (as plotters sizes fonts).
@@ -80,4 +127,36 @@ pub fn fit(text: &str, size: f64, width: f64) -> String {
     }
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    #[test]
+    fn the_embedded_font_holds_the_notices_characters_and_no_others() {
+        let css = web_font_face("政务公开 A1").unwrap();
+        let (head, data) = css.split_once("base64,").unwrap();
+        assert!(
+            head.starts_with("@font-face { font-family: \"zwgk-cjk\";"),
+            "{head}"
+        );
+        let data = data.split_once(')').unwrap().0;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap();
+        assert!(
+            bytes.len() < 20_000,
+            "a subset, not the 5 MB font: {}",
+            bytes.len()
+        );
+        let font = FontRef::try_from_slice(&bytes).unwrap();
+        for c in "政务公开A1".chars() {
+            assert_ne!(font.glyph_id(c).0, 0, "{c} is in the subset");
+        }
+        for c in "锦城B2".chars() {
+            assert_eq!(font.glyph_id(c).0, 0, "{c} is not");
+        }
+    }
 }

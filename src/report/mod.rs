@@ -41,32 +41,39 @@ pub fn breakdown_rows(a: &Assessment) -> usize {
     a.inputs.units.len() * a.system.leaves().len()
 }
 
-/// Every file `zwgk run` writes: tables, charts and notice, in memory.
+/// Every file `zwgk run` writes: tables, charts and notice, in memory. The
+/// tables are rendered beside the charts and the notice (which shows them).
 pub fn render_run(
     a: &Assessment,
     options: &Options,
 ) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
-    let (files, rendered) = rayon::join(
-        || render_all(a),
-        || {
-            if options.charts {
-                charts::render_all(a)
-            } else {
-                Ok(charts::Rendered {
-                    files: Vec::new(),
-                    svgs: Vec::new(),
-                })
-            }
-        },
-    );
+    let (files, notice_and_charts) = rayon::join(|| render_all(a), || render_notice(a, options));
     let mut files = files?;
-    let rendered = rendered?;
-    files.extend(notice::render_notice(
+    files.extend(notice_and_charts?);
+    Ok(files)
+}
+
+/// The charts (unless left out) and the notice that shows them.
+fn render_notice(
+    a: &Assessment,
+    options: &Options,
+) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
+    let rendered = if options.charts {
+        charts::render_all(a)?
+    } else {
+        charts::Rendered {
+            files: Vec::new(),
+            svgs: Vec::new(),
+        }
+    };
+    let t = std::time::Instant::now();
+    let mut files = notice::render_notice(
         a,
         &options.date,
         &rendered.svgs,
         options.html_template.as_deref(),
-    )?);
+    )?;
+    crate::assess::timing("render notice", t);
     files.extend(rendered.files);
     Ok(files)
 }

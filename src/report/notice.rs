@@ -168,6 +168,10 @@ fn vetoed_units(a: &Assessment) -> Vec<Vetoed> {
         .collect()
 }
 
+/// Where `{{ font_face }}` puts the embedded font's `@font-face` rule in an
+/// HTML template (replaced after rendering).
+const FONT_FACE_MARK: &str = "ZWGK_EMBEDDED_FONT_FACE";
+
 fn build_context(a: &Assessment, date: &str, svgs: &[(String, String)], with_svg: bool) -> Value {
     let s = &a.system;
     let all: Vec<Exact> = a.scores.iter().map(|x| x.total).collect();
@@ -199,6 +203,7 @@ fn build_context(a: &Assessment, date: &str, svgs: &[(String, String)], with_svg
         requirements => s.notice_requirements.clone(),
         distribution_svg => svg(svgs, "distribution", with_svg),
         issues_svg => svg(svgs, "issues", with_svg),
+        font_face => FONT_FACE_MARK,
     }
 }
 
@@ -243,6 +248,12 @@ pub fn render_notice(
         AutoEscape::Html,
         build_context(a, date, svgs, true),
     )?;
+    // The font is cut to the characters the notice uses, so it is made
+    // after the text and put where the template asks for it.
+    let html = match html.contains(FONT_FACE_MARK) {
+        true => html.replacen(FONT_FACE_MARK, &super::font::web_font_face(&html)?, 1),
+        false => html,
+    };
     Ok(vec![
         ("notice.md".into(), md_text.into_bytes()),
         ("notice.html".into(), html.into_bytes()),
