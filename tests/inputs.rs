@@ -451,3 +451,22 @@ fn a_bom_inside_a_file_or_mixed_encodings_give_named_errors_not_guesses() {
     );
     assert!(!w.exists("out"));
 }
+
+#[test]
+fn a_wrong_cell_is_reported_at_every_row_it_occurs_in_in_row_order() {
+    // Each distinct cell is resolved once, but every row that has it is
+    // named: 东胡区 at rows 2 and 9, an impossible date at row 5.
+    let e = fails(&[
+        (INSP, "R1,东湖,", "R1,东胡区,"),
+        (INSP, "R8,U5,", "R8,东胡区,"),
+        (INSP, "2023年6月1日", "2023-13-45"),
+    ]);
+    let at = |needle: &str| e.find(needle).unwrap_or_else(|| panic!("{needle} in {e}"));
+    let (row2, row5, row9) = (
+        at("row 2, column unit: unknown unit \"东胡区\""),
+        at("row 5, column date:"),
+        at("row 9, column unit: unknown unit \"东胡区\""),
+    );
+    assert!(row2 < row5 && row5 < row9, "{e}");
+    assert_eq!(e.matches("unknown unit").count(), 2, "{e}");
+}
