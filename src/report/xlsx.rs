@@ -163,7 +163,7 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let grid = scores_grid(a);
     // total, performance points, bonus, penalty and the indicators are scores
     let score_cols: Vec<usize> = [4, 6, 7, 8].into_iter().chain(10..grid.0.len()).collect();
-    let ws = wb.add_worksheet();
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("总表")?;
     write_grid(ws, &grid, &st, a, Some(5), &score_cols)?;
     let mut used = vec!["总表".to_string()];
@@ -182,7 +182,7 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
             name = sheet_name(&group.id);
         }
         used.push(name.clone());
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
         write_grid(ws, &(grid.0.clone(), rows), &st, a, Some(5), &score_cols)?;
     }
@@ -193,7 +193,7 @@ fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let mut wb = new_book(a)?;
     let st = styles(a);
     let grid = breakdown_grid(a);
-    let ws = wb.add_worksheet();
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("得分明细")?;
     write_grid(ws, &grid, &st, a, None, &[7, 8])?;
     let last_col = grid.0.len().saturating_sub(1) as u16;
