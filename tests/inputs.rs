@@ -335,6 +335,12 @@ fn unknown_columns_and_dates_outside_the_year_are_warnings_not_errors() {
         r.stderr
     );
     assert!(r.stderr.contains("warning: data/inspections.csv: row 7, column date: dated 2031-03-02, outside the assessment year 2023"), "{}", r.stderr);
+    // The record still counts: R6 (教育局, I1, 数量 1), A1 = 20 − 2 = 18.
+    let b = w.read("out/breakdown.csv");
+    assert!(
+        b.contains("U4,市教育局,A1,文件公开,A 主动公开,扣分制,20.00,18.00,计分,记录 R6,I1 文件未公开 ×1 −2"),
+        "{b}"
+    );
 }
 
 #[test]

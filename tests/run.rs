@@ -295,30 +295,6 @@ fn records_of_one_unit_and_issue_under_different_names_make_one_finding() {
 }
 
 #[test]
-fn a_record_dated_outside_the_year_warns_and_still_counts() {
-    let w = Workdir::with_fixture("hand");
-    // R6 (教育局, I1, 数量 1) dated 2031: a warning at its row; its
-    // deduction stays: A1 = 20 − 2 = 18.
-    w.edit(
-        "data/inspections.csv",
-        "R6,教育局,2023-03-02",
-        "R6,教育局,2031-03-02",
-    );
-    let r = w.run(&[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("row 7, column date: dated 2031-03-02"),
-        "{}",
-        r.stderr
-    );
-    let b = w.read("out/breakdown.csv");
-    assert!(
-        b.contains("U4,市教育局,A1,文件公开,A 主动公开,扣分制,20.00,18.00,计分,记录 R6,I1 文件未公开 ×1 −2"),
-        "{b}"
-    );
-}
-
-#[test]
 fn blank_lines_padded_cells_and_blank_counts_in_inspections() {
     let w = Workdir::with_fixture("hand");
     // A blank line after R6 (row 8) and R7 with its unit and issue padded
