@@ -214,3 +214,94 @@ fn scaling_every_point_by_one_factor_leaves_the_ranks_unchanged() {
         );
     }
 }
+
+/// How the hand roster's units may be written: id, name, alias, padded.
+const SPELLINGS: [&[&str]; 6] = [
+    &["U1", "东湖区", "东湖", " 东湖区 ", "东 湖 区"],
+    &["U2", "西山区"],
+    &["U3", "南城区"],
+    &["U4", "市教育局", "教育局"],
+    &["U5", "市财政局"],
+    &["U6", "市民政局"],
+];
+/// 数量 cells as written, with their values (an empty cell counts 1).
+const COUNTS: [(&str, &str); 6] = [
+    ("", "1"),
+    ("1", "1"),
+    ("2", "2"),
+    ("0.5", "0.5"),
+    (" 3 ", "3"),
+    ("0", "0"),
+];
+const NOTES: [&str; 3] = ["", "迟报", "漏报"];
+
+/// A random inspection record: unit and its spelling, issue, count, whether
+/// it has an id, its note, and whether a blank line comes before it.
+type Record = (usize, usize, usize, usize, bool, usize, bool);
+
+fn records() -> impl Strategy<Value = Vec<Record>> {
+    let record = (
+        0..6usize,
+        0..5usize,
+        0..5usize,
+        0..6usize,
+        any::<bool>(),
+        0..3usize,
+        proptest::bool::weighted(0.1),
+    );
+    proptest::collection::vec(record, 0..40)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The polars aggregation against a plain one: per unit and issue (in
+    /// that order) Σ数量, the number of records, the ids in row order
+    /// (`R3×2`, `行9` without an id) and, for total-level issues, the
+    /// distinct notes.
+    #[test]
+    fn findings_equal_a_plain_aggregation_of_the_records(recs in records()) {
+        use rust_decimal::Decimal;
+        use std::collections::BTreeMap;
+        let w = base_workdir();
+        let mut lines = vec!["id,unit,date,source,issue,count,note".to_string()];
+        // (unit, issue) -> (Σ, records, ids, notes)
+        let mut expected: BTreeMap<(usize, usize), (Decimal, usize, Vec<String>, Vec<&str>)> = BTreeMap::new();
+        for (k, &(u, spelling, i, c, has_id, n, blank_before)) in recs.iter().enumerate() {
+            if blank_before {
+                lines.push(",,,,,,".into());
+            }
+            let spelling = SPELLINGS[u][spelling % SPELLINGS[u].len()];
+            let (count_cell, value) = COUNTS[c];
+            let id = if has_id { format!("R{k}") } else { String::new() };
+            lines.push(format!("{id},{spelling},2023-05-01,检查,{},{count_cell},{}", ISSUES[i], NOTES[n]));
+            let row = lines.len(); // the header is row 1
+            let value: Decimal = value.parse().unwrap();
+            let mut label = if has_id { id } else { format!("行{row}") };
+            if value != Decimal::ONE {
+                label = format!("{label}×{}", count_cell.trim());
+            }
+            let e = expected.entry((u, i)).or_insert((Decimal::ZERO, 0, Vec::new(), Vec::new()));
+            e.0 += value;
+            e.1 += 1;
+            e.2.push(label);
+            if !NOTES[n].is_empty() && !e.3.contains(&NOTES[n]) {
+                e.3.push(NOTES[n]);
+            }
+        }
+        w.write("data/inspections.csv", lines.join("\n") + "\n");
+        let a = assess(&w);
+        let unit_of = |id: &str| UNITS.iter().position(|u| *u == id).unwrap();
+        let issue_of = |code: &str| ISSUES.iter().position(|x| *x == code).unwrap();
+        let got: Vec<_> = a.inputs.findings.iter().map(|f| {
+            let key = (unit_of(&a.inputs.units[f.unit].id), issue_of(&a.system.issues[f.issue].code));
+            (key, f.count, f.records, f.ids.clone(), f.notes.clone())
+        }).collect();
+        let want: Vec<_> = expected.into_iter().map(|((u, i), (sum, n, ids, notes))| {
+            let total_level = a.system.issues.iter().find(|x| x.code == ISSUES[i]).unwrap().indicator.is_none();
+            let notes = if total_level { notes.join("；") } else { String::new() };
+            ((u, i), sum, n, ids.join("、"), notes)
+        }).collect();
+        prop_assert_eq!(got, want);
+    }
+}
