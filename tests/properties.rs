@@ -1,6 +1,7 @@
 //! Properties over random inputs for the hand-worked indicator system:
 //! every score within its bounds, results independent of input row order,
-//! and the same inputs giving the same bytes.
+//! the same inputs giving the same bytes, and the inspection records
+//! aggregated as a plain loop would.
 
 use crate::harness::{fixture, Workdir};
 use proptest::prelude::*;
@@ -235,6 +236,15 @@ const COUNTS: [(&str, &str); 6] = [
 ];
 const NOTES: [&str; 3] = ["", "迟报", "漏报"];
 
+/// One unit's finding of one issue as a plain loop aggregates it.
+#[derive(Default)]
+struct Expected {
+    count: rust_decimal::Decimal,
+    records: usize,
+    ids: Vec<String>,
+    notes: Vec<&'static str>,
+}
+
 /// A random inspection record: unit and its spelling, issue, count, whether
 /// it has an id, its note, and whether a blank line comes before it.
 type Record = (usize, usize, usize, usize, bool, usize, bool);
@@ -265,8 +275,7 @@ proptest! {
         use std::collections::BTreeMap;
         let w = base_workdir();
         let mut lines = vec!["id,unit,date,source,issue,count,note".to_string()];
-        // (unit, issue) -> (Σ, records, ids, notes)
-        let mut expected: BTreeMap<(usize, usize), (Decimal, usize, Vec<String>, Vec<&str>)> = BTreeMap::new();
+        let mut expected: BTreeMap<(usize, usize), Expected> = BTreeMap::new();
         for (k, &(u, spelling, i, c, has_id, n, blank_before)) in recs.iter().enumerate() {
             if blank_before {
                 lines.push(",,,,,,".into());
@@ -281,12 +290,12 @@ proptest! {
             if value != Decimal::ONE {
                 label = format!("{label}×{}", count_cell.trim());
             }
-            let e = expected.entry((u, i)).or_insert((Decimal::ZERO, 0, Vec::new(), Vec::new()));
-            e.0 += value;
-            e.1 += 1;
-            e.2.push(label);
-            if !NOTES[n].is_empty() && !e.3.contains(&NOTES[n]) {
-                e.3.push(NOTES[n]);
+            let e = expected.entry((u, i)).or_default();
+            e.count += value;
+            e.records += 1;
+            e.ids.push(label);
+            if !NOTES[n].is_empty() && !e.notes.contains(&NOTES[n]) {
+                e.notes.push(NOTES[n]);
             }
         }
         w.write("data/inspections.csv", lines.join("\n") + "\n");
@@ -297,10 +306,10 @@ proptest! {
             let key = (unit_of(&a.inputs.units[f.unit].id), issue_of(&a.system.issues[f.issue].code));
             (key, f.count, f.records, f.ids.clone(), f.notes.clone())
         }).collect();
-        let want: Vec<_> = expected.into_iter().map(|((u, i), (sum, n, ids, notes))| {
+        let want: Vec<_> = expected.into_iter().map(|((u, i), e)| {
             let total_level = a.system.issues.iter().find(|x| x.code == ISSUES[i]).unwrap().indicator.is_none();
-            let notes = if total_level { notes.join("；") } else { String::new() };
-            ((u, i), sum, n, ids.join("、"), notes)
+            let notes = if total_level { e.notes.join("；") } else { String::new() };
+            ((u, i), e.count, e.records, e.ids.join("、"), notes)
         }).collect();
         prop_assert_eq!(got, want);
     }
