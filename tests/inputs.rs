@@ -429,7 +429,19 @@ fn fuzzer_found_inputs_never_panic() {
         let _ = zwgk::ingest::xlsx::read_sheet("fuzz.xlsx", &bytes, None, &known);
         seen += 1;
     }
-    assert!(seen >= 60, "the regression inputs are there ({seen})");
+    // Whole inspections tables, ingested against the hand fixture's
+    // system and roster (the `inspections` fuzz target).
+    let w = Workdir::with_fixture("hand");
+    let system = zwgk::config::System::load(&w.path().join("indicators.toml")).unwrap();
+    for entry in std::fs::read_dir(root.join("inspections")).unwrap() {
+        w.write(
+            "data/inspections.csv",
+            std::fs::read(entry.unwrap().path()).unwrap(),
+        );
+        let _ = zwgk::ingest::load(&system, &w.path().join("data"), false);
+        seen += 1;
+    }
+    assert!(seen >= 80, "the regression inputs are there ({seen})");
 }
 
 #[test]
