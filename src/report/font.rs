@@ -97,7 +97,7 @@ pub fn web_font_face(text: &str) -> Result<String> {
     )
     .map_err(|e| unusable(&e))?;
     Ok(format!(
-        "@font-face {{ font-family: \"{WEB_FAMILY}\"; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}",
+        "@font-face {{ font-family: \"{WEB_FAMILY}\"; src: url(data:font/ttf;base64,{}); }}",
         base64::engine::general_purpose::STANDARD.encode(font)
     ))
 }
