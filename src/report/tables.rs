@@ -7,6 +7,7 @@ use super::{published, Export};
 use crate::assess::Assessment;
 use crate::config::Rule;
 use crate::score::evidence::{Deduction, LeafDetail};
+use std::borrow::Cow;
 
 const NA: &str = "不涉及";
 
@@ -22,32 +23,38 @@ pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// A cell of a published table: text from inputs or labels, or a number
 /// (kept as its published text, e.g. "74.50").
+/// Text that is already in the assessment (names, ids, labels) is
+/// borrowed, not copied: the breakdown has a row per unit and leaf.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Num(String),
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
+    Num(Cow<'a, str>),
 }
 
-impl Cell {
-    pub fn text(s: &str) -> Cell {
-        Cell::Text(s.to_string())
+impl<'a> Cell<'a> {
+    pub fn text(s: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(s))
+    }
+
+    fn num(s: String) -> Cell<'a> {
+        Cell::Num(Cow::Owned(s))
     }
 }
 
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Cell::Text(s)
+impl From<String> for Cell<'_> {
+    fn from(s: String) -> Self {
+        Cell::Text(Cow::Owned(s))
     }
 }
 
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
-        Cell::Text(s.to_string())
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Self {
+        Cell::Text(Cow::Borrowed(s))
     }
 }
 
 /// A table: header and rows.
-pub type Grid = (Vec<String>, Vec<Vec<Cell>>);
+pub type Grid<'a> = (Vec<String>, Vec<Vec<Cell<'a>>>);
 
 fn csv_writer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
@@ -60,13 +67,13 @@ fn write_row(w: &mut csv::Writer<Vec<u8>>, row: &[Cell]) {
     for c in row {
         let _ = match c {
             Cell::Text(t) => w.write_field(neutralize(t).as_bytes()),
-            Cell::Num(n) => w.write_field(n),
+            Cell::Num(n) => w.write_field(n.as_bytes()),
         };
     }
     let _ = w.write_record(None::<&[u8]>);
 }
 
-fn csv_bytes((header, rows): Grid) -> Vec<u8> {
+fn csv_bytes((header, rows): Grid<'_>) -> Vec<u8> {
     let mut w = csv_writer(b"\xEF\xBB\xBF".to_vec());
     let _ = w.write_record(&header);
     for r in rows {
@@ -76,7 +83,7 @@ fn csv_bytes((header, rows): Grid) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-fn draft_column(a: &Assessment, grid: &mut Grid) {
+fn draft_column(a: &Assessment, grid: &mut Grid<'_>) {
     if a.draft {
         grid.0.push("稿件状态".into());
         for r in &mut grid.1 {
@@ -91,7 +98,7 @@ fn headers(names: &[&str]) -> Vec<String> {
 
 /// One row per unit: group, rank, unit, total, grade, performance points,
 /// bonus, penalty, veto, each top-level indicator.
-pub fn scores_grid(a: &Assessment) -> Grid {
+pub fn scores_grid(a: &Assessment) -> Grid<'_> {
     let s = &a.system;
     let mut header = headers(&[
         "分组",
@@ -118,18 +125,18 @@ pub fn scores_grid(a: &Assessment) -> Grid {
                 let st = &a.ranking.standings[u];
                 let mut row = vec![
                     Cell::text(&s.groups[unit.group].name),
-                    Cell::Num(st.rank.to_string()),
+                    Cell::num(st.rank.to_string()),
                     Cell::text(&unit.id),
                     Cell::text(&unit.name),
-                    Cell::Num(published(a, sc.total)),
+                    Cell::num(published(a, sc.total)),
                     Cell::text(&s.grades[st.grade].name),
-                    Cell::Num(published(a, sc.performance_points)),
-                    Cell::Num(published(a, sc.bonus)),
-                    Cell::Num(published(a, sc.penalty)),
+                    Cell::num(published(a, sc.performance_points)),
+                    Cell::num(published(a, sc.bonus)),
+                    Cell::num(published(a, sc.penalty)),
                     Cell::text(if sc.vetoed { "是" } else { "" }),
                 ];
                 row.extend(s.roots.iter().map(|&r| {
-                    sc.indicators[r].map_or(Cell::text(NA), |x| Cell::Num(published(a, x)))
+                    sc.indicators[r].map_or(Cell::text(NA), |x| Cell::num(published(a, x)))
                 }));
                 row
             })
@@ -157,7 +164,7 @@ const BREAKDOWN_HEADER: &[&str] = &[
 ];
 
 /// One row per unit and leaf, then the unit's bonus and penalty items.
-pub fn breakdown_grid(a: &Assessment) -> Grid {
+pub fn breakdown_grid(a: &Assessment) -> Grid<'_> {
     let rows = a
         .ordered_units()
         .flat_map(|u| unit_breakdown(a, u))
@@ -176,8 +183,8 @@ fn breakdown_header(a: &Assessment) -> Vec<String> {
 
 /// Unit `u`'s breakdown rows: its leaves, bonus items, penalties (each
 /// marked 征求意见稿 on a draft).
-fn unit_breakdown(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
-    let mut rows: Vec<Vec<Cell>> = a
+fn unit_breakdown(a: &Assessment, u: usize) -> Vec<Vec<Cell<'_>>> {
+    let mut rows: Vec<Vec<Cell<'_>>> = a
         .system
         .leaves()
         .into_iter()
@@ -245,7 +252,7 @@ impl Export for BreakdownCsv {
     }
 }
 
-fn unit_cells(a: &Assessment, u: usize) -> Vec<Cell> {
+fn unit_cells(a: &Assessment, u: usize) -> Vec<Cell<'_>> {
     let unit = &a.inputs.units[u];
     vec![
         Cell::text(&a.system.groups[unit.group].name),
@@ -289,7 +296,7 @@ pub fn leaf_status(a: &Assessment, u: usize, leaf: usize) -> String {
     }
 }
 
-fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<Cell> {
+fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<Cell<'_>> {
     let s = &a.system;
     let node = &s.indicators[leaf];
     let detail = &a.evidence[u].details[leaf];
@@ -305,30 +312,30 @@ fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<Cell> {
                 .map(|d| a.inputs.findings[d.finding].ids.as_str())
                 .collect();
             if ids.is_empty() {
-                "无检查问题".to_string()
+                Cell::text("无检查问题")
             } else {
-                format!("记录 {}", ids.join("、"))
+                Cell::from(format!("记录 {}", ids.join("、")))
             }
         }
-        _ => detail.input.clone(),
+        _ => Cell::text(&detail.input),
     };
     row.extend([
         Cell::text(&node.id),
         Cell::text(&node.name),
-        Cell::Text(parent),
+        Cell::from(parent),
         Cell::text(node.rule.as_ref().map_or("", |r| r.label())),
-        Cell::Num(published(a, node.points)),
-        a.scores[u].indicators[leaf].map_or(Cell::text(NA), |x| Cell::Num(published(a, x))),
-        Cell::Text(leaf_status(a, u, leaf)),
-        Cell::Text(input),
-        Cell::Text(deduction_text(a, detail)),
+        Cell::num(published(a, node.points)),
+        a.scores[u].indicators[leaf].map_or(Cell::text(NA), |x| Cell::num(published(a, x))),
+        Cell::from(leaf_status(a, u, leaf)),
+        input,
+        Cell::from(deduction_text(a, detail)),
         Cell::text(&detail.note),
         Cell::text(detail.evidence.as_deref().unwrap_or("")),
     ]);
     row
 }
 
-fn bonus_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
+fn bonus_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell<'_>>> {
     let ev = &a.evidence[u];
     let sc = &a.scores[u];
     let gated = !ev.bonus_raw.is_zero() && sc.bonus.is_zero();
@@ -361,11 +368,11 @@ fn bonus_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
                 "".into(),
                 "加分项".into(),
                 "".into(),
-                Cell::Num(amount.normalize().to_string()),
+                Cell::num(amount.normalize().to_string()),
                 "加分".into(),
-                Cell::Text(count.normalize().to_string()),
+                Cell::from(count.normalize().to_string()),
                 "".into(),
-                Cell::Text(note),
+                Cell::from(note),
                 "".into(),
             ]);
             row
@@ -373,7 +380,7 @@ fn bonus_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
+fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell<'_>>> {
     a.evidence[u]
         .penalties
         .iter()
@@ -387,10 +394,10 @@ fn penalty_rows(a: &Assessment, u: usize) -> Vec<Vec<Cell>> {
                 "".into(),
                 "总分扣分".into(),
                 "".into(),
-                Cell::Num((-d.amount).normalize().to_string()),
+                Cell::num((-d.amount).normalize().to_string()),
                 "扣分".into(),
-                Cell::Text(format!("记录 {}", finding.ids)),
-                Cell::Text(finding_text(a, d)),
+                Cell::from(format!("记录 {}", finding.ids)),
+                Cell::from(finding_text(a, d)),
                 Cell::text(&finding.notes),
                 "".into(),
             ]);

@@ -73,7 +73,7 @@ fn styles(a: &Assessment) -> Styles {
 /// Writes a grid; `grade_col` is the column whose text is a grade name.
 fn write_grid(
     ws: &mut Worksheet,
-    grid: &Grid,
+    grid: &Grid<'_>,
     st: &Styles,
     a: &Assessment,
     grade_col: Option<usize>,
@@ -168,10 +168,10 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     write_grid(ws, &grid, &st, a, Some(5), &score_cols)?;
     let mut used = vec!["总表".to_string()];
     for group in &a.system.groups {
-        let rows: Vec<Vec<Cell>> = grid
+        let rows: Vec<Vec<Cell<'_>>> = grid
             .1
             .iter()
-            .filter(|r| r.first() == Some(&Cell::Text(group.name.clone())))
+            .filter(|r| r.first() == Some(&Cell::text(&group.name)))
             .cloned()
             .collect();
         if rows.is_empty() {
