@@ -345,8 +345,8 @@ impl Chart for Histogram {
             ))?;
             root.draw(&Text::new(
                 label.clone(),
-                ((sx(*from) + sx(*to)) / 2, y0 - 12),
-                text_style(13.0, color, Pos::new(HPos::Center, VPos::Center)),
+                ((sx(*from) + sx(*to)) / 2, y0 - 14),
+                text_style(16.0, color, Pos::new(HPos::Center, VPos::Center)),
             ))?;
         }
         for (b, c) in counts.iter().enumerate() {
@@ -363,8 +363,8 @@ impl Chart for Histogram {
             ))?;
             root.draw(&Text::new(
                 c.to_string(),
-                ((a + z) / 2, sy(*c as f64) - 10),
-                text_style(12.0, &INK, Pos::new(HPos::Center, VPos::Center)),
+                ((a + z) / 2, sy(*c as f64) - 12),
+                text_style(16.0, &INK, Pos::new(HPos::Center, VPos::Center)),
             ))?;
         }
         root.draw(&PathElement::new(
@@ -376,26 +376,26 @@ impl Chart for Histogram {
         while t <= self.x_max + 1e-9 {
             root.draw(&Text::new(
                 fmt_tick(t),
-                (sx(t), y1 + 14),
-                text_style(12.0, &MUTED, Pos::new(HPos::Center, VPos::Center)),
+                (sx(t), y1 + 16),
+                text_style(14.0, &MUTED, Pos::new(HPos::Center, VPos::Center)),
             ))?;
             t += step;
         }
         root.draw(&Text::new(
             "单位数".to_string(),
-            (x0 - 10, y0 - 12),
-            text_style(12.0, &MUTED, Pos::new(HPos::Right, VPos::Center)),
+            (x0 - 10, y0 - 14),
+            text_style(14.0, &MUTED, Pos::new(HPos::Right, VPos::Center)),
         ))?;
         root.draw(&Text::new(
             "总分".to_string(),
-            (x1, y1 + 34),
-            text_style(12.0, &MUTED, Pos::new(HPos::Right, VPos::Center)),
+            (x1, y1 + 36),
+            text_style(14.0, &MUTED, Pos::new(HPos::Right, VPos::Center)),
         ))?;
         if !self.note.is_empty() {
             root.draw(&Text::new(
                 self.note.clone(),
                 (20, 505),
-                text_style(12.0, &MUTED, left_center()),
+                text_style(13.0, &MUTED, left_center()),
             ))?;
         }
         Ok(())
