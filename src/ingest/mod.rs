@@ -261,22 +261,20 @@ fn resolve_others(
     inputs: &mut Inputs,
     [submissions, ratings, duties]: [&Option<Table>; 3],
 ) {
-    {
-        if let Some(t) = submissions {
-            let start = std::time::Instant::now();
-            ctx.submissions(t, inputs);
-            crate::assess::timing("ingest: resolve submissions", start);
-        }
-        if let Some(t) = ratings {
-            let start = std::time::Instant::now();
-            ctx.ratings(t, inputs);
-            crate::assess::timing("ingest: resolve ratings", start);
-        }
-        if let Some(t) = duties {
-            let start = std::time::Instant::now();
-            ctx.duties(t, inputs);
-            crate::assess::timing("ingest: resolve duties", start);
-        }
+    if let Some(t) = submissions {
+        let start = std::time::Instant::now();
+        ctx.submissions(t, inputs);
+        crate::assess::timing("ingest: resolve submissions", start);
+    }
+    if let Some(t) = ratings {
+        let start = std::time::Instant::now();
+        ctx.ratings(t, inputs);
+        crate::assess::timing("ingest: resolve ratings", start);
+    }
+    if let Some(t) = duties {
+        let start = std::time::Instant::now();
+        ctx.duties(t, inputs);
+        crate::assess::timing("ingest: resolve duties", start);
     }
 }
 

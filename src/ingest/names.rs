@@ -26,11 +26,6 @@ pub struct Collision {
 }
 
 impl UnitMatcher {
-    /// The number of units on the roster.
-    pub fn units(&self) -> usize {
-        self.names.len()
-    }
-
     /// `units`: (id, name, aliases) per unit in roster order.
     pub fn build(units: &[(String, String, Vec<String>)]) -> (UnitMatcher, Vec<Collision>) {
         let mut m = UnitMatcher::default();

@@ -68,14 +68,7 @@ impl Context<'_> {
             .collect();
         let mut count_values = vec![(Decimal::ONE, None)];
         Ok(Resolved {
-            units: Lookup::new(&d.unit, |cell| match cell {
-                None => Err("empty; expected a unit id, name or alias".to_string()),
-                Some(name) => self
-                    .matcher
-                    .find(name)
-                    .map(|u| u as u32)
-                    .ok_or_else(|| self.unknown_unit(name)),
-            })?,
+            units: Lookup::new(&d.unit, |cell| self.resolve_unit(cell).map(|u| u as u32))?,
             issues: Lookup::new(&d.issue, |cell| match cell {
                 None => Err("empty; expected an issue code".to_string()),
                 Some(code) => issue_codes

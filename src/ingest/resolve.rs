@@ -115,38 +115,38 @@ impl Context<'_> {
         found
     }
 
-    /// Resolves a unit name; pushes an error with suggestions when unknown.
-    /// `cache` holds each distinct name's answer, so names are normalised once.
+    /// Resolves a unit cell; pushes an error with suggestions when it is
+    /// empty or unknown. `cache` holds each distinct cell's answer, so
+    /// names are normalised (and suggestions found) once.
     fn unit<'t>(
         &mut self,
         t: &Table,
         i: usize,
         column: &str,
         name: Option<&'t str>,
-        cache: &mut FastMap<&'t str, Option<usize>>,
+        cache: &mut FastMap<Option<&'t str>, Result<usize, String>>,
     ) -> Option<usize> {
-        let Some(name) = name else {
-            self.errors
-                .push(t.error(i, column, "empty; expected a unit id, name or alias"));
-            return None;
-        };
-        let found = *cache.entry(name).or_insert_with(|| self.matcher.find(name));
-        if found.is_none() {
-            let msg = self.unknown_unit(name);
-            self.errors.push(t.error(i, column, msg));
+        match cache.entry(name).or_insert_with(|| self.resolve_unit(name)) {
+            Ok(u) => Some(*u),
+            Err(msg) => {
+                self.errors.push(t.error(i, column, msg.clone()));
+                None
+            }
         }
-        found
     }
 
-    /// The message for a unit name that is not on the roster, with the
-    /// nearest names as suggestions.
-    pub(super) fn unknown_unit(&self, name: &str) -> String {
-        let s = self.matcher.suggest(name);
-        if s.is_empty() {
-            format!("unknown unit \"{name}\"")
-        } else {
-            format!("unknown unit \"{name}\"; did you mean {}?", s.join(", "))
-        }
+    /// A unit cell (trimmed, `None` when empty) as a roster index, or why
+    /// it names no unit (with the nearest names as suggestions).
+    pub(super) fn resolve_unit(&self, name: Option<&str>) -> Result<usize, String> {
+        let name = name.ok_or("empty; expected a unit id, name or alias")?;
+        self.matcher.find(name).ok_or_else(|| {
+            let s = self.matcher.suggest(name);
+            if s.is_empty() {
+                format!("unknown unit \"{name}\"")
+            } else {
+                format!("unknown unit \"{name}\"; did you mean {}?", s.join(", "))
+            }
+        })
     }
 
     pub(super) fn submissions(&mut self, t: &Table, inputs: &mut Inputs) {
