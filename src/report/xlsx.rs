@@ -6,7 +6,7 @@
 //! formula.
 
 use super::draw::GRADE_COLORS;
-use super::tables::{breakdown_grid, scores_grid, Cell, Grid};
+use super::tables::{breakdown_grid, scores_grid, Cell};
 use super::Export;
 use crate::assess::Assessment;
 use rust_xlsxwriter::{
@@ -70,21 +70,22 @@ fn styles(a: &Assessment) -> Styles {
     }
 }
 
-/// Writes a grid; `grade_col` is the column whose text is a grade name.
-fn write_grid(
+/// Writes a header and rows (of a grid, or some of its rows); `grade_col`
+/// is the column whose text is a grade name.
+fn write_grid<'r, 'a: 'r>(
     ws: &mut Worksheet,
-    grid: &Grid<'_>,
+    header: &[String],
+    rows: impl Iterator<Item = &'r Vec<Cell<'a>>>,
     st: &Styles,
     a: &Assessment,
     grade_col: Option<usize>,
     score_cols: &[usize],
 ) -> Result<(), XlsxError> {
-    let (header, rows) = grid;
     let mut widths: Vec<f64> = header.iter().map(|h| display_width(h)).collect();
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &st.header)?;
     }
-    for (r, row) in rows.iter().enumerate() {
+    for (r, row) in rows.enumerate() {
         let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
             let col = c as u16;
@@ -165,16 +166,13 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let score_cols: Vec<usize> = [4, 6, 7, 8].into_iter().chain(10..grid.0.len()).collect();
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("总表")?;
-    write_grid(ws, &grid, &st, a, Some(5), &score_cols)?;
+    let (header, rows) = &grid;
+    write_grid(ws, header, rows.iter(), &st, a, Some(5), &score_cols)?;
     let mut used = vec!["总表".to_string()];
     for group in &a.system.groups {
-        let rows: Vec<Vec<Cell<'_>>> = grid
-            .1
-            .iter()
-            .filter(|r| r.first() == Some(&Cell::text(&group.name)))
-            .cloned()
-            .collect();
-        if rows.is_empty() {
+        let group_cell = Cell::text(&group.name);
+        let in_group = |r: &&Vec<Cell<'_>>| r.first() == Some(&group_cell);
+        if !rows.iter().any(|r| in_group(&r)) {
             continue;
         }
         let mut name = sheet_name(&group.name);
@@ -184,7 +182,8 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
         used.push(name.clone());
         let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
-        write_grid(ws, &(grid.0.clone(), rows), &st, a, Some(5), &score_cols)?;
+        let group_rows = rows.iter().filter(in_group);
+        write_grid(ws, header, group_rows, &st, a, Some(5), &score_cols)?;
     }
     wb.save_to_buffer()
 }
@@ -195,7 +194,7 @@ fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let grid = breakdown_grid(a);
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("得分明细")?;
-    write_grid(ws, &grid, &st, a, None, &[7, 8])?;
+    write_grid(ws, &grid.0, grid.1.iter(), &st, a, None, &[7, 8])?;
     let last_col = grid.0.len().saturating_sub(1) as u16;
     ws.autofilter(0, 0, grid.1.len() as u32, last_col)?;
     wb.save_to_buffer()
