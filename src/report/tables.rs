@@ -163,11 +163,42 @@ const BREAKDOWN_HEADER: &[&str] = &[
     "佐证材料",
 ];
 
+/// What every unit's rows share, formatted once: the leaves in order and,
+/// per indicator, its parent's label and its points as published.
+pub struct LeafLabels {
+    leaves: Vec<usize>,
+    parent: Vec<String>,
+    points: Vec<String>,
+}
+
+impl LeafLabels {
+    pub fn of(a: &Assessment) -> LeafLabels {
+        let s = &a.system;
+        LeafLabels {
+            leaves: s.leaves(),
+            parent: s
+                .indicators
+                .iter()
+                .map(|node| {
+                    node.parent.map_or(String::new(), |p| {
+                        format!("{} {}", s.indicators[p].id, s.indicators[p].name)
+                    })
+                })
+                .collect(),
+            points: s
+                .indicators
+                .iter()
+                .map(|node| published(a, node.points))
+                .collect(),
+        }
+    }
+}
+
 /// One row per unit and leaf, then the unit's bonus and penalty items.
-pub fn breakdown_grid(a: &Assessment) -> Grid<'_> {
+pub fn breakdown_grid<'a>(a: &'a Assessment, labels: &'a LeafLabels) -> Grid<'a> {
     let rows = a
         .ordered_units()
-        .flat_map(|u| unit_breakdown(a, u))
+        .flat_map(|u| unit_breakdown(a, labels, u))
         .collect();
     (breakdown_header(a), rows)
 }
@@ -183,12 +214,11 @@ fn breakdown_header(a: &Assessment) -> Vec<String> {
 
 /// Unit `u`'s breakdown rows: its leaves, bonus items, penalties (each
 /// marked 征求意见稿 on a draft).
-fn unit_breakdown(a: &Assessment, u: usize) -> Vec<Vec<Cell<'_>>> {
-    let mut rows: Vec<Vec<Cell<'_>>> = a
-        .system
-        .leaves()
-        .into_iter()
-        .map(|leaf| leaf_row(a, u, leaf))
+fn unit_breakdown<'a>(a: &'a Assessment, labels: &'a LeafLabels, u: usize) -> Vec<Vec<Cell<'a>>> {
+    let mut rows: Vec<Vec<Cell<'a>>> = labels
+        .leaves
+        .iter()
+        .map(|&leaf| leaf_row(a, labels, u, leaf))
         .collect();
     rows.extend(bonus_rows(a, u));
     rows.extend(penalty_rows(a, u));
@@ -205,13 +235,14 @@ fn unit_breakdown(a: &Assessment, u: usize) -> Vec<Vec<Cell<'_>>> {
 fn breakdown_csv(a: &Assessment) -> Vec<u8> {
     use rayon::prelude::*;
     let header = breakdown_header(a);
+    let labels = LeafLabels::of(a);
     let units: Vec<usize> = a.ordered_units().collect();
     let chunks: Vec<Vec<u8>> = units
         .par_chunks(256)
         .map(|chunk| {
             let mut w = csv_writer(Vec::new());
             for &u in chunk {
-                for row in unit_breakdown(a, u) {
+                for row in unit_breakdown(a, &labels, u) {
                     write_row(&mut w, &row);
                 }
             }
@@ -296,14 +327,10 @@ pub fn leaf_status(a: &Assessment, u: usize, leaf: usize) -> String {
     }
 }
 
-fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<Cell<'_>> {
-    let s = &a.system;
-    let node = &s.indicators[leaf];
+fn leaf_row<'a>(a: &'a Assessment, labels: &'a LeafLabels, u: usize, leaf: usize) -> Vec<Cell<'a>> {
+    let node = &a.system.indicators[leaf];
     let detail = &a.evidence[u].details[leaf];
     let mut row = unit_cells(a, u);
-    let parent = node.parent.map_or(String::new(), |p| {
-        format!("{} {}", s.indicators[p].id, s.indicators[p].name)
-    });
     let input = match &node.rule {
         Some(Rule::Deduct { .. }) => {
             let ids: Vec<&str> = detail
@@ -322,9 +349,9 @@ fn leaf_row(a: &Assessment, u: usize, leaf: usize) -> Vec<Cell<'_>> {
     row.extend([
         Cell::text(&node.id),
         Cell::text(&node.name),
-        Cell::from(parent),
+        Cell::text(&labels.parent[leaf]),
         Cell::text(node.rule.as_ref().map_or("", |r| r.label())),
-        Cell::num(published(a, node.points)),
+        Cell::Num(Cow::Borrowed(&labels.points[leaf])),
         a.scores[u].indicators[leaf].map_or(Cell::text(NA), |x| Cell::num(published(a, x))),
         Cell::from(leaf_status(a, u, leaf)),
         input,

@@ -6,7 +6,7 @@
 //! formula.
 
 use super::draw::GRADE_COLORS;
-use super::tables::{breakdown_grid, scores_grid, Cell};
+use super::tables::{breakdown_grid, scores_grid, Cell, LeafLabels};
 use super::Export;
 use crate::assess::Assessment;
 use rust_xlsxwriter::{
@@ -191,7 +191,8 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
 fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let mut wb = new_book(a)?;
     let st = styles(a);
-    let grid = breakdown_grid(a);
+    let labels = LeafLabels::of(a);
+    let grid = breakdown_grid(a, &labels);
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("得分明细")?;
     write_grid(ws, &grid.0, grid.1.iter(), &st, a, None, &[7, 8])?;
