@@ -164,19 +164,13 @@ fn require_dir(dir: &Path) -> Result<()> {
 pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
     require_dir(dir)?;
     let mut inputs = Inputs::default();
-    let mut errors = Vec::new();
-    let units = read_table(dir, "units", UNITS, true, &mut inputs).unwrap_or_else(|mut e| {
-        errors.append(&mut e);
-        None
-    });
-    let duties = read_table(dir, "duties", DUTIES, false, &mut inputs).unwrap_or_else(|mut e| {
-        errors.append(&mut e);
-        None
-    });
+    let mut reader = Reader::new(dir, &mut inputs);
+    let units = reader.read("units", UNITS, true, &mut inputs);
+    let duties = reader.read("duties", DUTIES, false, &mut inputs);
     let mut ctx = Context {
         system,
         matcher: UnitMatcher::default(),
-        errors,
+        errors: reader.errors,
         draft: false,
     };
     if let Some(t) = &units {
@@ -195,23 +189,14 @@ pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
 pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
     require_dir(dir)?;
     let mut inputs = Inputs::default();
-    let mut errors = Vec::new();
-    let mut read =
-        |name: &str, spec: &[ColumnSpec], required: bool, inputs: &mut Inputs| -> Option<Table> {
-            match read_table(dir, name, spec, required, inputs) {
-                Ok(t) => t,
-                Err(mut e) => {
-                    errors.append(&mut e);
-                    None
-                }
-            }
-        };
     let t = std::time::Instant::now();
-    let units = read("units", UNITS, true, &mut inputs);
-    let inspections = read("inspections", INSPECTIONS, false, &mut inputs);
-    let submissions = read("submissions", SUBMISSIONS, false, &mut inputs);
-    let ratings = read("ratings", RATINGS, false, &mut inputs);
-    let duties = read("duties", DUTIES, false, &mut inputs);
+    let mut reader = Reader::new(dir, &mut inputs);
+    let units = reader.read("units", UNITS, true, &mut inputs);
+    let inspections = reader.read("inspections", INSPECTIONS, false, &mut inputs);
+    let submissions = reader.read("submissions", SUBMISSIONS, false, &mut inputs);
+    let ratings = reader.read("ratings", RATINGS, false, &mut inputs);
+    let duties = reader.read("duties", DUTIES, false, &mut inputs);
+    let errors = reader.errors;
     crate::assess::timing("ingest: read tables (bytes, SHA-256, polars CSV)", t);
 
     let mut ctx = Context {
@@ -316,9 +301,61 @@ const SHEET_NAMES: &[(&str, &str)] = &[
     ("duties", "责任分工"),
 ];
 
-/// A table from `NAME.csv`, `NAME.xlsx` or a sheet of `data.xlsx`.
+/// The tables of one data directory, read one by one with their problems
+/// collected; `data.xlsx`, when there is one, is read, hashed and opened
+/// once for all its sheets.
+struct Reader<'d> {
+    dir: &'d Path,
+    /// data.xlsx: its name as shown, its bytes and its sheet names.
+    book: Option<(String, Vec<u8>, Vec<String>)>,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'d> Reader<'d> {
+    fn new(dir: &'d Path, inputs: &mut Inputs) -> Self {
+        let mut reader = Reader {
+            dir,
+            book: None,
+            errors: Vec::new(),
+        };
+        let path = dir.join("data.xlsx");
+        if path.exists() {
+            let shown = path.display().to_string();
+            let opened = read_bytes(&path, inputs, xlsx::MAX_BYTES as u64).and_then(|bytes| {
+                let names = xlsx::sheet_names(&shown, &bytes)?;
+                Ok((shown, bytes, names))
+            });
+            match opened {
+                Ok(book) => reader.book = Some(book),
+                Err(mut e) => reader.errors.append(&mut e),
+            }
+        }
+        reader
+    }
+
+    /// Table `name`, or `None` when it is absent (an error if `required`)
+    /// or has problems (collected).
+    fn read(
+        &mut self,
+        name: &str,
+        spec: &[ColumnSpec],
+        required: bool,
+        inputs: &mut Inputs,
+    ) -> Option<Table> {
+        read_table(self.dir, self.book.as_ref(), name, spec, required, inputs).unwrap_or_else(
+            |mut e| {
+                self.errors.append(&mut e);
+                None
+            },
+        )
+    }
+}
+
+/// A table from `NAME.csv`, `NAME.xlsx`, `NAME.parquet` or a sheet of
+/// `data.xlsx` (`book`: shown name, bytes, sheet names).
 fn read_table(
     dir: &Path,
+    book: Option<&(String, Vec<u8>, Vec<String>)>,
     name: &str,
     spec: &[ColumnSpec],
     required: bool,
@@ -326,21 +363,14 @@ fn read_table(
 ) -> std::result::Result<Option<Table>, Vec<Diagnostic>> {
     let csv = dir.join(format!("{name}.csv"));
     let xlsx = dir.join(format!("{name}.xlsx"));
-    let book = dir.join("data.xlsx");
     let zh = SHEET_NAMES
         .iter()
         .find(|(id, _)| *id == name)
         .map_or(name, |(_, zh)| *zh);
-    let in_book = if book.exists() {
-        let bytes = read_bytes(&book, inputs, xlsx::MAX_BYTES as u64)?;
-        let names = xlsx::sheet_names(&book.display().to_string(), &bytes)?;
-        names
-            .into_iter()
-            .find(|s| xlsx::sheet_matches(s, name, zh))
-            .map(|s| (bytes, s))
-    } else {
-        None
-    };
+    let in_book = book.and_then(|(shown, bytes, names)| {
+        let sheet = names.iter().find(|s| xlsx::sheet_matches(s, name, zh))?;
+        Some((shown, bytes, sheet))
+    });
     let parquet = dir.join(format!("{name}.parquet"));
     let sources = [
         csv.exists(),
@@ -384,13 +414,8 @@ fn read_table(
         let sheet = xlsx::read_sheet(&xlsx.display().to_string(), &bytes, None, &known)?;
         return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
     }
-    if let Some((bytes, sheet_name)) = in_book {
-        let sheet = xlsx::read_sheet(
-            &book.display().to_string(),
-            &bytes,
-            Some(&sheet_name),
-            &known,
-        )?;
+    if let Some((shown, bytes, sheet_name)) = in_book {
+        let sheet = xlsx::read_sheet(shown, bytes, Some(sheet_name), &known)?;
         return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
     }
     if required {
