@@ -202,8 +202,14 @@ fn fmt_tick(v: f64) -> String {
 }
 
 const WIDTH: u32 = 1200;
-const ROW: i32 = 26;
-const LABEL_FONT: f64 = 14.0;
+const ROW: i32 = 32;
+/// Unit names. Charts go into the notice and into Word at page width
+/// (about half their 1200 px), so their text is sized for that.
+const LABEL_FONT: f64 = 18.0;
+/// Scores at the bar ends.
+const END_FONT: f64 = 16.0;
+/// Ticks, thresholds and the note.
+const SMALL_FONT: f64 = 14.0;
 
 impl HBarChart {
     fn label_width(&self) -> i32 {
@@ -212,7 +218,7 @@ impl HBarChart {
             .iter()
             .map(|b| font::text_width(&b.label, LABEL_FONT))
             .fold(0.0, f64::max);
-        widest.min(380.0).ceil() as i32 + 16
+        widest.min(460.0).ceil() as i32 + 16
     }
 
     fn top(&self) -> i32 {
@@ -222,7 +228,7 @@ impl HBarChart {
 
 impl Chart for HBarChart {
     fn size(&self) -> (u32, u32) {
-        let h = self.top() + ROW * self.bars.len() as i32 + 70;
+        let h = self.top() + ROW * self.bars.len() as i32 + 80;
         (WIDTH, h.max(200) as u32)
     }
 
@@ -242,7 +248,7 @@ impl Chart for HBarChart {
         let end_w = self
             .bars
             .iter()
-            .map(|b| font::text_width(&b.end_text, 13.0))
+            .map(|b| font::text_width(&b.end_text, END_FONT))
             .fold(0.0, f64::max) as i32
             + 16;
         let x1 = w - 20 - end_w.max(60);
@@ -260,8 +266,8 @@ impl Chart for HBarChart {
             ))?;
             root.draw(&Text::new(
                 fmt_tick(t),
-                (x, bottom + 14),
-                text_style(12.0, &MUTED, Pos::new(HPos::Center, VPos::Center)),
+                (x, bottom + 16),
+                text_style(SMALL_FONT, &MUTED, Pos::new(HPos::Center, VPos::Center)),
             ))?;
             t += step;
         }
@@ -280,7 +286,7 @@ impl Chart for HBarChart {
                 }
                 let (a, b) = (sx(acc), sx(acc + v));
                 root.draw(&Rectangle::new(
-                    [(a, yc - 9), (b.max(a + 1), yc + 9)],
+                    [(a, yc - 11), (b.max(a + 1), yc + 11)],
                     color.filled(),
                 ))?;
                 acc += v;
@@ -288,7 +294,7 @@ impl Chart for HBarChart {
             root.draw(&Text::new(
                 bar.end_text.clone(),
                 (sx(acc) + 6, yc),
-                text_style(13.0, &INK, left_center()),
+                text_style(END_FONT, &INK, left_center()),
             ))?;
         }
         for (x, label) in &self.thresholds {
@@ -297,14 +303,14 @@ impl Chart for HBarChart {
             root.draw(&Text::new(
                 label.clone(),
                 (px + 3, top - 12),
-                text_style(12.0, &MUTED, left_center()),
+                text_style(SMALL_FONT, &MUTED, left_center()),
             ))?;
         }
         if !self.note.is_empty() {
             root.draw(&Text::new(
                 self.note.clone(),
                 (20, h - 16),
-                text_style(12.0, &MUTED, left_center()),
+                text_style(SMALL_FONT, &MUTED, left_center()),
             ))?;
         }
         Ok(())
