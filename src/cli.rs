@@ -493,11 +493,12 @@ fn run(args: RunArgs) -> Result<()> {
         date: date.format("%Y年%-m月%-d日").to_string(),
     };
     let t = std::time::Instant::now();
-    let files = report::render_run(&a, &options)?;
-    crate::assess::timing("render reports", t);
+    let staging = report::output::Staging::begin(&out, args.force)?;
+    report::write_run(&a, &options, &staging)?;
+    crate::assess::timing("render and write reports", t);
     let t = std::time::Instant::now();
-    report::output::write_dir(&out, &files, args.force)?;
-    crate::assess::timing("write output directory", t);
+    staging.commit()?;
+    crate::assess::timing("move the reports into place", t);
     println!(
         "{}{}: {} units scored, {} warning(s); reports in {}",
         a.system.name,

@@ -61,7 +61,7 @@ impl Export for Results {
         "results.json"
     }
 
-    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
+    fn write(&self, a: &Assessment, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let s = &a.system;
         let doc = Document {
             assessment: Header {
@@ -82,10 +82,8 @@ impl Export for Results {
                 .collect(),
             units: a.ordered_units().map(|u| unit_out(a, u)).collect(),
         };
-        let mut out =
-            serde_json::to_vec_pretty(&doc).map_err(|e| super::render_error("results.json", e))?;
-        out.push(b'\n');
-        Ok(out)
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
     }
 }
 

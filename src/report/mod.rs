@@ -1,6 +1,7 @@
-//! Stage 5: reports. Each format is an [`Export`] that turns an
-//! [`Assessment`] into bytes; [`output`] writes them all into the output
-//! directory in one atomic step.
+//! Stage 5: reports. Each format is an [`Export`] that writes an
+//! [`Assessment`] as one file; every file goes straight into a
+//! [`output::Staging`] directory, which the run moves into place in one
+//! atomic step.
 
 pub mod charts;
 pub mod draw;
@@ -12,12 +13,24 @@ pub mod tables;
 pub mod xlsx;
 
 use crate::assess::Assessment;
+use crate::error::Result;
 use crate::num::Exact;
+use output::Staging;
+use std::io::{self, Write};
 
 /// One output file.
 pub trait Export: Sync {
     fn file_name(&self) -> &'static str;
-    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>>;
+    /// Writes the file to `out`: an error is a failed write or a report its
+    /// format cannot hold (then the run fails and writes nothing).
+    fn write(&self, a: &Assessment, out: &mut dyn Write) -> io::Result<()>;
+
+    /// The file's bytes, in memory.
+    fn to_bytes(&self, a: &Assessment) -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.write(a, &mut bytes)?;
+        Ok(bytes)
+    }
 }
 
 /// What `zwgk run` should write besides the tables.
@@ -41,23 +54,17 @@ pub fn breakdown_rows(a: &Assessment) -> usize {
     a.inputs.units.len() * a.system.leaves().len()
 }
 
-/// Every file `zwgk run` writes: tables, charts and notice, in memory. The
-/// tables are rendered beside the charts and the notice (which shows them).
-pub fn render_run(
-    a: &Assessment,
-    options: &Options,
-) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
-    let (files, notice_and_charts) = rayon::join(|| render_all(a), || render_notice(a, options));
-    let mut files = files?;
-    files.extend(notice_and_charts?);
-    Ok(files)
+/// Writes every file of `zwgk run` into `out`: tables, charts and notice.
+/// The tables are written beside the charts and the notice (which shows
+/// them).
+pub fn write_run(a: &Assessment, options: &Options, out: &Staging) -> Result<()> {
+    let (tables, notice_and_charts) =
+        rayon::join(|| write_tables(a, out), || write_notice(a, options, out));
+    tables.and(notice_and_charts)
 }
 
 /// The charts (unless left out) and the notice that shows them.
-fn render_notice(
-    a: &Assessment,
-    options: &Options,
-) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
+fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> Result<()> {
     let rendered = if options.charts {
         charts::render_all(a)?
     } else {
@@ -67,20 +74,21 @@ fn render_notice(
         }
     };
     let t = std::time::Instant::now();
-    let mut files = notice::render_notice(
+    let notice = notice::render_notice(
         a,
         &options.date,
         &rendered.svgs,
         options.html_template.as_deref(),
     )?;
+    for (name, bytes) in notice.iter().chain(&rendered.files) {
+        out.write(name, bytes)?;
+    }
     crate::assess::timing("render notice", t);
-    files.extend(rendered.files);
-    Ok(files)
+    Ok(())
 }
 
-/// The table files (results.json, CSVs, workbooks, run.log), rendered in
-/// memory.
-pub fn render_all(a: &Assessment) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
+/// The table files (results.json, CSVs, workbooks, run.log), on all cores.
+pub fn write_tables(a: &Assessment, out: &Staging) -> Result<()> {
     // The workbook is rendered on one thread and takes longest: started
     // first, so the breakdown's parallel chunks fill the other core.
     let mut exports: Vec<Box<dyn Export>> = vec![
@@ -94,24 +102,18 @@ pub fn render_all(a: &Assessment) -> crate::error::Result<Vec<(String, Vec<u8>)>
         exports.push(Box::new(xlsx::BreakdownXlsx));
     }
     use rayon::prelude::*;
-    exports
-        .par_iter()
-        .map(|e| {
-            let t = std::time::Instant::now();
-            let bytes = e.render(a)?;
-            crate::assess::timing(&format!("render {}", e.file_name()), t);
-            Ok((e.file_name().to_string(), bytes))
-        })
-        .collect()
+    exports.par_iter().try_for_each(|e| {
+        let t = std::time::Instant::now();
+        out.write_with(e.file_name(), |w| e.write(a, w))?;
+        crate::assess::timing(&format!("render {}", e.file_name()), t);
+        Ok(())
+    })
 }
 
 /// A report that could not be built (a limit of its format): the run fails
 /// and writes nothing, rather than writing an empty file.
-fn render_error(file: &str, e: impl std::fmt::Display) -> crate::error::Error {
-    crate::error::Error::io(
-        format!("cannot build {file}"),
-        std::io::Error::other(e.to_string()),
-    )
+fn cannot_build(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("cannot build the report: {e}"))
 }
 
 /// A score as published: rounded half away from zero, `precision` decimals.

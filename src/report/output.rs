@@ -5,7 +5,9 @@
 
 use crate::error::{Error, Result};
 use std::fs;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The file that marks a directory as written by zwgk.
 pub const MARKER: &str = ".zwgk-output";
@@ -104,17 +106,93 @@ fn recover_interrupted(dir: &Path) {
 
 /// Writes `files` (relative paths → bytes) as the new content of `dir`.
 pub fn write_dir(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
-    check_target(dir, force)?;
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)
-            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    let staging = Staging::begin(dir, force)?;
+    for (name, bytes) in files {
+        staging.write(name, bytes)?;
     }
-    let tmp = sibling(dir, "new");
-    let result = write_all(&tmp, files).and_then(|()| swap_in(&tmp, dir));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
+    staging.commit()
+}
+
+/// The new content of an output directory, written file by file (from any
+/// thread) into a temporary sibling and moved into place by
+/// [`Staging::commit`]. Dropped without a commit (an error on the way), the
+/// sibling is removed and the previous report stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    tmp: PathBuf,
+    /// Files started so far (for the test hooks).
+    started: AtomicUsize,
+}
+
+impl Staging {
+    /// Checks that `dir` may be written and starts its temporary sibling.
+    pub fn begin(dir: &Path, force: bool) -> Result<Staging> {
+        check_target(dir, force)?;
+        let io = |p: &Path, e| Error::io(format!("cannot create {}", p.display()), e);
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        let tmp = sibling(dir, "new");
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+        }
+        fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            tmp,
+            started: AtomicUsize::new(0),
+        })
     }
-    result
+
+    /// Writes the file `name` (a path relative to the directory) with what
+    /// `fill` writes into a buffered writer. A failure, of the writer or of
+    /// `fill` (a report its format cannot hold), is reported against the
+    /// file's final path.
+    pub fn write_with(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let path = self.tmp.join(name);
+        let io = |e| Error::io(format!("cannot write {}", self.dir.join(name).display()), e);
+        let k = self.started.fetch_add(1, Ordering::SeqCst);
+        if let Some(e) = injected_failure(k) {
+            return Err(io(e));
+        }
+        injected_stall(&k.to_string());
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).map_err(io)?;
+        }
+        let mut w = BufWriter::with_capacity(1 << 16, fs::File::create(&path).map_err(io)?);
+        fill(&mut w).and_then(|()| w.flush()).map_err(io)
+    }
+
+    /// Writes the file `name` with `bytes`.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.write_with(name, |w| w.write_all(bytes))
+    }
+
+    /// Marks the directory as zwgk's and moves it into place of `dir` (the
+    /// previous report, if any, is removed only then).
+    pub fn commit(self) -> Result<()> {
+        let marker = self.tmp.join(MARKER);
+        fs::write(
+            &marker,
+            "written by zwgk; `zwgk run --force` may replace this directory\n",
+        )
+        .map_err(|e| Error::io(format!("cannot write {}", marker.display()), e))?;
+        swap_in(&self.tmp, &self.dir)
+    }
+}
+
+impl Drop for Staging {
+    /// An uncommitted (or failed) directory is removed; a committed one was
+    /// renamed away and is not there any more.
+    fn drop(&mut self) {
+        if self.tmp.exists() {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Test hook: `ZWGK_FAIL_WRITE_AFTER=N` makes the write fail after N files,
@@ -136,31 +214,6 @@ fn injected_stall(at: &str) {
     }
 }
 
-fn write_all(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let io = |p: &Path, e| Error::io(format!("cannot write {}", p.display()), e);
-    if tmp.exists() {
-        fs::remove_dir_all(tmp).map_err(|e| io(tmp, e))?;
-    }
-    fs::create_dir_all(tmp).map_err(|e| io(tmp, e))?;
-    for (k, (name, bytes)) in files.iter().enumerate() {
-        let path = tmp.join(name);
-        if let Some(e) = injected_failure(k) {
-            return Err(io(&path, e));
-        }
-        injected_stall(&k.to_string());
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(|e| io(p, e))?;
-        }
-        fs::write(&path, bytes).map_err(|e| io(&path, e))?;
-    }
-    let marker = tmp.join(MARKER);
-    fs::write(
-        &marker,
-        "written by zwgk; `zwgk run --force` may replace this directory\n",
-    )
-    .map_err(|e| io(&marker, e))
-}
-
 fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
     let io = |p: &Path, e| {
         Error::io(
@@ -180,4 +233,48 @@ fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
     }
     let _ = fs::remove_dir_all(&old);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(root: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_committed_staging_replaces_the_report_and_a_dropped_one_leaves_it() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let first = Staging::begin(&dir, false).unwrap();
+        first.write("a.txt", b"one").unwrap();
+        first
+            .write_with("charts/b.txt", |w| w.write_all(b"two"))
+            .unwrap();
+        first.commit().unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "one");
+        assert_eq!(fs::read_to_string(dir.join("charts/b.txt")).unwrap(), "two");
+        assert!(dir.join(MARKER).exists());
+
+        let second = Staging::begin(&dir, true).unwrap();
+        second.write("a.txt", b"new").unwrap();
+        let failed = second
+            .write_with("c.txt", |_| Err(std::io::Error::other("no room")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            failed.contains(&format!("cannot write {}", dir.join("c.txt").display()))
+                && failed.ends_with("no room"),
+            "{failed}"
+        );
+        drop(second);
+        assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "one");
+        assert_eq!(listing(root.path()), ["out"], "no temporary sibling left");
+    }
 }

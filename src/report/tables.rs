@@ -8,6 +8,7 @@ use crate::assess::Assessment;
 use crate::config::Rule;
 use crate::score::evidence::{Deduction, LeafDetail};
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 const NA: &str = "不涉及";
 
@@ -56,31 +57,34 @@ impl<'a> From<&'a str> for Cell<'a> {
 /// A table: header and rows.
 pub type Grid<'a> = (Vec<String>, Vec<Vec<Cell<'a>>>);
 
-fn csv_writer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
+/// Excel opens a CSV as UTF-8 only when it starts with this.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(buffer)
+        .from_writer(out)
 }
 
-fn write_row(w: &mut csv::Writer<Vec<u8>>, row: &[Cell]) {
-    // Writing to a Vec cannot fail.
+fn write_row<W: Write>(w: &mut csv::Writer<W>, row: &[Cell]) -> csv::Result<()> {
     for c in row {
-        let _ = match c {
-            Cell::Text(t) => w.write_field(neutralize(t).as_bytes()),
-            Cell::Num(n) => w.write_field(n.as_bytes()),
-        };
+        match c {
+            Cell::Text(t) => w.write_field(neutralize(t).as_bytes())?,
+            Cell::Num(n) => w.write_field(n.as_bytes())?,
+        }
     }
-    let _ = w.write_record(None::<&[u8]>);
+    w.write_record(None::<&[u8]>)
 }
 
-fn csv_bytes((header, rows): Grid<'_>) -> Vec<u8> {
-    let mut w = csv_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = w.write_record(&header);
+/// A table as CSV: the BOM, the header and the rows.
+fn write_csv(out: &mut dyn Write, (header, rows): Grid<'_>) -> io::Result<()> {
+    out.write_all(BOM)?;
+    let mut w = csv_writer(out);
+    w.write_record(&header)?;
     for r in rows {
-        write_row(&mut w, &r);
+        write_row(&mut w, &r)?;
     }
-    // Writing to a Vec cannot fail.
-    w.into_inner().unwrap_or_default()
+    w.flush()
 }
 
 fn draft_column(a: &Assessment, grid: &mut Grid<'_>) {
@@ -230,33 +234,42 @@ fn unit_breakdown<'a>(a: &'a Assessment, labels: &'a LeafLabels, u: usize) -> Ve
     rows
 }
 
-/// breakdown.csv, rendered in chunks of units on all cores (a province's
-/// breakdown has millions of rows) and joined in publication order.
-fn breakdown_csv(a: &Assessment) -> Vec<u8> {
+/// Units whose breakdown rows are rendered (on all cores) before they are
+/// written: about 7 MB of CSV, so that memory stays flat however many units.
+const BREAKDOWN_BATCH: usize = 2048;
+
+/// breakdown.csv: a province's breakdown has millions of rows, rendered in
+/// chunks of units on all cores and written in publication order.
+fn write_breakdown_csv(a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
     use rayon::prelude::*;
-    let header = breakdown_header(a);
+    out.write_all(BOM)?;
+    let mut w = csv_writer(&mut *out);
+    w.write_record(breakdown_header(a))?;
+    w.flush()?;
+    drop(w);
     let labels = LeafLabels::of(a);
     let units: Vec<usize> = a.ordered_units().collect();
-    let chunks: Vec<Vec<u8>> = units
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut w = csv_writer(Vec::new());
-            for &u in chunk {
-                for row in unit_breakdown(a, &labels, u) {
-                    write_row(&mut w, &row);
-                }
-            }
-            w.into_inner().unwrap_or_default()
-        })
-        .collect();
-    let mut w = csv_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = w.write_record(&header);
-    let mut out = w.into_inner().unwrap_or_default();
-    out.reserve(chunks.iter().map(Vec::len).sum());
-    for c in chunks {
-        out.extend_from_slice(&c);
+    for batch in units.chunks(BREAKDOWN_BATCH) {
+        let chunks = batch
+            .par_chunks(256)
+            .map(|chunk| breakdown_chunk(a, &labels, chunk))
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for c in chunks {
+            out.write_all(&c)?;
+        }
     }
-    out
+    Ok(())
+}
+
+/// The breakdown rows of `units` as CSV.
+fn breakdown_chunk(a: &Assessment, labels: &LeafLabels, units: &[usize]) -> io::Result<Vec<u8>> {
+    let mut w = csv_writer(Vec::new());
+    for &u in units {
+        for row in unit_breakdown(a, labels, u) {
+            write_row(&mut w, &row)?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error())
 }
 
 pub struct ScoresCsv;
@@ -266,8 +279,8 @@ impl Export for ScoresCsv {
         "scores.csv"
     }
 
-    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
-        Ok(csv_bytes(scores_grid(a)))
+    fn write(&self, a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
+        write_csv(out, scores_grid(a))
     }
 }
 
@@ -278,8 +291,8 @@ impl Export for BreakdownCsv {
         "breakdown.csv"
     }
 
-    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
-        Ok(breakdown_csv(a))
+    fn write(&self, a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
+        write_breakdown_csv(a, out)
     }
 }
 
@@ -440,27 +453,27 @@ impl Export for RunLog {
         "run.log"
     }
 
-    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
-        let mut out = String::new();
-        out.push_str(&format!("zwgk {}\n", env!("CARGO_PKG_VERSION")));
-        out.push_str(&format!(
+    fn write(&self, a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
+        let mut log = String::new();
+        log.push_str(&format!("zwgk {}\n", env!("CARGO_PKG_VERSION")));
+        log.push_str(&format!(
             "assessment: {} ({})\n",
             a.system.name, a.system.year
         ));
         if a.draft {
-            out.push_str("draft: 征求意见稿 (pending submissions counted)\n");
+            log.push_str("draft: 征求意见稿 (pending submissions counted)\n");
         }
-        out.push_str("\ninputs (SHA-256):\n");
+        log.push_str("\ninputs (SHA-256):\n");
         let (f, h) = &a.indicators_file;
-        out.push_str(&format!("  {h}  {f}\n"));
+        log.push_str(&format!("  {h}  {f}\n"));
         for (f, h) in &a.inputs.files {
-            out.push_str(&format!("  {h}  {f}\n"));
+            log.push_str(&format!("  {h}  {f}\n"));
         }
-        out.push_str(&format!("\nwarnings ({}):\n", a.warnings.len()));
+        log.push_str(&format!("\nwarnings ({}):\n", a.warnings.len()));
         for w in &a.warnings {
-            out.push_str(&format!("  warning: {w}\n"));
+            log.push_str(&format!("  warning: {w}\n"));
         }
-        Ok(out.into_bytes())
+        out.write_all(log.as_bytes())
     }
 }
 

@@ -208,8 +208,8 @@ impl Export for ScoresXlsx {
         "scores.xlsx"
     }
 
-    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
-        scores_book(a).map_err(|e| super::render_error("scores.xlsx", e))
+    fn write(&self, a: &Assessment, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(&scores_book(a).map_err(super::cannot_build)?)
     }
 }
 
@@ -220,8 +220,8 @@ impl Export for BreakdownXlsx {
         "breakdown.xlsx"
     }
 
-    fn render(&self, a: &Assessment) -> crate::error::Result<Vec<u8>> {
-        breakdown_book(a).map_err(|e| super::render_error("breakdown.xlsx", e))
+    fn write(&self, a: &Assessment, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(&breakdown_book(a).map_err(super::cannot_build)?)
     }
 }
 
