@@ -148,6 +148,9 @@ fn fit_in_cell(text: &str) -> std::borrow::Cow<'_, str> {
 /// fixed (1 January after the assessment year), not the clock's.
 fn new_book(a: &Assessment) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
+    // zip level 4 instead of 6: scores.xlsx at 20,000 units 0.39 -> 0.31 s
+    // for 1.8 % more bytes (level 3: 0.29 s but 20 % more).
+    wb.set_zip_compression_level(4);
     let year = u16::try_from(a.system.year + 1).unwrap_or(2000);
     let created = ExcelDateTime::from_ymd(year, 1, 1)?;
     wb.set_properties(
