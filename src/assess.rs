@@ -44,9 +44,11 @@ pub fn assess(indicators: &Path, data: &Path, draft: bool) -> Result<Assessment>
     timing("evidence", t);
     let t = std::time::Instant::now();
     let scores = score::score_all(&system, &evidence);
+    timing("score", t);
+    let t = std::time::Instant::now();
     let group_of: Vec<usize> = inputs.units.iter().map(|u| u.group).collect();
     let ranking = rank::rank(&system, &group_of, &scores);
-    timing("score+rank", t);
+    timing("rank", t);
     Ok(Assessment {
         indicators_file: (
             indicators.display().to_string(),

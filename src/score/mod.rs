@@ -27,9 +27,15 @@ pub struct UnitScore {
     pub vetoed: bool,
 }
 
-/// Scores every unit from its evidence with the system's current points.
+/// Scores every unit from its evidence with the system's current points,
+/// on all cores (units are independent).
 pub fn score_all(system: &System, evidence: &[UnitEvidence]) -> Vec<UnitScore> {
-    evidence.iter().map(|ev| score_unit(system, ev)).collect()
+    use rayon::prelude::*;
+    evidence
+        .par_iter()
+        .with_min_len(256)
+        .map(|ev| score_unit(system, ev))
+        .collect()
 }
 
 pub fn score_unit(system: &System, ev: &UnitEvidence) -> UnitScore {
