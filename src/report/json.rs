@@ -2,24 +2,26 @@
 //! contract's (SPEC §7); scores are strings with exactly `precision` decimals
 //! and `null` means N/A.
 
-use super::{published, Export};
+use super::Export;
 use crate::assess::Assessment;
+use crate::num::Exact;
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 pub struct Results;
 
 #[derive(Serialize)]
-struct Document {
-    assessment: Header,
-    groups: Vec<GroupOut>,
-    units: Vec<UnitOut>,
+struct Document<'a> {
+    assessment: Header<'a>,
+    groups: Vec<GroupOut<'a>>,
+    units: Vec<UnitOut<'a>>,
 }
 
 #[derive(Serialize)]
-struct Header {
+struct Header<'a> {
     /// 考核名称
-    name: String,
+    name: &'a str,
     year: i32,
     /// As written in the indicator system.
     full_score: String,
@@ -32,28 +34,63 @@ struct Header {
 }
 
 #[derive(Serialize)]
-struct GroupOut {
-    id: String,
-    name: String,
+struct GroupOut<'a> {
+    id: &'a str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
-struct UnitOut {
-    id: String,
-    name: String,
+struct UnitOut<'a> {
+    id: &'a str,
+    name: &'a str,
     /// Group id.
-    group: String,
-    total: String,
+    group: &'a str,
+    total: Published,
     /// Rank within the group.
     rank: u32,
-    grade: String,
-    performance_points: String,
-    bonus: String,
-    penalty: String,
+    grade: &'a str,
+    performance_points: Published,
+    bonus: Published,
+    penalty: Published,
     /// Has a record of a `veto = "grade"` issue.
     vetoed: bool,
     /// Every indicator id → published score, or null when N/A.
-    indicators: Map<String, Value>,
+    indicators: Indicators<'a>,
+}
+
+/// A score as published (`precision` decimals), written as a JSON string
+/// straight from the number.
+struct Published(Decimal);
+
+impl Published {
+    fn of(a: &Assessment, x: Exact) -> Published {
+        Published(x.publish(a.system.precision))
+    }
+}
+
+impl Serialize for Published {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// A unit's indicator scores as a map in the system's order, written as
+/// they are read from the assessment.
+struct Indicators<'a> {
+    a: &'a Assessment,
+    unit: usize,
+}
+
+impl Serialize for Indicators<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let indicators = &self.a.system.indicators;
+        let scores = &self.a.scores[self.unit].indicators;
+        let mut map = s.serialize_map(Some(indicators.len()))?;
+        for (ind, score) in indicators.iter().zip(scores) {
+            map.serialize_entry(&ind.id, &score.map(|x| Published::of(self.a, x)))?;
+        }
+        map.end()
+    }
 }
 
 impl Export for Results {
@@ -65,7 +102,7 @@ impl Export for Results {
         let s = &a.system;
         let doc = Document {
             assessment: Header {
-                name: s.name.clone(),
+                name: &s.name,
                 year: s.year,
                 full_score: s.full_score.to_string(),
                 precision: s.precision,
@@ -76,8 +113,8 @@ impl Export for Results {
                 .groups
                 .iter()
                 .map(|g| GroupOut {
-                    id: g.id.clone(),
-                    name: g.name.clone(),
+                    id: &g.id,
+                    name: &g.name,
                 })
                 .collect(),
             units: a.ordered_units().map(|u| unit_out(a, u)).collect(),
@@ -87,31 +124,22 @@ impl Export for Results {
     }
 }
 
-fn unit_out(a: &Assessment, u: usize) -> UnitOut {
+fn unit_out(a: &Assessment, u: usize) -> UnitOut<'_> {
     let s = &a.system;
     let unit = &a.inputs.units[u];
     let sc = &a.scores[u];
     let st = &a.ranking.standings[u];
-    let indicators = s
-        .indicators
-        .iter()
-        .zip(&sc.indicators)
-        .map(|(ind, score)| {
-            let v = score.map_or(Value::Null, |x| Value::String(published(a, x)));
-            (ind.id.clone(), v)
-        })
-        .collect();
     UnitOut {
-        id: unit.id.clone(),
-        name: unit.name.clone(),
-        group: s.groups[unit.group].id.clone(),
-        total: published(a, sc.total),
+        id: &unit.id,
+        name: &unit.name,
+        group: &s.groups[unit.group].id,
+        total: Published::of(a, sc.total),
         rank: st.rank,
-        grade: s.grades[st.grade].name.clone(),
-        performance_points: published(a, sc.performance_points),
-        bonus: published(a, sc.bonus),
-        penalty: published(a, sc.penalty),
+        grade: &s.grades[st.grade].name,
+        performance_points: Published::of(a, sc.performance_points),
+        bonus: Published::of(a, sc.bonus),
+        penalty: Published::of(a, sc.penalty),
         vetoed: sc.vetoed,
-        indicators,
+        indicators: Indicators { a, unit: u },
     }
 }
