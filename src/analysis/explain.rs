@@ -131,7 +131,7 @@ fn leaf_lines(a: &Assessment, u: usize, leaf: usize) -> Vec<String> {
     let status = leaf_status(a, u, leaf);
     let mut lines = Vec::new();
     if status != "计分" {
-        lines.push(status);
+        lines.push(status.to_string());
     }
     match &a.system.indicators[leaf].rule {
         Some(Rule::Deduct { .. }) => {
