@@ -35,6 +35,30 @@ fn duplicate_record_ids_are_an_error_naming_both_rows() {
 }
 
 #[test]
+fn an_id_used_three_times_is_reported_at_each_later_row_naming_the_use_before() {
+    // R1 at rows 2, 4 (R3's place), 8 (R7's) and 10 (R9's, padded): each
+    // later use names the row of the one before it, in row order.
+    let e = fails(&[
+        (INSP, "R3,东 湖 区", "R1,东 湖 区"),
+        (INSP, "R7,U5", "R1,U5"),
+        (INSP, "R9,U6", "  R1 ,U6"),
+    ]);
+    let reported: Vec<&str> = e
+        .lines()
+        .filter(|l| l.contains("is already used"))
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            "  - data/inspections.csv: row 4, column id: record id \"R1\" is already used in row 2",
+            "  - data/inspections.csv: row 8, column id: record id \"R1\" is already used in row 4",
+            "  - data/inspections.csv: row 10, column id: record id \"R1\" is already used in row 8",
+        ],
+        "{e}"
+    );
+}
+
+#[test]
 fn unknown_issue_codes_and_negative_counts_are_errors() {
     let e = fails(&[(
         INSP,
