@@ -12,7 +12,7 @@
 use super::resolve::Context;
 use super::table::Table;
 use super::values;
-use super::{FastMap, Finding};
+use super::{FastMap, FastSet, Finding};
 use crate::error::Diagnostic;
 use chrono::Datelike;
 use polars::prelude::*;
@@ -399,10 +399,10 @@ struct Keyed<'a> {
 
 /// The distinct non-empty 问题描述 in order, joined.
 fn distinct_notes<'t>(notes: impl Iterator<Item = Option<&'t str>>) -> String {
-    let mut seen: FastMap<&str, ()> = FastMap::default();
+    let mut seen: FastSet<&str> = FastSet::default();
     let mut out: Vec<&str> = Vec::new();
     for n in notes.flatten() {
-        if seen.insert(n, ()).is_none() {
+        if seen.insert(n) {
             out.push(n);
         }
     }

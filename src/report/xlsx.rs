@@ -82,6 +82,17 @@ fn write_grid<'r, 'a: 'r>(
     score_cols: &[usize],
 ) -> Result<(), XlsxError> {
     let mut widths: Vec<f64> = header.iter().map(|h| display_width(h)).collect();
+    // A number's format is its column's: scores with `precision` decimals,
+    // other numbers (ranks) whole.
+    let number_formats: Vec<&Format> = (0..header.len())
+        .map(|c| {
+            if score_cols.contains(&c) {
+                &st.score
+            } else {
+                &st.integer
+            }
+        })
+        .collect();
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &st.header)?;
     }
@@ -92,17 +103,7 @@ fn write_grid<'r, 'a: 'r>(
             match cell {
                 Cell::Num(n) => {
                     let v: f64 = n.parse().unwrap_or(0.0);
-                    let fmt = if score_cols.contains(&c) {
-                        &st.score
-                    } else {
-                        &st.integer
-                    };
-                    let fmt = if n.contains('.') || score_cols.contains(&c) {
-                        fmt
-                    } else {
-                        &st.integer
-                    };
-                    ws.write_number_with_format(r, col, v, fmt)?;
+                    ws.write_number_with_format(r, col, v, number_formats[c])?;
                     widths[c] = widths[c].max(n.len() as f64);
                 }
                 Cell::Text(t) => {
