@@ -306,8 +306,8 @@ const SHEET_NAMES: &[(&str, &str)] = &[
 /// once for all its sheets.
 struct Reader<'d> {
     dir: &'d Path,
-    /// data.xlsx: its name as shown, its bytes and its sheet names.
-    book: Option<(String, Vec<u8>, Vec<String>)>,
+    /// data.xlsx, opened, and its visible sheet names.
+    book: Option<(xlsx::Book, Vec<String>)>,
     errors: Vec<Diagnostic>,
 }
 
@@ -322,8 +322,9 @@ impl<'d> Reader<'d> {
         if path.exists() {
             let shown = path.display().to_string();
             let opened = read_bytes(&path, inputs, xlsx::MAX_BYTES as u64).and_then(|bytes| {
-                let names = xlsx::sheet_names(&shown, &bytes)?;
-                Ok((shown, bytes, names))
+                let book = xlsx::Book::open(&shown, bytes)?;
+                let names = book.sheet_names();
+                Ok((book, names))
             });
             match opened {
                 Ok(book) => reader.book = Some(book),
@@ -342,7 +343,7 @@ impl<'d> Reader<'d> {
         required: bool,
         inputs: &mut Inputs,
     ) -> Option<Table> {
-        read_table(self.dir, self.book.as_ref(), name, spec, required, inputs).unwrap_or_else(
+        read_table(self.dir, self.book.as_mut(), name, spec, required, inputs).unwrap_or_else(
             |mut e| {
                 self.errors.append(&mut e);
                 None
@@ -352,10 +353,10 @@ impl<'d> Reader<'d> {
 }
 
 /// A table from `NAME.csv`, `NAME.xlsx`, `NAME.parquet` or a sheet of
-/// `data.xlsx` (`book`: shown name, bytes, sheet names).
+/// `data.xlsx` (`book`, with its sheet names).
 fn read_table(
     dir: &Path,
-    book: Option<&(String, Vec<u8>, Vec<String>)>,
+    book: Option<&mut (xlsx::Book, Vec<String>)>,
     name: &str,
     spec: &[ColumnSpec],
     required: bool,
@@ -367,9 +368,9 @@ fn read_table(
         .iter()
         .find(|(id, _)| *id == name)
         .map_or(name, |(_, zh)| *zh);
-    let in_book = book.and_then(|(shown, bytes, names)| {
+    let in_book = book.and_then(|(book, names)| {
         let sheet = names.iter().find(|s| xlsx::sheet_matches(s, name, zh))?;
-        Some((shown, bytes, sheet))
+        Some((book, sheet))
     });
     let parquet = dir.join(format!("{name}.parquet"));
     let sources = [
@@ -414,8 +415,8 @@ fn read_table(
         let sheet = xlsx::read_sheet(&xlsx.display().to_string(), &bytes, None, &known)?;
         return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
     }
-    if let Some((shown, bytes, sheet_name)) = in_book {
-        let sheet = xlsx::read_sheet(shown, bytes, Some(sheet_name), &known)?;
+    if let Some((book, sheet_name)) = in_book {
+        let sheet = book.read_sheet(Some(sheet_name), &known)?;
         return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
     }
     if required {

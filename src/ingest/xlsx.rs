@@ -116,114 +116,144 @@ pub fn read_sheet(
     sheet: Option<&str>,
     known: &[String],
 ) -> Result<SheetText, Vec<Diagnostic>> {
-    let fail = |msg: String| vec![Diagnostic::new(file, "", msg)];
-    check_size(file, bytes)?;
-    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| fail(format!("cannot read as a workbook: {e}")))?;
-    let name = match sheet {
-        Some(s) => s.to_string(),
-        None => wb
-            .sheets_metadata()
-            .iter()
-            .find(|s| s.visible == SheetVisible::Visible)
-            .map(|s| s.name.clone())
-            .ok_or_else(|| fail("the workbook has no visible sheet".into()))?,
-    };
-    let shown = format!("{file}[{name}]");
-    let range = wb.worksheet_range(&name).map_err(|e| {
-        vec![Diagnostic::new(
-            &shown,
-            "",
-            format!("cannot read the sheet: {e}"),
-        )]
-    })?;
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    let grid: Vec<Vec<Option<String>>> = range
-        .rows()
-        .map(|r| r.iter().map(cell_text).collect())
-        .collect();
-    let is_known = |c: &Option<String>| {
-        c.as_ref().is_some_and(|t| {
-            known
-                .iter()
-                .any(|k| crate::ingest::names::normalize(t).to_lowercase() == *k)
-        })
-    };
-    // The header is the first row naming two known columns (a title or an
-    // instruction row above it is skipped), else the first non-empty row.
-    let named = grid
-        .iter()
-        .position(|r| r.iter().filter(|c| is_known(c)).count() >= 2);
-    let Some(h) = named.or_else(|| grid.iter().position(|r| r.iter().any(Option::is_some))) else {
-        return Err(vec![Diagnostic::new(
-            &shown,
-            "",
-            "the sheet is empty; expected a header row",
-        )]);
-    };
-    // The lower row of a two-row header may be the one naming two columns:
-    // start from the upper row when it names columns the lower leaves blank.
-    let h = if h > 0
-        && grid[h - 1]
-            .iter()
-            .enumerate()
-            .any(|(k, c)| is_known(c) && grid[h].get(k).is_none_or(|x| !is_known(x)))
-    {
-        h - 1
-    } else {
-        h
-    };
-    let mut header = grid[h].clone();
-    let mut first = h + 1;
-    // A two-row header: the next row names known columns where this one is
-    // blank or unknown (merged cells keep their value in the top-left cell).
-    if let Some(next) = grid.get(h + 1) {
-        let fills = next
-            .iter()
-            .zip(&header)
-            .any(|(n, top)| is_known(n) && !is_known(top));
-        if fills {
-            for (k, n) in next.iter().enumerate() {
-                if is_known(n) && !header.get(k).is_some_and(is_known) {
-                    header[k] = n.clone();
-                }
-            }
-            first = h + 2;
-        }
-    }
-    let keep: Vec<usize> = (0..header.len()).filter(|&k| header[k].is_some()).collect();
-    let rows = grid[first.min(grid.len())..]
-        .iter()
-        .map(|r| keep.iter().map(|&k| r.get(k).cloned().flatten()).collect())
-        .collect();
-    Ok(SheetText {
-        shown,
-        headers: keep
-            .iter()
-            .map(|&k| header[k].clone().unwrap_or_default())
-            .collect(),
-        columns: keep.iter().map(|&k| col0 + k as u32).collect(),
-        first_row: row0 + first as u32,
-        rows,
-    })
+    Book::open(file, bytes.to_vec())?.read_sheet(sheet, known)
 }
 
-/// The sheet names of a workbook (visible ones first), for data.xlsx.
+/// The visible sheet names of a workbook.
 pub fn sheet_names(file: &str, bytes: &[u8]) -> Result<Vec<String>, Vec<Diagnostic>> {
-    check_size(file, bytes)?;
-    let wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
-        vec![Diagnostic::new(
-            file,
-            "",
-            format!("cannot read as a workbook: {e}"),
-        )]
-    })?;
-    Ok(wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.visible == SheetVisible::Visible)
-        .map(|s| s.name.clone())
-        .collect())
+    Ok(Book::open(file, bytes.to_vec())?.sheet_names())
+}
+
+/// A workbook checked for its size and opened once, for all its sheets
+/// (data.xlsx holds every table).
+pub struct Book {
+    file: String,
+    wb: calamine::Sheets<Cursor<Vec<u8>>>,
+}
+
+impl Book {
+    pub fn open(file: &str, bytes: Vec<u8>) -> Result<Book, Vec<Diagnostic>> {
+        check_size(file, &bytes)?;
+        let wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+            vec![Diagnostic::new(
+                file,
+                "",
+                format!("cannot read as a workbook: {e}"),
+            )]
+        })?;
+        Ok(Book {
+            file: file.to_string(),
+            wb,
+        })
+    }
+
+    /// The visible sheets' names, in the workbook's order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        self.wb
+            .sheets_metadata()
+            .iter()
+            .filter(|s| s.visible == SheetVisible::Visible)
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    /// Reads `sheet` (or the first visible sheet). `known` are the table's
+    /// column names (ids and Chinese), used to spot a two-row header.
+    pub fn read_sheet(
+        &mut self,
+        sheet: Option<&str>,
+        known: &[String],
+    ) -> Result<SheetText, Vec<Diagnostic>> {
+        let file = self.file.as_str();
+        let name = match sheet {
+            Some(s) => s.to_string(),
+            None => self.sheet_names().into_iter().next().ok_or_else(|| {
+                vec![Diagnostic::new(
+                    file,
+                    "",
+                    "the workbook has no visible sheet",
+                )]
+            })?,
+        };
+        let wb = &mut self.wb;
+        let shown = format!("{file}[{name}]");
+        let range = wb.worksheet_range(&name).map_err(|e| {
+            vec![Diagnostic::new(
+                &shown,
+                "",
+                format!("cannot read the sheet: {e}"),
+            )]
+        })?;
+        let (row0, col0) = range.start().unwrap_or((0, 0));
+        let grid: Vec<Vec<Option<String>>> = range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect();
+        let is_known = |c: &Option<String>| {
+            c.as_ref().is_some_and(|t| {
+                let name = crate::ingest::names::normalize(t).to_lowercase();
+                known.contains(&name)
+            })
+        };
+        // The header is the first row naming two known columns (a title or an
+        // instruction row above it is skipped), else the first non-empty row.
+        let named = grid
+            .iter()
+            .position(|r| r.iter().filter(|c| is_known(c)).count() >= 2);
+        let Some(h) = named.or_else(|| grid.iter().position(|r| r.iter().any(Option::is_some)))
+        else {
+            return Err(vec![Diagnostic::new(
+                &shown,
+                "",
+                "the sheet is empty; expected a header row",
+            )]);
+        };
+        // The lower row of a two-row header may be the one naming two columns:
+        // start from the upper row when it names columns the lower leaves blank.
+        let h = if h > 0
+            && grid[h - 1]
+                .iter()
+                .enumerate()
+                .any(|(k, c)| is_known(c) && grid[h].get(k).is_none_or(|x| !is_known(x)))
+        {
+            h - 1
+        } else {
+            h
+        };
+        let mut header = grid[h].clone();
+        let mut first = h + 1;
+        // A two-row header: the next row names known columns where this one is
+        // blank or unknown (merged cells keep their value in the top-left cell).
+        if let Some(next) = grid.get(h + 1) {
+            let fills = next
+                .iter()
+                .zip(&header)
+                .any(|(n, top)| is_known(n) && !is_known(top));
+            if fills {
+                for (k, n) in next.iter().enumerate() {
+                    if is_known(n) && !header.get(k).is_some_and(is_known) {
+                        header[k] = n.clone();
+                    }
+                }
+                first = h + 2;
+            }
+        }
+        let keep: Vec<usize> = (0..header.len()).filter(|&k| header[k].is_some()).collect();
+        let rows = grid[first.min(grid.len())..]
+            .iter()
+            .map(|r| keep.iter().map(|&k| r.get(k).cloned().flatten()).collect())
+            .collect();
+        Ok(SheetText {
+            shown,
+            headers: keep
+                .iter()
+                .map(|&k| header[k].clone().unwrap_or_default())
+                .collect(),
+            columns: keep.iter().map(|&k| col0 + k as u32).collect(),
+            first_row: row0 + first as u32,
+            rows,
+        })
+    }
 }
 
 #[cfg(test)]
