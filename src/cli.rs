@@ -507,7 +507,17 @@ fn run(args: RunArgs) -> Result<()> {
         a.warnings.len(),
         out.display()
     );
+    leave_to_exit(a);
     Ok(())
+}
+
+/// Leaves the assessment's memory to the end of the process instead of
+/// freeing it: `main` exits right after the command, and the kernel takes a
+/// process's pages back at once, whereas dropping a province's assessment
+/// walks every allocation and the allocator then returns its pages a few at
+/// a time (0.04 s + ~0.1 s at 20,000 units; nearly 2,000 `madvise` calls).
+fn leave_to_exit(a: Assessment) {
+    std::mem::forget(a);
 }
 
 fn check(args: InputArgs) -> Result<()> {
@@ -522,6 +532,7 @@ fn check(args: InputArgs) -> Result<()> {
         a.inputs.leaf_values.len() + a.inputs.bonus_values.len(),
         a.warnings.len()
     );
+    leave_to_exit(a);
     Ok(())
 }
 
