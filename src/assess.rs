@@ -23,12 +23,24 @@ pub struct Assessment {
     pub warnings: Vec<String>,
 }
 
-/// Prints the time since `start` for a stage when `ZWGK_TIMING` is set (used
-/// by the benchmarks to see where the time goes).
+/// Prints the time since `start` for a stage, and the memory the process
+/// holds at its end, when `ZWGK_TIMING` is set (used by the benchmarks to see
+/// where the time and the memory go).
 pub fn timing(stage: &str, start: std::time::Instant) {
     if std::env::var_os("ZWGK_TIMING").is_some() {
-        eprintln!("timing: {stage}: {:.3} s", start.elapsed().as_secs_f64());
+        let resident = resident_mb().map_or(String::new(), |mb| format!(", resident {mb} MB"));
+        eprintln!(
+            "timing: {stage}: {:.3} s{resident}",
+            start.elapsed().as_secs_f64()
+        );
     }
+}
+
+/// The process's resident memory in MB, where `/proc` tells it (Linux).
+fn resident_mb() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / 1_000_000)
 }
 
 /// Runs the pipeline on an indicator file and a data directory.

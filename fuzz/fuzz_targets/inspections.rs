@@ -1,5 +1,5 @@
 //! The whole ingest of an inspections table (encoding, polars CSV, each
-//! distinct cell resolved, the polars join + group_by into findings, the
+//! distinct cell resolved, the polars group_by into findings, the
 //! row-by-row diagnostics) against the hand-worked indicator system and
 //! roster: any bytes give findings or diagnostics, never a panic.
 #![no_main]
