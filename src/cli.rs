@@ -401,13 +401,14 @@ fn generate(args: GenerateArgs) -> Result<()> {
     if args.units == 0 {
         return Err(Error::Usage("--units must be at least 1".into()));
     }
-    report::output::check_target(&args.out, args.force)?;
-    let files = crate::generate::generate(crate::generate::Spec {
+    let staging = report::output::Staging::begin(&args.out, args.force)?;
+    let spec = crate::generate::Spec {
         units: args.units,
         records: args.records,
         seed: args.seed,
-    });
-    report::output::write_dir(&args.out, &files, args.force)?;
+    };
+    crate::generate::generate(spec, &staging)?;
+    staging.commit()?;
     println!(
         "synthetic assessment: {} units, {} records in {} (zwgk run --indicators {}/indicators.toml --data {}/data)",
         args.units,

@@ -4,9 +4,12 @@
 //! duties are drawn at random (and are clearly synthetic: units are named
 //! 合成单位N).
 
+use crate::error::Result;
+use crate::report::output::Staging;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::fmt::Write;
+use std::io;
 
 pub const SYSTEM: &str = include_str!("../indicators/demo.toml");
 
@@ -38,35 +41,83 @@ fn unit_id(u: usize) -> String {
     format!("G{u:06}")
 }
 
-/// The files of a generated assessment: `indicators.toml` and `data/*.csv`.
-pub fn generate(spec: Spec) -> Vec<(String, Vec<u8>)> {
+/// The drawn units: group, quality in [0, 1) (weaker units get more records
+/// and lower submissions) and whether each is responsible for A4.
+struct Units {
+    groups: Vec<usize>,
+    quality: Vec<f64>,
+    responsible: Vec<bool>,
+}
+
+/// Writes a generated assessment into `out`: `indicators.toml` and
+/// `data/*.csv`. The inspection records are written as they are drawn (five
+/// million are 370 MB of CSV); the other tables are small.
+pub fn generate(spec: Spec, out: &Staging) -> Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    let groups: Vec<usize> = (0..spec.units)
+    let units = draw_units(spec.units, &mut rng);
+    out.write("indicators.toml", system().as_bytes())?;
+    out.write("data/units.csv", units_table(&units).as_bytes())?;
+    out.write_with("data/inspections.csv", |w| {
+        write_records(w, spec.records, &units, &mut rng)
+    })?;
+    let [subs, ratings, duties] = submissions_ratings_duties(&units, &mut rng);
+    out.write("data/submissions.csv", subs.as_bytes())?;
+    out.write("data/ratings.csv", ratings.as_bytes())?;
+    out.write("data/duties.csv", duties.as_bytes())
+}
+
+/// The demo's indicator system under a name that says it is synthetic.
+fn system() -> String {
+    SYSTEM.replacen(
+        "name = \"2023年度锦城市政务公开工作考核（演示）\"",
+        "name = \"合成数据考核（zwgk generate）\"",
+        1,
+    )
+}
+
+fn draw_units(n: usize, rng: &mut ChaCha8Rng) -> Units {
+    let groups: Vec<usize> = (0..n)
         .map(|_| match rng.random_range(0..10) {
             0..=1 => 0,
             2 => 1,
             _ => 2,
         })
         .collect();
-    let quality: Vec<f64> = (0..spec.units).map(|_| rng.random::<f64>()).collect();
+    let quality: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
     // 财政预决算公开 (A4): counties, parks and three quarters of departments.
     let responsible: Vec<bool> = groups
         .iter()
         .map(|&g| g < 2 || rng.random::<f64>() < 0.75)
         .collect();
-
-    let mut units = String::from("单位编码,单位名称,分组\n");
-    for (u, g) in groups.iter().enumerate() {
-        let _ = writeln!(units, "{},合成单位{},{}", unit_id(u), u + 1, GROUPS[*g]);
+    Units {
+        groups,
+        quality,
+        responsible,
     }
+}
 
-    let mut records = String::with_capacity(spec.records * 60);
-    records.push_str("记录编号,单位,检查日期,检查类型,问题代码,数量,问题描述\n");
-    for r in 0..spec.records {
+fn units_table(units: &Units) -> String {
+    let mut table = String::from("单位编码,单位名称,分组\n");
+    for (u, g) in units.groups.iter().enumerate() {
+        let _ = writeln!(table, "{},合成单位{},{}", unit_id(u), u + 1, GROUPS[*g]);
+    }
+    table
+}
+
+/// `records` inspection records, drawn and written one by one.
+fn write_records(
+    w: &mut dyn io::Write,
+    records: usize,
+    units: &Units,
+    rng: &mut ChaCha8Rng,
+) -> io::Result<()> {
+    let n = units.groups.len();
+    w.write_all("记录编号,单位,检查日期,检查类型,问题代码,数量,问题描述\n".as_bytes())?;
+    for r in 0..records {
         // Weaker units get more records.
         let u = loop {
-            let u = rng.random_range(0..spec.units.max(1));
-            if rng.random::<f64>() > quality[u] * 0.7 {
+            let u = rng.random_range(0..n.max(1));
+            if rng.random::<f64>() > units.quality[u] * 0.7 {
                 break u;
             }
         };
@@ -77,7 +128,7 @@ pub fn generate(spec: Spec) -> Vec<(String, Vec<u8>)> {
             (code, source)
         };
         // Only units responsible for A4 get A4's issue.
-        let (code, source) = if code == "A401" && !responsible[u] {
+        let (code, source) = if code == "A401" && !units.responsible[u] {
             ISSUES[0]
         } else {
             (code, source)
@@ -85,25 +136,28 @@ pub fn generate(spec: Spec) -> Vec<(String, Vec<u8>)> {
         let month = rng.random_range(1..=12);
         let day = rng.random_range(1..=28);
         let count = [1, 1, 1, 2, 3][rng.random_range(0..5)];
-        let _ = writeln!(
-            records,
+        writeln!(
+            w,
             "R{r:08},{},2023-{month:02}-{day:02},{source},{code},{count},自动监测",
             unit_id(u)
-        );
+        )?;
     }
+    Ok(())
+}
 
+/// The submissions, ratings and duties tables, better for better units.
+fn submissions_ratings_duties(units: &Units, rng: &mut ChaCha8Rng) -> [String; 3] {
     let mut subs = String::from("单位,指标代码,填报值,审核状态\n");
     let mut ratings = String::from("评分人,单位,指标代码,分数\n");
     let mut duties = String::from("指标代码,责任单位\n");
-    for u in 0..spec.units {
-        let q = quality[u];
+    for (u, &q) in units.quality.iter().enumerate() {
         let id = unit_id(u);
         let _ = writeln!(subs, "{id},A3,{:.1}%,通过", 55.0 + q * 45.0);
         if rng.random::<f64>() < 0.97 {
             let _ = writeln!(subs, "{id},B1,{:.2},通过", (0.85 + q * 0.15).min(1.0));
         }
         let _ = writeln!(subs, "{id},C1,{:.0}%,通过", 25.0 + q * 40.0);
-        if groups[u] < 2 {
+        if units.groups[u] < 2 {
             let level = ["优", "良", "一般", "差"][((1.0 - q) * 3.99) as usize];
             let _ = writeln!(subs, "{id},E1,{level},通过");
             let _ = writeln!(subs, "{id},E2,{:.1}%,通过", 60.0 + q * 40.0);
@@ -122,21 +176,9 @@ pub fn generate(spec: Spec) -> Vec<(String, Vec<u8>)> {
                 .round();
             let _ = writeln!(ratings, "评议员{rater},{id},C2,{score}");
         }
-        if responsible[u] {
+        if units.responsible[u] {
             let _ = writeln!(duties, "A4,{id}");
         }
     }
-    let system = SYSTEM.replacen(
-        "name = \"2023年度锦城市政务公开工作考核（演示）\"",
-        "name = \"合成数据考核（zwgk generate）\"",
-        1,
-    );
-    vec![
-        ("indicators.toml".into(), system.into_bytes()),
-        ("data/units.csv".into(), units.into_bytes()),
-        ("data/inspections.csv".into(), records.into_bytes()),
-        ("data/submissions.csv".into(), subs.into_bytes()),
-        ("data/ratings.csv".into(), ratings.into_bytes()),
-        ("data/duties.csv".into(), duties.into_bytes()),
-    ]
+    [subs, ratings, duties]
 }

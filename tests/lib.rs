@@ -3,6 +3,7 @@
 
 mod analysis;
 mod coinr;
+mod generate;
 mod harness;
 mod inputs;
 mod output;
