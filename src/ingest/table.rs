@@ -43,6 +43,31 @@ enum Origin {
     },
 }
 
+impl Origin {
+    /// The file as shown and the place of header `name` in it: `row 1,
+    /// column H` in a CSV, the cell (`book.xlsx[sheet]!F2`) in a sheet.
+    fn header_cell(&self, shown: &str, name: &str) -> (String, String) {
+        match self {
+            Origin::Csv => (shown.to_string(), format!("row 1, column {name}")),
+            Origin::Sheet { columns, first_row } => {
+                let cell = columns.get(name).map_or_else(String::new, |&c| {
+                    format!("!{}{first_row}", super::xlsx::column_letters(c))
+                });
+                (format!("{shown}{cell}"), format!("column {name}"))
+            }
+        }
+    }
+
+    /// The header's row: 1 in a CSV; in a sheet the row above the first data
+    /// row (the lower one of a two-row header).
+    fn header_row(&self) -> String {
+        match self {
+            Origin::Csv => "row 1".to_string(),
+            Origin::Sheet { first_row, .. } => format!("row {first_row}"),
+        }
+    }
+}
+
 impl Table {
     pub fn height(&self) -> usize {
         self.df.height()
@@ -282,11 +307,13 @@ pub fn from_sheet(
     warnings: &mut Vec<String>,
 ) -> Result<Table, Vec<Diagnostic>> {
     let mut seen = std::collections::HashSet::new();
-    let mut errors = Vec::new();
-    let mut cols = Vec::new();
-    for (k, h) in sheet.headers.iter().enumerate() {
-        if !seen.insert(h.clone()) {
-            errors.push(Diagnostic::new(
+    let errors: Vec<Diagnostic> = sheet
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !seen.insert(h.as_str()))
+        .map(|(k, h)| {
+            Diagnostic::new(
                 format!(
                     "{}!{}{}",
                     sheet.shown,
@@ -295,20 +322,13 @@ pub fn from_sheet(
                 ),
                 "",
                 format!("column \"{h}\" appears twice in the header"),
-            ));
-            continue;
-        }
-        let values: Vec<Option<String>> = sheet
-            .rows
-            .iter()
-            .map(|r| r.get(k).cloned().flatten())
-            .collect();
-        cols.push(Column::new(h.as_str().into(), values));
-    }
+            )
+        })
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
-    let df = DataFrame::new(sheet.rows.len(), cols).map_err(|e| {
+    let df = DataFrame::new(sheet.height, sheet.cells).map_err(|e| {
         vec![Diagnostic::new(
             &sheet.shown,
             "",
@@ -341,9 +361,10 @@ fn resolve_headers(
         match spec.iter().find(|c| key == c.id || key == normalize(c.zh)) {
             Some(c) => {
                 if headers.insert(c.id, name.to_string()).is_some() {
+                    let (file, place) = origin.header_cell(shown, name);
                     errors.push(Diagnostic::new(
-                        shown,
-                        format!("row 1, column {name}"),
+                        file,
+                        place,
                         format!("column {} ({}) appears twice", c.id, c.zh),
                     ));
                 }
@@ -358,7 +379,7 @@ fn resolve_headers(
         if !headers.contains_key(c.id) {
             errors.push(Diagnostic::new(
                 shown,
-                "row 1",
+                origin.header_row(),
                 format!(
                     "required column {} ({}) is missing; columns are: {}",
                     c.id,

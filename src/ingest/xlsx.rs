@@ -7,6 +7,9 @@
 
 use crate::error::Diagnostic;
 use calamine::{open_workbook_auto_from_rs, Data, Reader, SheetVisible};
+use polars::prelude::{Column, IntoColumn, NewChunkedArray, StringChunked};
+use rayon::prelude::*;
+use std::borrow::Cow;
 use std::io::Cursor;
 
 /// Workbooks larger than this are refused rather than unpacked.
@@ -52,7 +55,8 @@ fn check_size(file: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
     Ok(())
 }
 
-/// One sheet as text: headers and rows, with where they sit in the sheet.
+/// One sheet as text: its columns under their headers, with where they sit
+/// in the sheet.
 pub struct SheetText {
     /// "file.xlsx[sheet]"
     pub shown: String,
@@ -61,7 +65,11 @@ pub struct SheetText {
     pub columns: Vec<u32>,
     /// Absolute 0-based sheet row of the first data row.
     pub first_row: u32,
-    pub rows: Vec<Vec<Option<String>>>,
+    /// Each header's cells from the first data row down, as text (empty as
+    /// null), named by the header.
+    pub cells: Vec<Column>,
+    /// The number of data rows.
+    pub height: usize,
 }
 
 /// "A", "B", …, "Z", "AA", … for a 0-based column.
@@ -78,26 +86,27 @@ pub fn column_letters(mut c: u32) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-fn cell_text(d: &Data) -> Option<String> {
-    let s = match d {
+/// A cell as text, borrowed from the sheet where it is text already.
+fn cell_text(d: &Data) -> Option<Cow<'_, str>> {
+    let s: Cow<str> = match d {
         Data::Empty => return None,
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
+        Data::String(s) => Cow::Borrowed(s.trim()),
+        Data::Int(i) => i.to_string().into(),
         // f64's shortest round-trip text: 7.0 → "7", 0.1 → "0.1".
         Data::Float(f) => {
             if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{}", *f as i64)
+                format!("{}", *f as i64).into()
             } else {
-                f.to_string()
+                f.to_string().into()
             }
         }
-        Data::Bool(b) => b.to_string(),
+        Data::Bool(b) => b.to_string().into(),
         Data::DateTime(dt) => match dt.as_datetime() {
-            Some(x) => x.date().format("%Y-%m-%d").to_string(),
-            None => dt.as_f64().to_string(),
+            Some(x) => x.date().format("%Y-%m-%d").to_string().into(),
+            None => dt.as_f64().to_string().into(),
         },
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#错误 {e:?}"),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s),
+        Data::Error(e) => format!("#错误 {e:?}").into(),
     };
     (!s.is_empty()).then_some(s)
 }
@@ -185,23 +194,18 @@ impl Book {
             )]
         })?;
         let (row0, col0) = range.start().unwrap_or((0, 0));
-        let grid: Vec<Vec<Option<String>>> = range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect();
-        let is_known = |c: &Option<String>| {
-            c.as_ref().is_some_and(|t| {
-                let name = crate::ingest::names::normalize(t).to_lowercase();
-                known.contains(&name)
-            })
+        let rows: Vec<&[Data]> = range.rows().collect();
+        let width = range.width();
+        let text = |i: usize, k: usize| rows.get(i).and_then(|r| r.get(k)).and_then(cell_text);
+        let names_known = |t: Option<&str>| {
+            t.is_some_and(|t| known.contains(&crate::ingest::names::normalize(t).to_lowercase()))
         };
+        let is_known = |i: usize, k: usize| names_known(text(i, k).as_deref());
         // The header is the first row naming two known columns (a title or an
         // instruction row above it is skipped), else the first non-empty row.
-        let named = grid
-            .iter()
-            .position(|r| r.iter().filter(|c| is_known(c)).count() >= 2);
-        let Some(h) = named.or_else(|| grid.iter().position(|r| r.iter().any(Option::is_some)))
-        else {
+        let named = (0..rows.len()).find(|&i| (0..width).filter(|&k| is_known(i, k)).count() >= 2);
+        let first_filled = || (0..rows.len()).find(|&i| (0..width).any(|k| text(i, k).is_some()));
+        let Some(h) = named.or_else(first_filled) else {
             return Err(vec![Diagnostic::new(
                 &shown,
                 "",
@@ -210,38 +214,36 @@ impl Book {
         };
         // The lower row of a two-row header may be the one naming two columns:
         // start from the upper row when it names columns the lower leaves blank.
-        let h = if h > 0
-            && grid[h - 1]
-                .iter()
-                .enumerate()
-                .any(|(k, c)| is_known(c) && grid[h].get(k).is_none_or(|x| !is_known(x)))
-        {
+        let h = if h > 0 && (0..width).any(|k| is_known(h - 1, k) && !is_known(h, k)) {
             h - 1
         } else {
             h
         };
-        let mut header = grid[h].clone();
+        let mut header: Vec<Option<String>> = (0..width)
+            .map(|k| text(h, k).map(Cow::into_owned))
+            .collect();
         let mut first = h + 1;
         // A two-row header: the next row names known columns where this one is
         // blank or unknown (merged cells keep their value in the top-left cell).
-        if let Some(next) = grid.get(h + 1) {
-            let fills = next
-                .iter()
-                .zip(&header)
-                .any(|(n, top)| is_known(n) && !is_known(top));
-            if fills {
-                for (k, n) in next.iter().enumerate() {
-                    if is_known(n) && !header.get(k).is_some_and(is_known) {
-                        header[k] = n.clone();
-                    }
-                }
-                first = h + 2;
+        let fills = |k: usize| is_known(h + 1, k) && !names_known(header[k].as_deref());
+        let filled: Vec<usize> = (0..width).filter(|&k| fills(k)).collect();
+        if !filled.is_empty() {
+            for k in filled {
+                header[k] = text(h + 1, k).map(Cow::into_owned);
             }
+            first = h + 2;
         }
-        let keep: Vec<usize> = (0..header.len()).filter(|&k| header[k].is_some()).collect();
-        let rows = grid[first.min(grid.len())..]
-            .iter()
-            .map(|r| keep.iter().map(|&k| r.get(k).cloned().flatten()).collect())
+        let keep: Vec<usize> = (0..width).filter(|&k| header[k].is_some()).collect();
+        let data = &rows[first.min(rows.len())..];
+        // Each kept column straight from the sheet into polars (text cells
+        // borrowed, not copied), the columns on all cores.
+        let cells = keep
+            .par_iter()
+            .map(|&k| {
+                let name = header[k].as_deref().unwrap_or_default();
+                let texts = data.iter().map(|r| r.get(k).and_then(cell_text));
+                StringChunked::from_iter_options(name.into(), texts).into_column()
+            })
             .collect();
         Ok(SheetText {
             shown,
@@ -251,7 +253,8 @@ impl Book {
                 .collect(),
             columns: keep.iter().map(|&k| col0 + k as u32).collect(),
             first_row: row0 + first as u32,
-            rows,
+            cells,
+            height: data.len(),
         })
     }
 }
