@@ -148,6 +148,13 @@ pub struct InputArgs {
     pub draft: bool,
 }
 
+impl InputArgs {
+    /// The assessment of these inputs: loaded, checked, scored and ranked.
+    fn assess(&self) -> Result<Assessment> {
+        assess(&self.indicators, &self.data, self.draft)
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct RunArgs {
     #[command(flatten)]
@@ -256,11 +263,7 @@ fn write_extra(
 fn whatif(args: WhatifArgs) -> Result<()> {
     use crate::analysis::{charts, whatif};
     prepare_out(args.out.as_deref(), args.force)?;
-    let a = assess(
-        &args.inputs.indicators,
-        &args.inputs.data,
-        args.inputs.draft,
-    )?;
+    let a = args.inputs.assess()?;
     let settings = whatif::parse_settings(&a.system, &args.set)?;
     let w = whatif::rescore(&a, &settings);
     let r = whatif::report(&a, &w);
@@ -313,11 +316,7 @@ fn sensitivity(args: SensitivityArgs) -> Result<()> {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
     prepare_out(args.out.as_deref(), args.force)?;
-    let a = assess(
-        &args.inputs.indicators,
-        &args.inputs.data,
-        args.inputs.draft,
-    )?;
+    let a = args.inputs.assess()?;
     let r = sensitivity::analyse(
         &a,
         sensitivity::Settings {
@@ -437,11 +436,7 @@ fn template(args: TemplateArgs) -> Result<()> {
 
 fn explain(args: ExplainArgs) -> Result<()> {
     use crate::analysis::explain;
-    let a = assess(
-        &args.inputs.indicators,
-        &args.inputs.data,
-        args.inputs.draft,
-    )?;
+    let a = args.inputs.assess()?;
     let u = explain::find_unit(&a, &args.unit)?;
     print!("{}", explain::explain(&a, u));
     Ok(())
@@ -479,11 +474,7 @@ fn run(args: RunArgs) -> Result<()> {
         ),
         None => None,
     };
-    let a = assess(
-        &args.inputs.indicators,
-        &args.inputs.data,
-        args.inputs.draft,
-    )?;
+    let a = args.inputs.assess()?;
     print_warnings(&a);
     let date = args
         .notice_date
@@ -522,7 +513,7 @@ fn leave_to_exit(a: Assessment) {
 }
 
 fn check(args: InputArgs) -> Result<()> {
-    let a = assess(&args.indicators, &args.data, args.draft)?;
+    let a = args.assess()?;
     print_warnings(&a);
     println!(
         "ok: {} — {} indicators, {} units, {} inspection records, {} submissions; {} warning(s)",

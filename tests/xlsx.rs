@@ -134,24 +134,24 @@ fn workbook_errors_name_the_sheet_and_cell() {
     );
 }
 
-/// The hand fixture's ratings as `data/ratings.xlsx`, below a blank row and
-/// right of a blank column (the header on row 2, from column B), with one
-/// more header cell in column F.
-fn ratings_sheet_with_extra_header(extra: &str) -> Workdir {
+/// The hand fixture with its ratings as `data/ratings.xlsx` holding `rows`
+/// below a blank row and right of a blank column (the header on row 2, from
+/// column B).
+fn ratings_as_sheet(rows: &[Vec<String>]) -> Workdir {
     let w = Workdir::with_fixture("hand");
     std::fs::remove_file(w.path().join("data/ratings.csv")).unwrap();
-    let mut rows = csv_rows("hand/data/ratings.csv");
-    for (k, row) in rows.iter_mut().enumerate() {
-        row.push(if k == 0 {
-            extra.to_string()
-        } else {
-            String::new()
-        });
-    }
     let mut book = Workbook::new();
-    fill(book.add_worksheet(), &rows, 1, 1);
+    fill(book.add_worksheet(), rows, 1, 1);
     w.write("data/ratings.xlsx", book.save_to_buffer().unwrap());
     w
+}
+
+/// `zwgk run` fails, says `expected` and writes nothing.
+fn fails_saying(w: &Workdir, expected: &str) {
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains(expected), "{}", r.stderr);
+    assert!(!w.exists("out"));
 }
 
 #[test]
@@ -168,32 +168,28 @@ fn a_column_named_twice_in_a_sheet_header_is_an_error_at_its_cell() {
             "data/ratings.xlsx[Sheet1]!F2: column 单位: column unit (单位) appears twice",
         ),
     ] {
-        let w = ratings_sheet_with_extra_header(extra);
-        let r = w.run(&[]);
-        assert_eq!(r.code, 1);
-        assert!(r.stderr.contains(expected), "{}", r.stderr);
-        assert!(!w.exists("out"));
+        // One more header cell, in column F.
+        let mut rows = csv_rows("hand/data/ratings.csv");
+        for (k, row) in rows.iter_mut().enumerate() {
+            row.push(if k == 0 {
+                extra.to_string()
+            } else {
+                String::new()
+            });
+        }
+        fails_saying(&ratings_as_sheet(&rows), expected);
     }
 }
 
 #[test]
 fn a_missing_column_in_a_sheet_names_the_header_row() {
-    let w = Workdir::with_fixture("hand");
-    std::fs::remove_file(w.path().join("data/ratings.csv")).unwrap();
     let rows: Vec<Vec<String>> = csv_rows("hand/data/ratings.csv")
         .into_iter()
         .map(|r| r[..3].to_vec())
         .collect();
-    let mut book = Workbook::new();
-    fill(book.add_worksheet(), &rows, 1, 1);
-    w.write("data/ratings.xlsx", book.save_to_buffer().unwrap());
-    let r = w.run(&[]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .contains("data/ratings.xlsx[Sheet1]: row 2: required column score (分数) is missing"),
-        "{}",
-        r.stderr
+    fails_saying(
+        &ratings_as_sheet(&rows),
+        "data/ratings.xlsx[Sheet1]: row 2: required column score (分数) is missing",
     );
 }
 
