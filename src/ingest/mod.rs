@@ -219,7 +219,7 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
             draft,
         };
         let (aggregated, ()) = rayon::join(
-            || inspections.as_ref().map(|t| reader.inspections(t)),
+            || inspections.map(|t| reader.inspections(t)),
             || resolve_others(&mut ctx, &mut inputs, [&submissions, &ratings, &duties]),
         );
         if let Some(a) = aggregated {

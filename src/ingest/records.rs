@@ -29,10 +29,16 @@ impl Context<'_> {
     /// [`Context::aggregate_records`]) while the other core checks record
     /// ids for duplicates. Problems are reported at every row they occur
     /// in, in row order.
-    pub(super) fn inspections(&self, t: &Table) -> Aggregated {
+    pub(super) fn inspections(&self, mut t: Table) -> Aggregated {
         let start = std::time::Instant::now();
-        let (duplicates, aggregated) =
-            rayon::join(|| duplicate_ids(t), || self.aggregate_records(t));
+        // The table keeps only the ids (for duplicates) and the notes; the
+        // aggregation frees the other columns once it has keyed the records.
+        let frame = t.take_frame(&COLUMNS, &["id", "note"]);
+        let t = &t;
+        let (duplicates, aggregated) = rayon::join(
+            || duplicate_ids(t),
+            || frame.and_then(|frame| self.aggregate_records(t, frame)),
+        );
         let mut aggregated = aggregated.unwrap_or_else(|e| Aggregated::failed(t, e));
         aggregated.problems.extend(duplicates);
         // Stable: a row's own problems stay in column order.
@@ -41,11 +47,10 @@ impl Context<'_> {
         aggregated
     }
 
-    /// Resolves each distinct cell once; walks the rows for their problems
-    /// and warnings only when some cell is wrong; groups the records into
-    /// findings when none is.
-    fn aggregate_records(&self, t: &Table) -> PolarsResult<Aggregated> {
-        let frame = t.frame(&COLUMNS)?;
+    /// Resolves each distinct cell of `frame` (the table's [`COLUMNS`]) once;
+    /// walks the rows for their problems and warnings only when some cell is
+    /// wrong; groups the records into findings when none is.
+    fn aggregate_records(&self, t: &Table, frame: DataFrame) -> PolarsResult<Aggregated> {
         let distinct = Distinct::of(&frame)?;
         let resolved = self.resolve_distinct(&distinct)?;
         let mut out = Aggregated::default();
