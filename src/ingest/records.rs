@@ -190,22 +190,9 @@ fn row_diagnostics(
     r: &Resolved,
     out: &mut Aggregated,
 ) -> PolarsResult<()> {
-    let text = |name: &str| frame.column(name).and_then(|c| c.str());
-    let rows = frame
-        .column("row")?
-        .u32()?
-        .into_no_null_iter()
-        .zip(text("unit")?)
-        .zip(text("issue")?)
-        .zip(text("count")?)
-        .zip(text("date")?);
-    for ((((row, unit), issue), count), date) in rows {
+    for (row, outcomes, date) in resolved_rows(frame, r)? {
         let i = row as usize;
-        for (column, outcome) in [
-            ("unit", r.units.get(unit)),
-            ("issue", r.issues.get(issue)),
-            ("count", r.counts.get(count)),
-        ] {
+        for (column, outcome) in ["unit", "issue", "count"].into_iter().zip(outcomes) {
             if let Err(msg) = outcome {
                 out.problems.push((row, t.error(i, column, msg.clone())));
             }
@@ -221,26 +208,44 @@ fn row_diagnostics(
     Ok(())
 }
 
+/// A record's row, what its unit, issue and count cells stand for, and its
+/// date cell.
+type ResolvedRow<'a> = (u32, [&'a Result<u32, String>; 3], Option<&'a str>);
+
+/// Each row of `frame`, its cells looked up among the resolved distinct
+/// cells.
+fn resolved_rows<'a>(
+    frame: &'a DataFrame,
+    r: &'a Resolved,
+) -> PolarsResult<impl Iterator<Item = ResolvedRow<'a>>> {
+    let text = |name: &str| frame.column(name).and_then(|c| c.str());
+    let rows = frame
+        .column("row")?
+        .u32()?
+        .into_no_null_iter()
+        .zip(text("unit")?)
+        .zip(text("issue")?)
+        .zip(text("count")?)
+        .zip(text("date")?);
+    Ok(rows.map(|((((row, unit), issue), count), date)| {
+        let outcomes = [r.units.get(unit), r.issues.get(issue), r.counts.get(count)];
+        (row, outcomes, date)
+    }))
+}
+
 /// Each record's row, its unit and issue as one key (`unit * issues +
 /// issue`: polars groups and sorts one integer column faster than two,
 /// which it row-encodes), the number of its 数量 and its id. Only called
 /// when every unit, issue and count cell resolved.
 fn keyed_records(frame: &DataFrame, r: &Resolved, issues: u64) -> PolarsResult<DataFrame> {
-    let text = |name: &str| frame.column(name).and_then(|c| c.str());
-    let resolved = |outcome: &Result<u32, String>| outcome.as_ref().ok().copied();
-    let (units, issue_cells, counts) = (text("unit")?, text("issue")?, text("count")?);
     let mut keys = Vec::with_capacity(frame.height());
     let mut count_keys = Vec::with_capacity(frame.height());
-    for ((unit, issue), count) in units.into_iter().zip(issue_cells).zip(counts) {
-        let (Some(unit), Some(issue), Some(count)) = (
-            resolved(r.units.get(unit)),
-            resolved(r.issues.get(issue)),
-            resolved(r.counts.get(count)),
-        ) else {
+    for (_, [unit, issue, count], _) in resolved_rows(frame, r)? {
+        let (Ok(unit), Ok(issue), Ok(count)) = (unit, issue, count) else {
             polars_bail!(ComputeError: "an inspection record with a wrong unit, issue or count after the checks");
         };
-        keys.push(u64::from(unit) * issues + u64::from(issue));
-        count_keys.push(count);
+        keys.push(u64::from(*unit) * issues + u64::from(*issue));
+        count_keys.push(*count);
     }
     DataFrame::new(
         frame.height(),
