@@ -412,7 +412,8 @@ fn read_table(
     let known = table::known_names(spec);
     if xlsx.exists() {
         let bytes = read_bytes(&xlsx, inputs, xlsx::MAX_BYTES as u64)?;
-        let sheet = xlsx::read_sheet(&xlsx.display().to_string(), &bytes, None, &known)?;
+        let sheet =
+            xlsx::Book::open(&xlsx.display().to_string(), bytes)?.read_sheet(None, &known)?;
         return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
     }
     if let Some((book, sheet_name)) = in_book {
