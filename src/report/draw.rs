@@ -414,7 +414,8 @@ pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String)> {
     let fail = |e: String| Error::Usage(format!("cannot draw a chart: {e}"));
     let mut rgb = vec![255u8; (w * h * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let root =
+            super::bitmap::Bitmap(BitMapBackend::with_buffer(&mut rgb, (w, h))).into_drawing_area();
         chart.draw(&root).map_err(|e| fail(format!("{e:?}")))?;
         root.present().map_err(|e| fail(format!("{e:?}")))?;
     }

@@ -102,6 +102,40 @@ pub fn web_font_face(text: &str) -> Result<String> {
     ))
 }
 
+/// The pixels of `text` drawn with the chart font at `size` (as plotters
+/// sizes fonts), as (x, y, coverage) from the text's origin, top-left as
+/// plotters places it: each glyph at the pen position plus its own left
+/// side bearing, kerned. plotters 0.3.7 draws each glyph's outline from the
+/// pen position itself, leaving out the bearing, which shows as uneven gaps
+/// in Chinese text (`平乐 县`). `false` before [`init`].
+pub fn text_pixels(text: &str, size: f64, mut pixel: impl FnMut(i32, i32, f32)) -> bool {
+    let Some(font) = FONT.get() else {
+        return false;
+    };
+    let scaled = font.as_scaled(PxScale::from(size as f32));
+    let mut pen = 0f32;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = previous {
+            pen += scaled.kern(p, id);
+        }
+        previous = Some(id);
+        let glyph = id.with_scale_and_position(scaled.scale(), ab_glyph::point(pen, 0.0));
+        if let Some(outline) = font.outline_glyph(glyph) {
+            let bounds = outline.px_bounds();
+            // Vertically as plotters does, so text sits where it did.
+            let (x0, y0) = (
+                bounds.min.x as i32,
+                (size as f32 / 2.0 + bounds.min.y) as i32,
+            );
+            outline.draw(|x, y, coverage| pixel(x0 + x as i32, y0 + y as i32, coverage));
+        }
+        pen += scaled.h_advance(id);
+    }
+    true
+}
+
 /// Width in pixels of `text` at font size `size` (as plotters sizes fonts).
 pub fn text_width(text: &str, size: f64) -> f64 {
     let Some(font) = FONT.get() else {
@@ -133,6 +167,55 @@ pub fn fit(text: &str, size: f64, width: f64) -> String {
 mod tests {
     use super::*;
     use base64::Engine as _;
+
+    /// The leftmost inked column of `text` drawn at `size`.
+    fn ink_starts(text: &str, size: f64) -> i32 {
+        let mut left = i32::MAX;
+        assert!(text_pixels(
+            text,
+            size,
+            |x, _, coverage| if coverage > 0.0 {
+                left = left.min(x);
+            }
+        ));
+        left
+    }
+
+    #[test]
+    fn each_glyph_is_drawn_at_its_own_left_side_bearing() {
+        init(None).unwrap();
+        let font = FONT.get().unwrap();
+        let size = 40.0;
+        let scaled = font.as_scaled(PxScale::from(size as f32));
+        let bearing = |c: char| scaled.h_side_bearing(font.glyph_id(c));
+        // Alone: a glyph's ink starts at its bearing, not at the pen (where
+        // plotters 0.3.7 puts it).
+        for c in "平乐县长市".chars() {
+            let expected = bearing(c).floor() as i32;
+            assert!(
+                (ink_starts(&c.to_string(), size) - expected).abs() <= 1,
+                "{c}"
+            );
+        }
+        let widest = "平乐县长市".chars().map(bearing).fold(0.0, f32::max);
+        assert!(
+            widest >= 2.0,
+            "some bearing must show at this size: {widest}"
+        );
+        // After others: at the pen (their advances) plus its own bearing.
+        let pen: f32 = "平乐"
+            .chars()
+            .map(|c| scaled.h_advance(font.glyph_id(c)))
+            .sum();
+        let mut third = i32::MAX;
+        text_pixels("平乐县", size, |x, _, coverage| {
+            if coverage > 0.0 && x as f32 >= pen {
+                third = third.min(x);
+            }
+        });
+        let expected = (pen + bearing('县')).floor() as i32;
+        assert!((third - expected).abs() <= 1, "{third} vs {expected}");
+    }
 
     #[test]
     fn the_embedded_font_holds_the_notices_characters_and_no_others() {
