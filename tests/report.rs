@@ -156,3 +156,33 @@ fn an_office_template_replaces_the_html_notice() {
         "<h1>关于手算用例结果的通报</h1><p>县（市、区） 3</p><p>部门 3</p>"
     );
 }
+
+#[test]
+fn a_cut_list_of_units_in_the_notice_ends_with_deng_after_the_last_name() {
+    let w = Workdir::new();
+    let gen = [
+        "generate",
+        "--units",
+        "60",
+        "--records",
+        "2000",
+        "--out",
+        "g",
+    ];
+    assert_eq!(w.zwgk(&gen).code, 0);
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        "g/indicators.toml",
+        "--data",
+        "g/data",
+        "--out",
+        "out",
+        "--no-charts",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = w.read("out/notice.md");
+    // More than 12 units had the commonest problems: 12 names, then 等.
+    assert!(md.contains("等）。"), "{md}");
+    assert!(!md.contains("、等"), "{md}");
+}

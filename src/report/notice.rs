@@ -128,20 +128,19 @@ fn issue_lines(a: &Assessment) -> (Vec<IssueLine>, Decimal) {
         .take(10)
         .map(|(i, c, units)| {
             let issue = &a.system.issues[*i];
-            let mut names: Vec<&str> = units
+            let names: Vec<&str> = units
                 .iter()
                 .take(12)
                 .map(|&u| a.inputs.units[u].name.as_str())
                 .collect();
-            if units.len() > 12 {
-                names.push("等");
-            }
+            // "甲、乙、丙等": 等 follows the last name, without a 、.
+            let more = if units.len() > 12 { "等" } else { "" };
             IssueLine {
                 code: issue.code.clone(),
                 name: issue.name.clone(),
                 count: c.normalize().to_string(),
                 unit_count: units.len(),
-                units: names.join("、"),
+                units: format!("{}{more}", names.join("、")),
             }
         })
         .collect();
