@@ -12,6 +12,9 @@ pub struct Diagnostic {
     /// Where in the file: "line 3, column 7" or "row 5, column 数量"; empty when
     /// the problem is about the file as a whole.
     pub place: String,
+    /// What the row is about, so that the officer need not look it up:
+    /// "unit 东湖区, indicator A3"; empty when the place says it all.
+    pub about: String,
     pub message: String,
 }
 
@@ -24,18 +27,28 @@ impl Diagnostic {
         Diagnostic {
             file: file.into(),
             place: place.into(),
+            about: String::new(),
             message: message.into(),
         }
+    }
+
+    /// The same problem, saying what its row is about.
+    pub fn about(mut self, about: impl Into<String>) -> Self {
+        self.about = about.into();
+        self
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.place.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.file, self.place, self.message)
+        write!(f, "{}", self.file)?;
+        if !self.place.is_empty() {
+            write!(f, ": {}", self.place)?;
         }
+        if !self.about.is_empty() {
+            write!(f, " ({})", self.about)?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 

@@ -22,7 +22,7 @@ const SUBS: &str = "data/submissions.csv";
 #[test]
 fn an_unknown_unit_name_suggests_the_nearest_roster_names() {
     let e = fails(&[(INSP, "R1,东湖,", "R1,东胡区,")]);
-    assert!(e.contains("data/inspections.csv: row 2, column unit: unknown unit \"东胡区\"; did you mean 东湖区"), "{e}");
+    assert!(e.contains("data/inspections.csv: row 2, column unit (issue I1): unknown unit \"东胡区\"; did you mean 东湖区"), "{e}");
 }
 
 #[test]
@@ -65,9 +65,11 @@ fn unknown_issue_codes_and_negative_counts_are_errors() {
         "R6,教育局,2023-03-02,网站检查,I1,1",
         "R6,教育局,2023-03-02,网站检查,X9,-1",
     )]);
-    assert!(e.contains("row 7, column issue: unknown issue code \"X9\"; the indicator system defines I1, I2, I3, V1, P1"), "{e}");
+    assert!(e.contains("row 7, column issue (unit 教育局): unknown issue code \"X9\"; the indicator system defines I1, I2, I3, V1, P1"), "{e}");
     assert!(
-        e.contains("row 7, column count: -1 is negative; expected a count >= 0"),
+        e.contains(
+            "row 7, column count (unit 教育局, issue X9): -1 is negative; expected a count >= 0"
+        ),
         "{e}"
     );
 }
@@ -79,11 +81,11 @@ fn a_number_in_exponent_notation_or_with_separators_is_rejected() {
         (SUBS, "U5,A2,67.5%", "U5,A2,\"6,75\""),
     ]);
     assert!(
-        e.contains("row 10, column count: \"1e1\" is not a plain number"),
+        e.contains("row 10, column count (unit U6, issue I1): \"1e1\" is not a plain number"),
         "{e}"
     );
     assert!(
-        e.contains("data/submissions.csv: row 12, column 填报值: \"6,75\" is not a plain number"),
+        e.contains("data/submissions.csv: row 12, column 填报值 (unit U5, indicator A2): \"6,75\" is not a plain number"),
         "{e}"
     );
 }
@@ -97,7 +99,7 @@ fn two_submissions_for_one_unit_and_item_are_an_error() {
     )]);
     assert!(
         e.contains(
-            "row 13, column 指标代码: a second submission for unit U5 and A2 (the first is row 12)"
+            "row 13, column 指标代码 (unit 市财政局): a second submission for unit U5 and A2 (the first is row 12)"
         ),
         "{e}"
     );
@@ -112,16 +114,16 @@ fn submissions_for_deduct_leaves_parents_or_unknown_ids_are_errors() {
     ]);
     assert!(
         e.contains(
-            "row 8, column 指标代码: A1 uses rule deduct: it is scored from inspection records"
+            "row 8, column 指标代码 (unit U3): A1 uses rule deduct: it is scored from inspection records"
         ),
         "{e}"
     );
     assert!(
-        e.contains("row 12, column 指标代码: A is a parent indicator"),
+        e.contains("row 12, column 指标代码 (unit U5): A is a parent indicator"),
         "{e}"
     );
     assert!(
-        e.contains("row 13, column 指标代码: unknown indicator id \"Q7\""),
+        e.contains("row 13, column 指标代码 (unit U6): unknown indicator id \"Q7\""),
         "{e}"
     );
 }
@@ -133,11 +135,11 @@ fn values_that_do_not_parse_for_their_rule_are_errors() {
         (SUBS, "U3,C2,2024-02-10", "U3,C2,不涉及"),
     ]);
     assert!(
-        e.contains("row 3, column 填报值: \"2024-13-02\" is not a date"),
+        e.contains("row 3, column 填报值 (unit U1, indicator C2): \"2024-13-02\" is not a date"),
         "{e}"
     );
     assert!(
-        e.contains("row 9, column 填报值: 不涉及 is not allowed for C2"),
+        e.contains("row 9, column 填报值 (unit U3, indicator C2): 不涉及 is not allowed for C2"),
         "{e}"
     );
 }
@@ -147,7 +149,7 @@ fn a_rating_outside_the_scale_is_an_error() {
     let e = fails(&[("data/ratings.csv", "戊,U1,C1,10", "戊,U1,C1,11")]);
     assert!(
         e.contains(
-            "data/ratings.csv: row 6, column score: 11 is outside 0..=10 (the rating scale)"
+            "data/ratings.csv: row 6, column score (unit U1, indicator C1): 11 is outside 0..=10 (the rating scale)"
         ),
         "{e}"
     );
@@ -193,7 +195,7 @@ fn a_missing_required_column_or_table_is_named() {
     let r = w.run(&[]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("the units table is required but missing"),
+        r.stderr.contains("the table units (单位名单) is missing"),
         "{}",
         r.stderr
     );
@@ -244,11 +246,11 @@ fn nan_and_infinity_in_a_table_are_not_numbers() {
         (INSP, "I1,10,", "I1,inf,"),
     ]);
     assert!(
-        e.contains("row 10, column count: \"inf\" is not a plain number"),
+        e.contains("row 10, column count (unit U6, issue I1): \"inf\" is not a plain number"),
         "{e}"
     );
     assert!(
-        e.contains("row 12, column 填报值: \"NaN\" is not a plain number"),
+        e.contains("row 12, column 填报值 (unit U5, indicator A2): \"NaN\" is not a plain number"),
         "{e}"
     );
 }
@@ -300,8 +302,8 @@ fn thousands_separators_and_full_width_digits_are_named_with_a_hint() {
         (SUBS, "U5,A2,67.5%", "U5,A2,\"1,234.5\""),
         (INSP, "I1,10,", "I1,１０,"),
     ]);
-    assert!(e.contains("data/submissions.csv: row 12, column 填报值: \"1,234.5\" is not a plain number: write it without thousands separators (1234.5)"), "{e}");
-    assert!(e.contains("data/inspections.csv: row 10, column count: \"１０\" is not a plain number (expected e.g. 85, 85.5 or 50%, in half-width characters)"), "{e}");
+    assert!(e.contains("data/submissions.csv: row 12, column 填报值 (unit U5, indicator A2): \"1,234.5\" is not a plain number: write it without thousands separators (1234.5)"), "{e}");
+    assert!(e.contains("data/inspections.csv: row 10, column count (unit U6, issue I1): \"１０\" is not a plain number (expected e.g. 85, 85.5 or 50%, in half-width characters)"), "{e}");
 }
 
 #[test]
@@ -358,7 +360,7 @@ fn unknown_columns_and_dates_outside_the_year_are_warnings_not_errors() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("warning: data/inspections.csv: row 7, column date: dated 2031-03-02, outside the assessment year 2023"), "{}", r.stderr);
+    assert!(r.stderr.contains("warning: data/inspections.csv: row 7, column date (unit 教育局, issue I1): dated 2031-03-02, outside the assessment year 2023"), "{}", r.stderr);
     // The record still counts: R6 (教育局, I1, 数量 1), A1 = 20 − 2 = 18.
     let b = w.read("out/breakdown.csv");
     assert!(
@@ -473,7 +475,7 @@ fn a_bom_inside_a_file_or_mixed_encodings_give_named_errors_not_guesses() {
     // A BOM pasted into the middle of a cell: the name no longer matches.
     let e = fails(&[(INSP, "R6,教育局,", "R6,\u{feff}教育局,")]);
     assert!(
-        e.contains("data/inspections.csv: row 7, column unit: unknown unit"),
+        e.contains("data/inspections.csv: row 7, column unit (issue I1): unknown unit"),
         "{e}"
     );
     // A UTF-8 file with one line pasted from a GBK file: named by its line.
@@ -505,9 +507,9 @@ fn a_wrong_cell_is_reported_at_every_row_it_occurs_in_in_row_order() {
     ]);
     let at = |needle: &str| e.find(needle).unwrap_or_else(|| panic!("{needle} in {e}"));
     let (row2, row5, row9) = (
-        at("row 2, column unit: unknown unit \"东胡区\""),
-        at("row 5, column date:"),
-        at("row 9, column unit: unknown unit \"东胡区\""),
+        at("row 2, column unit (issue I1): unknown unit \"东胡区\""),
+        at("row 5, column date (unit 南城区, issue V1):"),
+        at("row 9, column unit (issue I3): unknown unit \"东胡区\""),
     );
     assert!(row2 < row5 && row5 < row9, "{e}");
     assert_eq!(e.matches("unknown unit").count(), 2, "{e}");

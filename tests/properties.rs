@@ -114,6 +114,12 @@ fn base_workdir() -> Workdir {
         "data/duties.csv",
         std::fs::read(fixture("hand/data/duties.csv")).unwrap(),
     );
+    // Tables the system needs, with their header only ("none this year").
+    w.write(
+        "data/submissions.csv",
+        "unit,indicator,value,status,evidence\n",
+    );
+    w.write("data/ratings.csv", "rater,unit,indicator,score\n");
     w
 }
 

@@ -130,7 +130,7 @@ fn pending_submissions_are_an_error_unless_draft_and_then_marked() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(
-            "data/submissions.csv: row 12, column 审核状态: the submission is still 待审核"
+            "data/submissions.csv: row 12, column 审核状态 (unit U5, indicator A2): the submission is still 待审核"
         ),
         "{}",
         r.stderr

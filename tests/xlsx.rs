@@ -127,7 +127,7 @@ fn workbook_errors_name_the_sheet_and_cell() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(
-            "data/data.xlsx[报送材料]!C3: column 填报值: \"2024年13月2日\" is not a date"
+            "data/data.xlsx[报送材料]!C3: column 填报值 (unit U1, indicator C2): \"2024年13月2日\" is not a date"
         ),
         "{}",
         r.stderr
@@ -205,7 +205,7 @@ fn a_table_given_twice_is_an_error() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr
-            .contains("the ratings table is given more than once"),
+            .contains("data/data.xlsx[评分]: a second source for the table ratings (评分): data/ratings.csv is one already"),
         "{}",
         r.stderr
     );

@@ -31,6 +31,8 @@ pub struct System {
     pub veto_cap: Option<Decimal>,
     pub rank_ties: RankTies,
     pub rank_on: RankOn,
+    /// How N/A items are made up for: at every parent, or once at the end.
+    pub rescale: Rescale,
     pub issuer: Option<String>,
     /// Indicator indices used to break ties, in order.
     pub tie_break: Vec<usize>,
@@ -63,10 +65,24 @@ pub enum RankOn {
     Exact,
 }
 
+/// How a unit's N/A items are made up for (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rescale {
+    /// Every parent: `Σ child scores × points / Σ points of its applicable
+    /// children`.
+    Parent,
+    /// Once, at the end (折算): parents add up their applicable children and
+    /// the base total is `Σ scores × full_score / Σ applicable points`.
+    Flat,
+}
+
 #[derive(Clone, Debug)]
 pub struct Group {
     pub id: String,
     pub name: String,
+    /// Other names of the whole group, as responsibility tables write them
+    /// (各县（市、区）人民政府).
+    pub aliases: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +118,31 @@ pub struct Indicator {
     pub pool: bool,
     /// The rule of a leaf; `None` on a parent.
     pub rule: Option<Rule>,
+    /// What a numeric submission is (curve, relative, manual leaves).
+    pub input: InputKind,
+}
+
+/// What a leaf's numeric submission means (`input` in the TOML), so that a
+/// ratio typed `85.9` or a count typed `85%` is caught rather than scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// Any plain decimal (`50%` still means 0.5).
+    Number,
+    /// A share between 0 and 1: `0.859`, `85.9%` or an Excel percent cell.
+    Ratio,
+    /// A whole number >= 0.
+    Count,
+}
+
+impl InputKind {
+    /// The kind as written in the TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::Number => "number",
+            InputKind::Ratio => "ratio",
+            InputKind::Count => "count",
+        }
+    }
 }
 
 impl Indicator {

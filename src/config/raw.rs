@@ -43,6 +43,7 @@ pub struct RawAssessment {
     pub issuer: Option<String>,
     #[serde(default)]
     pub tie_break: Vec<String>,
+    pub rescale: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +66,8 @@ pub struct RawCalendar {
 pub struct RawGroup {
     pub id: String,
     pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +90,7 @@ pub struct RawIndicator {
     pub allow_na: Option<bool>,
     pub pool: Option<bool>,
     pub rule: Option<String>,
+    pub input: Option<String>,
     // rule parameters
     pub max_deduct: Option<Decimal>,
     pub curve: Option<Vec<(Decimal, Decimal)>>,

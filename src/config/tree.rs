@@ -14,6 +14,7 @@ pub(super) fn resolve_indicators(
     raw: &RawSystem,
     groups: &[Group],
     full_score: Decimal,
+    rescale: Rescale,
     c: &mut Checker,
 ) -> Option<(Vec<Indicator>, Vec<usize>)> {
     let list: Vec<&RawIndicator> = raw.indicator.iter().map(|s| s.get_ref()).collect();
@@ -181,6 +182,7 @@ pub(super) fn resolve_indicators(
             }
             None
         };
+        let input = input_kind(ind, rule.as_ref(), sp, c);
         nodes.push(Indicator {
             id: ind.id.clone(),
             name: ind.name.clone(),
@@ -192,17 +194,57 @@ pub(super) fn resolve_indicators(
             allow_na: ind.allow_na.unwrap_or(false),
             pool: ind.pool.unwrap_or(false),
             rule,
+            input,
         });
     }
     inherit_groups_and_na(&mut nodes, &roots, raw, c);
     check_pools(&nodes, raw, c);
-    check_point_sums(&nodes, &roots, full_score, raw, c);
+    check_point_sums(&nodes, &roots, full_score, rescale, raw, c);
     let points = resolved_points(&nodes, &roots, full_score);
     for (n, p) in nodes.iter_mut().zip(points) {
         n.points = p;
     }
     check_rule_bounds(&nodes, raw, c);
     Some((nodes, roots))
+}
+
+/// The leaf's `input` kind: only on leaves that take a numeric submission.
+fn input_kind(
+    ind: &RawIndicator,
+    rule: Option<&Rule>,
+    sp: &toml::Spanned<RawIndicator>,
+    c: &mut Checker,
+) -> InputKind {
+    let Some(given) = ind.input.as_deref() else {
+        return InputKind::Number;
+    };
+    let kind = match given {
+        "number" => InputKind::Number,
+        "ratio" => InputKind::Ratio,
+        "count" => InputKind::Count,
+        other => {
+            c.at(
+                sp,
+                format!(
+                    "indicator {}: input = \"{other}\": expected \"ratio\", \"count\" or \"number\"",
+                    ind.id
+                ),
+            );
+            return InputKind::Number;
+        }
+    };
+    let numeric = rule.is_some_and(|r| r.submission_kind() == Some(ValueKind::Number));
+    if !numeric && (rule.is_some() || ind.rule.is_none()) {
+        let what = rule.map_or("a parent".to_string(), |r| format!("rule \"{}\"", r.name()));
+        c.at(
+            sp,
+            format!(
+                "indicator {}: input = \"{given}\" is for leaves that take a number (rules curve, relative, manual); this is {what}",
+                ind.id
+            ),
+        );
+    }
+    kind
 }
 
 fn inherit_groups_and_na(
@@ -337,6 +379,7 @@ fn check_point_sums(
     nodes: &[Indicator],
     roots: &[usize],
     full: Decimal,
+    rescale: Rescale,
     raw: &RawSystem,
     c: &mut Checker,
 ) {
@@ -380,7 +423,9 @@ fn check_point_sums(
         let (sum, parts) = describe_sum(nodes, kids);
         match parent {
             None => {
-                if sum != full {
+                // Flat conversion publishes out of full_score whatever the
+                // top level adds up to (a sheet worth 100.64 in all).
+                if sum != full && rescale == Rescale::Parent {
                     c.general(format!(
                         "top-level indicators add up to {} ({parts}), but full_score is {}",
                         sum.normalize(),

@@ -103,6 +103,18 @@ pub(super) fn resolve(
         }
     };
 
+    let rescale = match a.get_ref().rescale.as_deref() {
+        None | Some("parent") => Rescale::Parent,
+        Some("flat") => Rescale::Flat,
+        Some(other) => {
+            c.at(
+                a,
+                format!("assessment.rescale = \"{other}\": expected \"parent\" or \"flat\""),
+            );
+            Rescale::Parent
+        }
+    };
+
     let weight_percent = match &raw.performance {
         None => {
             c.general("[performance] weight_percent is required: the share of 政务公开 in the target performance assessment (at least 4)");
@@ -126,7 +138,7 @@ pub(super) fn resolve(
     let calendar = resolve_calendar(&raw, &mut c);
     let groups = resolve_groups(&raw, &mut c);
     let grades = resolve_grades(&raw, &mut c);
-    let indicators = resolve_indicators(&raw, &groups, full_score, &mut c);
+    let indicators = resolve_indicators(&raw, &groups, full_score, rescale, &mut c);
     let (indicators, roots) = match indicators {
         Some(x) => x,
         None => return Err(c.errors),
@@ -167,6 +179,7 @@ pub(super) fn resolve(
         veto_cap: a.veto_cap,
         rank_ties,
         rank_on,
+        rescale,
         issuer: a.issuer,
         tie_break,
         weight_percent,
@@ -217,7 +230,9 @@ fn resolve_groups(raw: &RawSystem, c: &mut Checker) -> Vec<Group> {
     if raw.group.is_empty() {
         c.general("at least one [[group]] is required: units are ranked within groups");
     }
-    let mut seen = HashSet::new();
+    // Every id, name and alias names one group only (compared as unit
+    // names are: NFKC, no spaces).
+    let mut seen: HashMap<String, String> = HashMap::new();
     let mut out = Vec::new();
     for g in &raw.group {
         let r = g.get_ref();
@@ -227,12 +242,29 @@ fn resolve_groups(raw: &RawSystem, c: &mut Checker) -> Vec<Group> {
                 format!("group id \"{}\": use letters, digits, _ . -", r.id),
             );
         }
-        if !seen.insert(r.id.clone()) {
-            c.at(g, format!("group id \"{}\" is used twice", r.id));
+        let names = std::iter::once(&r.id)
+            .chain(std::iter::once(&r.name))
+            .chain(&r.aliases);
+        let mut own = HashSet::new();
+        for n in names {
+            let key = crate::ingest::names::normalize(n);
+            if !own.insert(key.clone()) {
+                continue;
+            }
+            match seen.get(&key) {
+                Some(other) => c.at(
+                    g,
+                    format!("group {}: \"{n}\" already names group {other}; group ids, names and aliases must be unique", r.id),
+                ),
+                None => {
+                    seen.insert(key, r.id.clone());
+                }
+            }
         }
         out.push(Group {
             id: r.id.clone(),
             name: r.name.clone(),
+            aliases: r.aliases.clone(),
         });
     }
     out

@@ -7,17 +7,19 @@
 pub mod names;
 mod records;
 mod resolve;
+pub mod sources;
 pub mod table;
 pub mod values;
 pub mod xlsx;
 
-use crate::config::System;
+use crate::config::{self, System};
 use crate::error::{Diagnostic, Error, Result};
 use chrono::NaiveDate;
 use names::UnitMatcher;
 use resolve::Context;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
+use sources::{Catalog, FileKind, Source, TableId};
 use std::collections::{HashMap, HashSet};
 
 /// A hash map with a fast hasher, for lookups done once per input row or
@@ -111,6 +113,8 @@ pub struct Inputs {
     pub duties: FastMap<usize, FastSet<usize>>,
     /// (file name, SHA-256) of every input read
     pub files: Vec<(String, String)>,
+    /// (file or sheet, why) of every entry of the data directory not read
+    pub ignored: Vec<(String, String)>,
     pub warnings: Vec<String>,
 }
 
@@ -160,13 +164,71 @@ fn require_dir(dir: &Path) -> Result<()> {
     )))
 }
 
+/// The columns of each table.
+fn spec(t: TableId) -> &'static [ColumnSpec] {
+    match t {
+        TableId::Units => UNITS,
+        TableId::Inspections => INSPECTIONS,
+        TableId::Submissions => SUBMISSIONS,
+        TableId::Ratings => RATINGS,
+        TableId::Duties => DUTIES,
+    }
+}
+
+/// Why the indicator system needs table `t`, or `None` when it may be
+/// left out (a table with only its header row says "none this year").
+pub fn needed(system: &System, t: TableId) -> Option<String> {
+    let list = |ids: Vec<&str>| {
+        let mut shown: Vec<&str> = ids.iter().take(5).copied().collect();
+        if ids.len() > 5 {
+            shown.push("…");
+        }
+        shown.join(", ")
+    };
+    let leaves_where = |f: &dyn Fn(&config::Rule) -> bool| -> Vec<&str> {
+        system
+            .indicators
+            .iter()
+            .filter(|n| n.rule.as_ref().is_some_and(f))
+            .map(|n| n.id.as_str())
+            .collect()
+    };
+    match t {
+        TableId::Units => Some("every assessment needs its roster of units".into()),
+        TableId::Inspections => (!system.issues.is_empty()).then(|| {
+            let codes: Vec<&str> = system.issues.iter().map(|i| i.code.as_str()).collect();
+            format!(
+                "the indicator system defines inspection issues ({})",
+                list(codes)
+            )
+        }),
+        TableId::Submissions => {
+            let leaves = leaves_where(&|r| r.submission_kind().is_some());
+            let bonuses: Vec<&str> = system.bonuses.iter().map(|b| b.id.as_str()).collect();
+            match (leaves.is_empty(), bonuses.is_empty()) {
+                (true, true) => None,
+                (false, _) => Some(format!(
+                    "leaves {} are scored from submissions",
+                    list(leaves)
+                )),
+                (true, false) => Some(format!("bonus items {} are claimed in it", list(bonuses))),
+            }
+        }
+        TableId::Ratings => {
+            let leaves = leaves_where(&|r| matches!(r, config::Rule::Rating { .. }));
+            (!leaves.is_empty()).then(|| format!("leaves {} use rule rating", list(leaves)))
+        }
+        TableId::Duties => None,
+    }
+}
+
 /// Reads only the roster and the responsibility table (for templates).
 pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
     require_dir(dir)?;
     let mut inputs = Inputs::default();
     let mut reader = Reader::new(dir, &mut inputs);
-    let units = reader.read("units", UNITS, true, &mut inputs);
-    let duties = reader.read("duties", DUTIES, false, &mut inputs);
+    let units = reader.read(TableId::Units, needed(system, TableId::Units), &mut inputs);
+    let duties = reader.read(TableId::Duties, None, &mut inputs);
     let mut ctx = Context {
         system,
         matcher: UnitMatcher::default(),
@@ -191,11 +253,12 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     let t = std::time::Instant::now();
     let mut reader = Reader::new(dir, &mut inputs);
-    let units = reader.read("units", UNITS, true, &mut inputs);
-    let inspections = reader.read("inspections", INSPECTIONS, false, &mut inputs);
-    let submissions = reader.read("submissions", SUBMISSIONS, false, &mut inputs);
-    let ratings = reader.read("ratings", RATINGS, false, &mut inputs);
-    let duties = reader.read("duties", DUTIES, false, &mut inputs);
+    let mut read = |t: TableId| reader.read(t, needed(system, t), &mut inputs);
+    let units = read(TableId::Units);
+    let inspections = read(TableId::Inspections);
+    let submissions = read(TableId::Submissions);
+    let ratings = read(TableId::Ratings);
+    let duties = read(TableId::Duties);
     let errors = reader.errors;
     crate::assess::timing("ingest: read tables (bytes, SHA-256, polars CSV)", t);
 
@@ -292,142 +355,128 @@ impl Inputs {
     }
 }
 
-/// The sheet names of each table in a `data.xlsx` (besides its id).
-const SHEET_NAMES: &[(&str, &str)] = &[
-    ("units", "单位"),
-    ("inspections", "检查结果"),
-    ("submissions", "报送材料"),
-    ("ratings", "评分"),
-    ("duties", "责任分工"),
-];
-
 /// The tables of one data directory, read one by one with their problems
-/// collected; `data.xlsx`, when there is one, is read, hashed and opened
-/// once for all its sheets.
+/// collected. Every entry of the directory is classified first
+/// ([`sources::scan`]); the data workbook, when there is one, is read,
+/// hashed and opened once for all its sheets.
 struct Reader<'d> {
     dir: &'d Path,
-    /// data.xlsx, opened, and its visible sheet names.
-    book: Option<(xlsx::Book, Vec<String>)>,
+    catalog: Catalog,
+    /// The data workbook, opened, and its SHA-256.
+    book: Option<(xlsx::Book, String)>,
     errors: Vec<Diagnostic>,
 }
 
 impl<'d> Reader<'d> {
     fn new(dir: &'d Path, inputs: &mut Inputs) -> Self {
-        let mut reader = Reader {
-            dir,
-            book: None,
-            errors: Vec::new(),
-        };
-        let path = dir.join("data.xlsx");
-        if path.exists() {
+        let mut catalog = sources::scan(dir);
+        let mut errors = Vec::new();
+        let mut book = None;
+        if let Some(path) = catalog.book.clone() {
             let shown = path.display().to_string();
             let opened = read_bytes(&path, inputs, xlsx::MAX_BYTES as u64).and_then(|bytes| {
-                let book = xlsx::Book::open(&shown, bytes)?;
-                let names = book.sheet_names();
-                Ok((book, names))
+                let hash = sha256_hex(&bytes);
+                Ok((xlsx::Book::open(&shown, bytes)?, hash))
             });
             match opened {
-                Ok(book) => reader.book = Some(book),
-                Err(mut e) => reader.errors.append(&mut e),
+                Ok((b, hash)) => {
+                    catalog.add_sheets(dir, &shown, &b.sheets());
+                    book = Some((b, hash));
+                }
+                Err(mut e) => errors.append(&mut e),
             }
         }
-        reader
+        errors.append(&mut catalog.errors);
+        inputs.ignored = std::mem::take(&mut catalog.ignored);
+        Reader {
+            dir,
+            catalog,
+            book,
+            errors,
+        }
     }
 
-    /// Table `name`, or `None` when it is absent (an error if `required`)
-    /// or has problems (collected).
-    fn read(
-        &mut self,
-        name: &str,
-        spec: &[ColumnSpec],
-        required: bool,
-        inputs: &mut Inputs,
-    ) -> Option<Table> {
-        read_table(self.dir, self.book.as_mut(), name, spec, required, inputs).unwrap_or_else(
-            |mut e| {
+    /// Table `t`, or `None` when it is absent (an error when `needed` says
+    /// why it is needed) or has problems (collected).
+    fn read(&mut self, t: TableId, needed: Option<String>, inputs: &mut Inputs) -> Option<Table> {
+        let Some(source) = self.catalog.source(t).cloned() else {
+            if let Some(why) = needed {
+                self.errors.push(missing_table(self.dir, t, &why));
+            }
+            return None;
+        };
+        self.read_source(t, &source, inputs)
+            .unwrap_or_else(|mut e| {
                 self.errors.append(&mut e);
                 None
-            },
-        )
+            })
+    }
+
+    fn read_source(
+        &mut self,
+        t: TableId,
+        source: &Source,
+        inputs: &mut Inputs,
+    ) -> std::result::Result<Option<Table>, Vec<Diagnostic>> {
+        let spec = spec(t);
+        match source {
+            Source::File(path, FileKind::Csv) => read_csv_file(path, spec, inputs).map(Some),
+            Source::File(path, FileKind::Parquet) => {
+                let shown = path.display().to_string();
+                let bytes = read_bytes(path, inputs, MAX_CSV_BYTES)?;
+                table::read_parquet(&shown, &bytes, spec, &mut inputs.warnings).map(Some)
+            }
+            Source::File(path, FileKind::Workbook) => {
+                let bytes = read_bytes(path, inputs, xlsx::MAX_BYTES as u64)?;
+                let sheet = xlsx::Book::open(&path.display().to_string(), bytes)?
+                    .read_sheet(None, &table::known_names(spec))?;
+                table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some)
+            }
+            Source::Sheet(name) => {
+                let Some((book, hash)) = self.book.as_mut() else {
+                    return Ok(None);
+                };
+                let sheet = book.read_sheet(Some(name), &table::known_names(spec))?;
+                inputs.files.push((sheet.shown.clone(), hash.clone()));
+                table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some)
+            }
+        }
     }
 }
 
-/// A table from `NAME.csv`, `NAME.xlsx`, `NAME.parquet` or a sheet of
-/// `data.xlsx` (`book`, with its sheet names).
-fn read_table(
-    dir: &Path,
-    book: Option<&mut (xlsx::Book, Vec<String>)>,
-    name: &str,
+/// "the inspections table (检查结果) is missing: …", at the directory.
+fn missing_table(dir: &Path, t: TableId, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        dir.display().to_string(),
+        "",
+        format!(
+            "the table {} is missing, and {why}: add {}.csv or {}.csv (or .xlsx, .xls, .ods, .parquet, or a sheet of data.xlsx); a table with only its header row says there are none",
+            t.shown(),
+            t.id(),
+            t.zh()
+        ),
+    )
+}
+
+/// A CSV table: hashed and parsed at once (on a large table each takes a
+/// core).
+fn read_csv_file(
+    path: &Path,
     spec: &[ColumnSpec],
-    required: bool,
     inputs: &mut Inputs,
-) -> std::result::Result<Option<Table>, Vec<Diagnostic>> {
-    let csv = dir.join(format!("{name}.csv"));
-    let xlsx = dir.join(format!("{name}.xlsx"));
-    let zh = SHEET_NAMES
-        .iter()
-        .find(|(id, _)| *id == name)
-        .map_or(name, |(_, zh)| *zh);
-    let in_book = book.and_then(|(book, names)| {
-        let sheet = names.iter().find(|s| xlsx::sheet_matches(s, name, zh))?;
-        Some((book, sheet))
-    });
-    let parquet = dir.join(format!("{name}.parquet"));
-    let sources = [
-        csv.exists(),
-        xlsx.exists(),
-        in_book.is_some(),
-        parquet.exists(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    if sources > 1 {
-        return Err(vec![Diagnostic::new(
-            dir.display().to_string(),
-            "",
-            format!("the {name} table is given more than once ({name}.csv, {name}.xlsx, {name}.parquet, or a sheet {name}/{zh} in data.xlsx); keep one"),
-        )]);
-    }
-    if csv.exists() {
-        let shown = csv.display().to_string();
-        check_size(&csv, &shown, MAX_CSV_BYTES)?;
-        let bytes = std::fs::read(&csv)
-            .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
-        // Hash and parse at once: on a large table each takes a core.
-        let mut warnings = Vec::new();
-        let (hash, table) = rayon::join(
-            || sha256_hex(&bytes),
-            || table::read_csv(&shown, &bytes, spec, &mut warnings),
-        );
-        inputs.files.push((shown, hash));
-        inputs.warnings.append(&mut warnings);
-        return table.map(Some);
-    }
-    if parquet.exists() {
-        let shown = parquet.display().to_string();
-        let bytes = read_bytes(&parquet, inputs, MAX_CSV_BYTES)?;
-        return table::read_parquet(&shown, &bytes, spec, &mut inputs.warnings).map(Some);
-    }
-    let known = table::known_names(spec);
-    if xlsx.exists() {
-        let bytes = read_bytes(&xlsx, inputs, xlsx::MAX_BYTES as u64)?;
-        let sheet =
-            xlsx::Book::open(&xlsx.display().to_string(), bytes)?.read_sheet(None, &known)?;
-        return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
-    }
-    if let Some((book, sheet_name)) = in_book {
-        let sheet = book.read_sheet(Some(sheet_name), &known)?;
-        return table::from_sheet(sheet, spec, &mut inputs.warnings).map(Some);
-    }
-    if required {
-        return Err(vec![Diagnostic::new(
-            csv.display().to_string(),
-            "",
-            format!("the {name} table is required but missing (as {name}.csv, {name}.xlsx or a sheet {name}/{zh} in data.xlsx)"),
-        )]);
-    }
-    Ok(None)
+) -> std::result::Result<Table, Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    check_size(path, &shown, MAX_CSV_BYTES)?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
+    let mut warnings = Vec::new();
+    let (hash, table) = rayon::join(
+        || sha256_hex(&bytes),
+        || table::read_csv(&shown, &bytes, spec, &mut warnings),
+    );
+    inputs.files.push((shown, hash));
+    inputs.warnings.append(&mut warnings);
+    table
 }
 
 /// The largest CSV table read: about 15 million records, which need some

@@ -56,6 +56,11 @@ impl UnitMatcher {
         (m, collisions)
     }
 
+    /// Every unit's name as shown, in roster order.
+    pub fn shown_names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|(_, shown)| shown.as_str())
+    }
+
     pub fn find(&self, name: &str) -> Option<usize> {
         self.by_key.get(&normalize(name)).copied()
     }
@@ -77,6 +82,56 @@ impl UnitMatcher {
             .map(|(_, s)| s.to_string())
             .collect()
     }
+}
+
+/// The names of a responsibility-table cell: split at `、，,；;` and line
+/// breaks, but not inside brackets (`各县（市、区）人民政府` is one name).
+pub fn split_names(cell: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in cell.char_indices() {
+        match c {
+            '（' | '(' | '【' | '[' | '〔' | '《' => depth += 1,
+            '）' | ')' | '】' | ']' | '〕' | '》' => depth = (depth - 1).max(0),
+            '、' | '，' | ',' | '；' | ';' | '\n' | '\r' if depth == 0 => {
+                out.push(&cell[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    out.push(&cell[start..]);
+    out.into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Up to three of `candidates` (shown names) nearest to `name`: a name that
+/// contains a candidate (`市交通运输局等`) or is contained in one first,
+/// longer ones first, then by edit distance on characters, within half the
+/// longer of the two.
+pub fn nearest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Vec<&'c str> {
+    let n = normalize(name);
+    let len = n.chars().count();
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .filter_map(|shown| {
+            let c = normalize(shown);
+            let clen = c.chars().count();
+            if c.is_empty() {
+                return None;
+            }
+            if n.contains(&c) || c.contains(&n) {
+                return Some((0, usize::MAX - clen, shown));
+            }
+            let d = strsim::levenshtein(&n, &c);
+            (d * 2 <= len.max(clen)).then_some((1, d, shown))
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by_key(|x| x.2);
+    scored.into_iter().take(3).map(|x| x.2).collect()
 }
 
 #[cfg(test)]
@@ -111,6 +166,34 @@ mod tests {
             m.suggest("青阳区").first().map(String::as_str),
             Some("青羊区")
         );
+    }
+
+    #[test]
+    fn splits_a_responsibility_cell_but_not_inside_brackets() {
+        assert_eq!(
+            split_names("市政务服务管理局，市档案馆、市文体旅游局（市图书馆）；各县（市、区）人民政府，达州高新区管委会 "),
+            [
+                "市政务服务管理局",
+                "市档案馆",
+                "市文体旅游局（市图书馆）",
+                "各县（市、区）人民政府",
+                "达州高新区管委会"
+            ]
+        );
+        assert_eq!(split_names("A;B,\nC\r\n"), ["A", "B", "C"]);
+        assert_eq!(split_names("县(市、区)政府"), ["县(市、区)政府"]);
+        assert!(split_names(" 、 ").is_empty());
+    }
+
+    #[test]
+    fn the_nearest_names_contain_the_phrase_or_are_close_to_it() {
+        let names = ["市交通运输局", "市教育局", "市政府信息公开管理中心"];
+        assert_eq!(
+            nearest("市交通运输局等", names.into_iter()),
+            ["市交通运输局"]
+        );
+        assert_eq!(nearest("市教育厅", names.into_iter()), ["市教育局"]);
+        assert!(nearest("开设政务新媒体的单位", names.into_iter()).is_empty());
     }
 
     #[test]

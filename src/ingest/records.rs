@@ -190,19 +190,38 @@ fn row_diagnostics(
     r: &Resolved,
     out: &mut Aggregated,
 ) -> PolarsResult<()> {
-    for (row, outcomes, date) in resolved_rows(frame, r)? {
+    let units = frame.column("unit")?.str()?;
+    let issues = frame.column("issue")?.str()?;
+    for (j, (row, outcomes, date)) in resolved_rows(frame, r)?.enumerate() {
         let i = row as usize;
+        // What the row is about (its unit and issue), besides the column at fault.
+        let about = |column: &str| {
+            [("unit", units.get(j)), ("issue", issues.get(j))]
+                .into_iter()
+                .filter(|(c, _)| *c != column)
+                .filter_map(|(c, v)| {
+                    let v = v.map(str::trim).filter(|v| !v.is_empty())?;
+                    Some(format!("{c} {v}"))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         for (column, outcome) in ["unit", "issue", "count"].into_iter().zip(outcomes) {
             if let Err(msg) = outcome {
-                out.problems.push((row, t.error(i, column, msg.clone())));
+                let d = t.error(i, column, msg.clone()).about(about(column));
+                out.problems.push((row, d));
             }
         }
         match r.dates.get(date) {
             DateCheck::InYear => {}
-            DateCheck::Outside(msg) => out
-                .warnings
-                .push(t.error(i, "date", msg.clone()).to_string()),
-            DateCheck::Unreadable(msg) => out.problems.push((row, t.error(i, "date", msg.clone()))),
+            DateCheck::Outside(msg) => out.warnings.push(
+                t.error(i, "date", msg.clone())
+                    .about(about("date"))
+                    .to_string(),
+            ),
+            DateCheck::Unreadable(msg) => out
+                .problems
+                .push((row, t.error(i, "date", msg.clone()).about(about("date")))),
         }
     }
     Ok(())

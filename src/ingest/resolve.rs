@@ -81,6 +81,23 @@ impl Context<'_> {
                 ),
             ));
         }
+        for g in &self.system.groups {
+            let names = std::iter::once(&g.id)
+                .chain(std::iter::once(&g.name))
+                .chain(&g.aliases);
+            for n in names {
+                if let Some(u) = matcher.find(n) {
+                    self.errors.push(t.error(
+                        roster[u].0,
+                        "name",
+                        format!(
+                            "unit {} is also named \"{n}\", which names the group {} in the indicator system; unit and group names must differ",
+                            plain[u].0, g.id
+                        ),
+                    ));
+                }
+            }
+        }
         self.matcher = matcher;
     }
 
@@ -90,12 +107,7 @@ impl Context<'_> {
                 .push(t.error(i, "group", "empty; expected a group id or name"));
             return None;
         };
-        let key = names::normalize(g);
-        let found = self
-            .system
-            .groups
-            .iter()
-            .position(|x| names::normalize(&x.id) == key || names::normalize(&x.name) == key);
+        let found = group_named(self.system, g);
         if found.is_none() {
             let known: Vec<String> = self
                 .system
@@ -273,7 +285,7 @@ impl Context<'_> {
         };
         match rule.submission_kind() {
             Some(ValueKind::Number) => {
-                let n = values::parse_decimal(raw)?;
+                let n = values::parse_input(raw, leaf.input)?;
                 if *rule == Rule::Manual {
                     let p = leaf.points.to_decimal();
                     if n < Decimal::ZERO || n > p {
@@ -395,11 +407,15 @@ impl Context<'_> {
         }
     }
 
+    /// The responsibility table: each 责任单位 cell names units and groups
+    /// (a group stands for all its units), as offices write it.
     pub(super) fn duties(&mut self, t: &Table, inputs: &mut Inputs) {
-        let (indicators, units) = (cells(t, "indicator"), cells(t, "unit"));
-        let mut cache = FastMap::default();
+        let (indicators, cells_of_units) = (cells(t, "indicator"), cells(t, "unit"));
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.system.groups.len()];
+        for (u, unit) in inputs.units.iter().enumerate() {
+            members[unit.group].push(u);
+        }
         for i in t.rows() {
-            let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let ind = match indicators[i] {
                 Some(id) => {
                     let found = self.system.index_of(id);
@@ -418,11 +434,60 @@ impl Context<'_> {
                     None
                 }
             };
-            if let (Some(unit), Some(ind)) = (unit, ind) {
-                inputs.duties.entry(ind).or_default().insert(unit);
+            let Some(cell) = cells_of_units[i] else {
+                self.errors.push(t.error(
+                    i,
+                    "unit",
+                    "empty; expected the responsible units or groups",
+                ));
+                continue;
+            };
+            let mut responsible = Vec::new();
+            for name in names::split_names(cell) {
+                if let Some(u) = self.matcher.find(name) {
+                    responsible.push(u);
+                } else if let Some(g) = group_named(self.system, name) {
+                    responsible.extend_from_slice(&members[g]);
+                } else {
+                    let msg = self.names_no_unit(name);
+                    self.errors.push(t.error(i, "unit", msg));
+                }
+            }
+            if let Some(ind) = ind {
+                inputs.duties.entry(ind).or_default().extend(responsible);
             }
         }
     }
+
+    /// Why a name in a responsibility cell is neither a unit nor a group,
+    /// with the nearest units and groups.
+    fn names_no_unit(&self, name: &str) -> String {
+        let groups = self.system.groups.iter().flat_map(|g| {
+            std::iter::once(g.name.as_str()).chain(g.aliases.iter().map(String::as_str))
+        });
+        let near = names::nearest(name, self.matcher.shown_names().chain(groups));
+        let group_names: Vec<&str> = self.system.groups.iter().map(|g| g.name.as_str()).collect();
+        let hint = if near.is_empty() {
+            ".".to_string()
+        } else {
+            format!("; did you mean {}?", near.join(", "))
+        };
+        format!(
+            "\"{name}\" is neither a unit nor a group{hint} Name the units (by id, name or alias) or a whole group ({}), separated by 、，；",
+            group_names.join(", ")
+        )
+    }
+}
+
+/// The group an id, name or alias names (compared as unit names are).
+pub(super) fn group_named(system: &crate::config::System, name: &str) -> Option<usize> {
+    let key = names::normalize(name);
+    system.groups.iter().position(|g| {
+        std::iter::once(&g.id)
+            .chain(std::iter::once(&g.name))
+            .chain(&g.aliases)
+            .any(|n| names::normalize(n) == key)
+    })
 }
 
 #[derive(Clone, Copy)]

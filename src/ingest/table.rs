@@ -159,9 +159,37 @@ impl Table {
         format!("row {}, column {}", i + 2, h)
     }
 
+    /// The cell of data row `i` in column `id` (trimmed, `None` when empty,
+    /// absent or given up).
+    pub fn cell(&self, i: usize, id: &str) -> Option<&str> {
+        let column = self.df.column(self.headers.get(id)?).ok()?;
+        column
+            .str()
+            .ok()?
+            .get(i)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// What data row `i` is about, from its unit and indicator (or issue)
+    /// cells other than column `id`: "unit 东湖区, indicator A3".
+    fn row_subject(&self, i: usize, id: &str) -> String {
+        ["unit", "indicator", "issue"]
+            .into_iter()
+            .filter(|&c| c != id)
+            .filter_map(|c| self.cell(i, c).map(|v| format!("{c} {v}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// An error at data row `i`, column `id`: `file: row N, column H` for
-    /// CSV, `book.xlsx[sheet]!D17: column H` for a workbook.
+    /// CSV, `book.xlsx[sheet]!D17: column H` for a workbook; it names the
+    /// row's unit and indicator (or issue) when the table has them.
     pub fn error(&self, i: usize, id: &str, msg: impl Into<String>) -> Diagnostic {
+        self.error_at(i, id, msg).about(self.row_subject(i, id))
+    }
+
+    fn error_at(&self, i: usize, id: &str, msg: impl Into<String>) -> Diagnostic {
         match &self.origin {
             Origin::Csv => Diagnostic::new(&self.file, self.place(i, id), msg),
             Origin::Sheet { columns, first_row } => {

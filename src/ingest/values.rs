@@ -1,6 +1,7 @@
 //! Cell values: exact decimals (`85`, `85.5`, `50%`) and dates in the
 //! formats officers type them.
 
+use crate::config::InputKind;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -43,6 +44,40 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         None => Err(format!(
             "\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%)"
         )),
+    }
+}
+
+/// A numeric submission of a leaf whose `input` is `kind`: a ratio is a
+/// share in 0..=1 (`0.859` or `85.9%`; `85.9` without `%` is refused with
+/// the percentage it probably means), a count a whole number >= 0 without
+/// `%`, a number any plain decimal.
+pub fn parse_input(s: &str, kind: InputKind) -> Result<Decimal, String> {
+    let d = parse_decimal(s)?;
+    let t = s.trim();
+    let percent = t.ends_with('%');
+    match kind {
+        InputKind::Number => Ok(d),
+        InputKind::Ratio if d.is_sign_negative() && !d.is_zero() => Err(format!(
+            "\"{t}\" is negative; a ratio is between 0 and 1 (0% to 100%)"
+        )),
+        InputKind::Ratio if d > Decimal::ONE && percent => Err(format!(
+            "\"{t}\" is above 100%; a ratio is between 0% and 100%"
+        )),
+        InputKind::Ratio if d > Decimal::ONE => Err(format!(
+            "\"{t}\" is above 1, and a ratio is between 0 and 1: write {t}% if that is meant (or {})",
+            (d / Decimal::ONE_HUNDRED).normalize()
+        )),
+        InputKind::Ratio => Ok(d),
+        InputKind::Count if percent => Err(format!(
+            "\"{t}\" is a percentage, but this item is a count: write a whole number such as 3"
+        )),
+        InputKind::Count if d.is_sign_negative() && !d.is_zero() => Err(format!(
+            "\"{t}\" is negative; a count is a whole number >= 0"
+        )),
+        InputKind::Count if !d.fract().is_zero() => Err(format!(
+            "\"{t}\" is not a whole number; this item is a count (e.g. 3)"
+        )),
+        InputKind::Count => Ok(d.trunc()),
     }
 }
 
@@ -139,6 +174,38 @@ mod tests {
         ] {
             assert!(parse_decimal(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    #[test]
+    fn a_ratio_is_a_share_and_a_count_a_whole_number() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(parse_input("85.9%", InputKind::Ratio), Ok(d("0.859")));
+        assert_eq!(parse_input("0.859", InputKind::Ratio), Ok(d("0.859")));
+        assert_eq!(parse_input("1", InputKind::Ratio), Ok(d("1")));
+        assert_eq!(parse_input("100%", InputKind::Ratio), Ok(d("1")));
+        let e = parse_input("85.9", InputKind::Ratio).unwrap_err();
+        assert!(e.contains("write 85.9% if that is meant (or 0.859)"), "{e}");
+        assert!(parse_input("-20%", InputKind::Ratio)
+            .unwrap_err()
+            .contains("negative"));
+        assert!(parse_input("120%", InputKind::Ratio)
+            .unwrap_err()
+            .contains("above 100%"));
+        assert_eq!(parse_input("3", InputKind::Count), Ok(d("3")));
+        assert_eq!(
+            parse_input("3.0", InputKind::Count).map(|x| x.to_string()),
+            Ok("3".into())
+        );
+        assert!(parse_input("85%", InputKind::Count)
+            .unwrap_err()
+            .contains("a percentage, but this item is a count"));
+        assert!(parse_input("2.5", InputKind::Count)
+            .unwrap_err()
+            .contains("not a whole number"));
+        assert!(parse_input("-1", InputKind::Count)
+            .unwrap_err()
+            .contains("negative"));
+        assert_eq!(parse_input("91.3", InputKind::Number), Ok(d("91.3")));
     }
 
     #[test]

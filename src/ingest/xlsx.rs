@@ -111,12 +111,6 @@ fn cell_text(d: &Data) -> Option<Cow<'_, str>> {
     (!s.is_empty()).then_some(s)
 }
 
-/// The sheet names a table may have in a `data.xlsx`.
-pub fn sheet_matches(sheet: &str, table: &str, zh: &str) -> bool {
-    let key = crate::ingest::names::normalize(sheet).to_lowercase();
-    key == table || key == crate::ingest::names::normalize(zh)
-}
-
 /// Reads `sheet` (or the first visible sheet) of a workbook. `known` are the
 /// table's column names (ids and Chinese), used to spot a two-row header.
 pub fn read_sheet(
@@ -154,6 +148,15 @@ impl Book {
             file: file.to_string(),
             wb,
         })
+    }
+
+    /// Every sheet's name and whether it is visible, in the workbook's order.
+    pub fn sheets(&self) -> Vec<(String, bool)> {
+        self.wb
+            .sheets_metadata()
+            .iter()
+            .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+            .collect()
     }
 
     /// The visible sheets' names, in the workbook's order.

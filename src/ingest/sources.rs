@@ -1,0 +1,441 @@
+//! What a data directory holds: every file (and every sheet of `data.xlsx`)
+//! is a table's source, ignored for a stated reason, or an error that names
+//! the nearest table. Nothing in the directory is passed over silently, so
+//! that a table saved under another name cannot be scored as "none".
+
+use super::names::normalize;
+use crate::error::Diagnostic;
+use std::path::{Path, PathBuf};
+
+/// The tables of a data directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableId {
+    Units,
+    Inspections,
+    Submissions,
+    Ratings,
+    Duties,
+}
+
+impl TableId {
+    pub const ALL: [TableId; 5] = [
+        TableId::Units,
+        TableId::Inspections,
+        TableId::Submissions,
+        TableId::Ratings,
+        TableId::Duties,
+    ];
+
+    /// The table's id (its English file name).
+    pub fn id(self) -> &'static str {
+        match self {
+            TableId::Units => "units",
+            TableId::Inspections => "inspections",
+            TableId::Submissions => "submissions",
+            TableId::Ratings => "ratings",
+            TableId::Duties => "duties",
+        }
+    }
+
+    /// The table's Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            TableId::Units => "单位名单",
+            TableId::Inspections => "检查结果",
+            TableId::Submissions => "单位报送",
+            TableId::Ratings => "评分",
+            TableId::Duties => "责任分工",
+        }
+    }
+
+    /// The older short name offices still use.
+    fn older(self) -> Option<&'static str> {
+        match self {
+            TableId::Units => Some("单位"),
+            TableId::Submissions => Some("报送材料"),
+            _ => None,
+        }
+    }
+
+    fn names(self) -> impl Iterator<Item = &'static str> {
+        [Some(self.id()), Some(self.zh()), self.older()]
+            .into_iter()
+            .flatten()
+    }
+
+    /// The table a file stem or sheet name names (id, Chinese name or older
+    /// name; compared without spaces, width or case).
+    pub fn named(name: &str) -> Option<TableId> {
+        let key = normalize(name).to_lowercase();
+        TableId::ALL
+            .into_iter()
+            .find(|t| t.names().any(|n| normalize(n) == key))
+    }
+
+    /// "inspections (检查结果)"
+    pub fn shown(self) -> String {
+        format!("{} ({})", self.id(), self.zh())
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The tables nearest to a name that names none, best first, as
+/// "检查结果 (inspections)": a name containing a table's name (or
+/// contained in it) first, then by edit distance.
+pub fn nearest_tables(name: &str) -> Vec<TableId> {
+    let key = normalize(name).to_lowercase();
+    let mut scored: Vec<(usize, TableId)> = TableId::ALL
+        .into_iter()
+        .filter_map(|t| {
+            t.names()
+                .filter_map(|n| {
+                    let n = normalize(n);
+                    let d = strsim::levenshtein(&key, &n);
+                    let near = key.contains(&n) || n.contains(&key);
+                    let len = n.chars().count().max(key.chars().count());
+                    if near {
+                        Some(0)
+                    } else if d * 2 <= len {
+                        Some(d)
+                    } else {
+                        None
+                    }
+                })
+                .min()
+                .map(|d| (d, t))
+        })
+        .collect();
+    scored.sort_by_key(|(d, t)| (*d, t.index()));
+    scored.into_iter().map(|(_, t)| t).collect()
+}
+
+/// How a table file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    /// .xlsx, .xlsm, .xlsb, .xls (Excel 97–2003), .ods: its first visible sheet.
+    Workbook,
+    Parquet,
+}
+
+fn kind_of(ext: &str) -> Option<FileKind> {
+    match ext {
+        "csv" => Some(FileKind::Csv),
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(FileKind::Workbook),
+        "parquet" => Some(FileKind::Parquet),
+        _ => None,
+    }
+}
+
+/// Where a table comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf, FileKind),
+    /// A sheet of the data workbook.
+    Sheet(String),
+}
+
+/// The data directory, classified.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    /// Per table (in [`TableId::ALL`] order), its source.
+    sources: [Option<Source>; 5],
+    /// The workbook of named sheets (`data.xlsx`, `.xls` or `.ods`).
+    pub book: Option<PathBuf>,
+    /// (file or sheet as shown, why it is not read)
+    pub ignored: Vec<(String, String)>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Catalog {
+    pub fn source(&self, t: TableId) -> Option<&Source> {
+        self.sources[t.index()].as_ref()
+    }
+
+    /// Records `source` for `t`; a second source for one table is an error.
+    fn add(&mut self, t: TableId, source: Source, shown: &str, dir: &Path) {
+        match &self.sources[t.index()] {
+            Some(first) => {
+                let first = match first {
+                    Source::File(p, _) => p.display().to_string(),
+                    Source::Sheet(s) => format!("{}[{s}]", self.book_shown(dir)),
+                };
+                self.errors.push(Diagnostic::new(
+                    shown,
+                    "",
+                    format!(
+                        "a second source for the table {}: {first} is one already; keep one of the two",
+                        t.shown()
+                    ),
+                ));
+            }
+            None => self.sources[t.index()] = Some(source),
+        }
+    }
+
+    fn book_shown(&self, dir: &Path) -> String {
+        self.book
+            .clone()
+            .unwrap_or_else(|| dir.join("data.xlsx"))
+            .display()
+            .to_string()
+    }
+
+    /// Classifies the visible and hidden sheets of the data workbook
+    /// (`shown` as "data.xlsx"): each names a table, is a note (说明…), is
+    /// hidden, or is an error.
+    pub fn add_sheets(&mut self, dir: &Path, shown: &str, sheets: &[(String, bool)]) {
+        for (name, visible) in sheets {
+            let at = format!("{shown}[{name}]");
+            if !visible {
+                self.ignored.push((at, "hidden sheet".into()));
+            } else if normalize(name).starts_with("说明") {
+                self.ignored
+                    .push((at, "a sheet of notes (its name begins with 说明)".into()));
+            } else if let Some(t) = TableId::named(name) {
+                self.add(t, Source::Sheet(name.clone()), &at, dir);
+            } else {
+                self.errors.push(Diagnostic::new(
+                    at,
+                    "",
+                    unknown_name_message("sheet", name, name, "a sheet"),
+                ));
+            }
+        }
+    }
+}
+
+/// "sheet 检查结果表 names no table; is it 检查结果 (inspections)? …"
+fn unknown_name_message(what: &str, name: &str, key: &str, renamed: &str) -> String {
+    let near: Vec<String> = nearest_tables(key)
+        .into_iter()
+        .map(|t| format!("{} ({})", t.zh(), t.id()))
+        .collect();
+    let guess = if near.is_empty() {
+        ".".to_string()
+    } else {
+        format!(" — is it {}?", near.join(" or "))
+    };
+    let all: Vec<String> = TableId::ALL
+        .iter()
+        .map(|t| format!("{}/{}", t.id(), t.zh()))
+        .collect();
+    format!(
+        "{what} \"{name}\" names no table{guess} Name {renamed} after its table ({}), or keep notes in a sheet whose name begins with 说明 or in a file of another kind",
+        all.join(", ")
+    )
+}
+
+/// Office lock files (`~$book.xlsx`, `.~lock.book.xlsx#`) and hidden files.
+fn ignored_reason(name: &str) -> Option<&'static str> {
+    if name.starts_with("~$") || name.starts_with(".~lock") {
+        Some("an office lock file")
+    } else if name.starts_with('.') {
+        Some("a hidden file")
+    } else {
+        None
+    }
+}
+
+/// The file names a data workbook of named sheets may have.
+fn is_data_book(stem: &str, kind: Option<FileKind>) -> bool {
+    kind == Some(FileKind::Workbook) && stem.eq_ignore_ascii_case("data")
+}
+
+/// Classifies every entry of `dir` (in name order); the data workbook's
+/// sheets are classified when it is opened ([`Catalog::add_sheets`]).
+pub fn scan(dir: &Path) -> Catalog {
+    let mut c = Catalog::default();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            c.errors.push(Diagnostic::new(
+                dir.display().to_string(),
+                "",
+                format!("cannot list the data directory: {e}"),
+            ));
+            return c;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let shown = path.display().to_string();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(why) = ignored_reason(&name) {
+            c.ignored.push((shown, why.into()));
+            continue;
+        }
+        if path.is_dir() {
+            c.ignored.push((
+                shown,
+                "a folder (only the files directly in the data directory are read)".into(),
+            ));
+            continue;
+        }
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let kind = kind_of(&ext);
+        if is_data_book(&stem, kind) {
+            if let Some(first) = &c.book {
+                c.errors.push(Diagnostic::new(
+                    &shown,
+                    "",
+                    format!(
+                        "a second workbook of tables beside {}; keep one",
+                        first.display()
+                    ),
+                ));
+            } else {
+                c.book = Some(path);
+            }
+            continue;
+        }
+        match (kind, TableId::named(&stem)) {
+            (Some(k), Some(t)) => c.add(t, Source::File(path.clone(), k), &shown, dir),
+            (Some(_), None) => c.errors.push(Diagnostic::new(
+                &shown,
+                "",
+                unknown_name_message("file", &name, &stem, "the file"),
+            )),
+            (None, _) if ext == "et" => c.errors.push(Diagnostic::new(
+                &shown,
+                "",
+                "a WPS 表格 (.et) file, which zwgk cannot read: save it as .xlsx (文件 → 另存为 → Excel 工作簿)",
+            )),
+            (None, _) => c.ignored.push((
+                shown,
+                format!(
+                    "not a table's kind (tables are .csv, .xlsx, .xls, .ods or .parquet){}",
+                    if ext.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": .{ext}")
+                    }
+                ),
+            )),
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_named_by_id_chinese_name_or_older_name() {
+        assert_eq!(TableId::named("inspections"), Some(TableId::Inspections));
+        assert_eq!(TableId::named("Inspections"), Some(TableId::Inspections));
+        assert_eq!(TableId::named("检查结果"), Some(TableId::Inspections));
+        assert_eq!(TableId::named("报送材料"), Some(TableId::Submissions));
+        assert_eq!(TableId::named("单位报送"), Some(TableId::Submissions));
+        assert_eq!(TableId::named("单位"), Some(TableId::Units));
+        assert_eq!(TableId::named(" 单位名单 "), Some(TableId::Units));
+        assert_eq!(TableId::named("检查结果表"), None);
+    }
+
+    #[test]
+    fn a_near_name_suggests_its_table() {
+        assert_eq!(nearest_tables("检查结果表"), vec![TableId::Inspections]);
+        assert_eq!(nearest_tables("报送情况"), vec![TableId::Submissions]);
+        assert_eq!(nearest_tables("inspection"), vec![TableId::Inspections]);
+        assert!(nearest_tables("工作总结").is_empty());
+    }
+
+    #[test]
+    fn every_entry_is_a_source_ignored_or_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "units.csv",
+            "检查结果.xls",
+            "报送材料.ods",
+            "报送情况.csv",
+            "~$units.xlsx",
+            ".~lock.units.csv#",
+            ".hidden.csv",
+            "说明.txt",
+            "data.xlsx",
+            "评分.et",
+        ] {
+            std::fs::write(dir.path().join(f), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("old")).unwrap();
+        let c = scan(dir.path());
+        let file = |t| match c.source(t) {
+            Some(Source::File(p, k)) => Some((p.file_name().unwrap().to_owned(), *k)),
+            _ => None,
+        };
+        assert_eq!(
+            file(TableId::Inspections),
+            Some(("检查结果.xls".into(), FileKind::Workbook))
+        );
+        assert_eq!(
+            file(TableId::Submissions),
+            Some(("报送材料.ods".into(), FileKind::Workbook))
+        );
+        assert_eq!(
+            file(TableId::Units),
+            Some(("units.csv".into(), FileKind::Csv))
+        );
+        assert!(c.book.is_some());
+        let ignored: Vec<&str> = c
+            .ignored
+            .iter()
+            .map(|(f, _)| f.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(
+            ignored,
+            [
+                ".hidden.csv",
+                ".~lock.units.csv#",
+                "old",
+                "~$units.xlsx",
+                "说明.txt"
+            ]
+        );
+        let errors: Vec<String> = c.errors.iter().map(|d| d.to_string()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].contains("报送情况.csv: file \"报送情况.csv\" names no table — is it 单位报送 (submissions)?"),
+            "{}",
+            errors[0]
+        );
+        assert!(errors[1].contains("评分.et: a WPS 表格"), "{}", errors[1]);
+    }
+
+    #[test]
+    fn two_sources_for_one_table_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["units.csv", "单位名单.xlsx"] {
+            std::fs::write(dir.path().join(f), b"x").unwrap();
+        }
+        let mut c = scan(dir.path());
+        c.add_sheets(
+            dir.path(),
+            "data.xlsx",
+            &[
+                ("单位".into(), true),
+                ("说明".into(), true),
+                ("old".into(), false),
+            ],
+        );
+        let errors: Vec<String> = c.errors.iter().map(|d| d.to_string()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("units.csv is one already"), "{errors:?}");
+        assert!(errors[1].starts_with("data.xlsx[单位]"), "{errors:?}");
+        assert_eq!(c.ignored.len(), 2);
+    }
+}
