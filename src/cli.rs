@@ -27,7 +27,7 @@ pub enum Command {
     /// Score, rank and grade, and write the reports.
     Run(RunArgs),
     /// Validate the indicator system and the inputs; write nothing.
-    Check(InputArgs),
+    Check(CheckArgs),
     /// Rescore with changed points or weights and show how ranks move.
     Whatif(WhatifArgs),
     /// How robust the ranking is to the points: random re-weighting.
@@ -125,6 +125,15 @@ pub struct CompareArgs {
     /// Replace an output directory an earlier zwgk command wrote.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Print every warning (by default the first 20 and a count).
+    #[arg(long)]
+    pub all_warnings: bool,
 }
 
 #[derive(Args, Debug)]
@@ -442,18 +451,23 @@ fn explain(args: ExplainArgs) -> Result<()> {
     Ok(())
 }
 
-/// Warnings to stderr: all of them when few, else the first ones and a
-/// count (run.log always has every one).
-fn print_warnings(a: &Assessment) {
+/// What zwgk did not read in the data directory, and why (stderr).
+fn print_ignored(a: &Assessment) {
+    for (file, why) in &a.inputs.ignored {
+        eprintln!("not read: {file} ({why})");
+    }
+}
+
+/// Warnings to stderr: all of them when few (or `all`), else the first
+/// ones and a count with where the rest are (`rest`).
+fn print_warnings(a: &Assessment, all: bool, rest: &str) {
     const SHOWN: usize = 20;
-    for w in a.warnings.iter().take(SHOWN) {
+    let shown = if all { a.warnings.len() } else { SHOWN };
+    for w in a.warnings.iter().take(shown) {
         eprintln!("warning: {w}");
     }
-    if a.warnings.len() > SHOWN {
-        eprintln!(
-            "warning: … and {} more (every warning is in run.log)",
-            a.warnings.len() - SHOWN
-        );
+    if a.warnings.len() > shown {
+        eprintln!("warning: … and {} more ({rest})", a.warnings.len() - shown);
     }
 }
 
@@ -475,7 +489,12 @@ fn run(args: RunArgs) -> Result<()> {
         None => None,
     };
     let a = args.inputs.assess()?;
-    print_warnings(&a);
+    print_ignored(&a);
+    print_warnings(
+        &a,
+        false,
+        &format!("every warning is in {}", out.join("run.log").display()),
+    );
     let date = args
         .notice_date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -512,9 +531,14 @@ fn leave_to_exit(a: Assessment) {
     std::mem::forget(a);
 }
 
-fn check(args: InputArgs) -> Result<()> {
-    let a = args.assess()?;
-    print_warnings(&a);
+fn check(args: CheckArgs) -> Result<()> {
+    let a = args.inputs.assess()?;
+    print_ignored(&a);
+    print_warnings(
+        &a,
+        args.all_warnings,
+        "zwgk check --all-warnings prints every one; zwgk run writes them to run.log",
+    );
     println!(
         "ok: {} — {} indicators, {} units, {} inspection records, {} submissions; {} warning(s)",
         a.system.name,

@@ -4,7 +4,7 @@
 //! lists for levels and review status, and an instruction row above the
 //! header that zwgk skips when the workbook comes back.
 
-use crate::config::{Rule, System, ValueKind};
+use crate::config::{InputKind, Rule, System, ValueKind};
 use crate::ingest::Inputs;
 use crate::score::evidence::na_by_roster;
 use rust_xlsxwriter::{Color, DataValidation, Format, Workbook, XlsxError};
@@ -29,7 +29,7 @@ struct Item {
     choices: Vec<String>,
 }
 
-fn hint(rule: &Rule, allow_na: bool) -> (String, Vec<String>) {
+fn hint(rule: &Rule, input: InputKind, allow_na: bool) -> (String, Vec<String>) {
     let na = if allow_na {
         "；不涉及的填“不涉及”"
     } else {
@@ -44,12 +44,14 @@ fn hint(rule: &Rule, allow_na: bool) -> (String, Vec<String>) {
             (format!("日期，如 {due}（截止 {due}）"), Vec::new())
         }
         (_, Rule::Manual) => ("得分（数字）".to_string(), Vec::new()),
-        (_, Rule::Curve { curve, .. })
-            if curve.iter().all(|(x, _)| *x <= rust_decimal::Decimal::ONE) =>
-        {
-            ("比例，如 85% 或 0.85".to_string(), Vec::new())
-        }
-        _ => ("数字".to_string(), Vec::new()),
+        _ => match input {
+            InputKind::Ratio => (
+                "比例，如 85% 或 0.85（不能写成 85）".to_string(),
+                Vec::new(),
+            ),
+            InputKind::Count => ("次数或个数（整数），如 3".to_string(), Vec::new()),
+            InputKind::Number => ("数字".to_string(), Vec::new()),
+        },
     };
     if allow_na && !choices.is_empty() {
         choices.push("不涉及".into());
@@ -76,7 +78,7 @@ fn items(system: &System, inputs: &Inputs) -> Vec<Item> {
             }
             let node = &system.indicators[l];
             let Some(rule) = &node.rule else { continue };
-            let (hint, choices) = hint(rule, node.allow_na);
+            let (hint, choices) = hint(rule, node.input, node.allow_na);
             out.push(Item {
                 unit: unit.name.clone(),
                 id: node.id.clone(),

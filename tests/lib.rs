@@ -11,4 +11,5 @@ mod parquet;
 mod properties;
 mod report;
 mod run;
+mod sources;
 mod xlsx;

@@ -46,19 +46,19 @@ fn scores_csv_has_a_bom_chinese_headers_and_publication_order() {
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         lines[0],
-        "分组,名次,单位编码,单位名称,总分,等次,绩效分,加分,扣分,否决,A 主动公开,B 平台建设,C 基层公开"
+        "分组,名次,单位编码,单位名称,总分,等次,绩效分,基础得分,加分,扣分,否决,A 主动公开,B 平台建设,C 基层公开"
     );
     assert_eq!(
         lines[1],
-        "县（市、区）,1,U2,西山区,100.00,优秀,5.00,1.00,0.00,,40.00,30.00,30.00"
+        "县（市、区）,1,U2,西山区,100.00,优秀,5.00,100.00,1.00,0.00,,40.00,30.00,30.00"
     );
     assert_eq!(
         lines[3],
-        "县（市、区）,3,U3,南城区,59.00,较差,2.95,0.00,1.50,是,40.00,30.00,13.50"
+        "县（市、区）,3,U3,南城区,59.00,较差,2.95,83.50,0.00,1.50,是,40.00,30.00,13.50"
     );
     assert_eq!(
         lines[4],
-        "部门,1,U4,市教育局,74.29,良好,3.71,0.00,0.00,,22.00,30.00,不涉及"
+        "部门,1,U4,市教育局,74.29,良好,3.71,74.29,0.00,0.00,,22.00,30.00,不涉及"
     );
 }
 
@@ -102,6 +102,44 @@ fn breakdown_explains_every_lost_point_and_neutralises_formulas() {
     // The submitted evidence =HYPERLINK(...) is inert text.
     assert!(b.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{b}");
     assert!(!b.contains(",=HYPERLINK"), "{b}");
+}
+
+/// Each unit's closing rows add its items up to its published total, with
+/// the conversion, gate, cap and veto that applied (numbers from
+/// fixtures/hand/expected/README.md).
+#[test]
+fn breakdown_accounts_for_each_total_from_its_items() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    let b = w.read("out/breakdown.csv");
+    let rows = |unit: &str| -> Vec<String> {
+        b.lines()
+            .filter(|l| l.contains(&format!(",{unit},")) && l.contains(",合计,"))
+            .map(|l| l.split_once(&format!("{unit},")).unwrap().1.to_string())
+            .collect()
+    };
+    // U3: items 83.50, penalty 1.50, a grade veto: the total is capped at 59.
+    assert_eq!(
+        rows("南城区"),
+        [
+            ",基础得分,,合计,100,83.50,计分,,,一级指标得分合计 83.50,",
+            ",加分,,合计,3,0.00,计分,,,加分项合计 0,",
+            ",扣分,,合计,,-1.50,计分,,,总分扣分问题 1 项,",
+            ",一票否决,,合计,59,,计分,记录 R4,,V1 泄密：一票否决，等次定为较差，总分最多 59 分,",
+            ",总分,,合计,100,59.00,计分,,,基础得分 83.50 + 加分 0.00 − 扣分 1.50 = 82.00；一票否决，总分最多 59 分,",
+        ]
+    );
+    // U4 (部门): C is not assessed, so the 52 points of A and B are out of 70.
+    assert!(rows("市教育局")[0].contains("不涉及项折算：得分 52.00 ÷ 应得分 70.00 × 100 = 74.29"));
+    // U6: base 35.71 below the gate 60: its claimed bonus of 1 does not count.
+    assert!(rows("市民政局")[1].contains("加分项合计 1；基础得分低于 60，不计加分"));
+    // U2: 100 + 1 is capped at full marks; its N/A A2 was rescaled inside A.
+    let u2 = rows("西山区");
+    assert!(
+        u2[0].contains("（不涉及项已在所属指标内按分值折算）"),
+        "{u2:?}"
+    );
+    assert!(u2[3].contains("= 101.00；总分不超过满分 100"), "{u2:?}");
 }
 
 #[test]

@@ -245,7 +245,7 @@ fn written_workbooks_hold_numbers_and_inert_text() {
     assert_eq!(total.get((1, 4)), Some(&Data::Float(100.0)));
     assert_eq!(total.get((2, 4)), Some(&Data::Float(74.5)));
     let dept = scores.worksheet_range("部门").unwrap();
-    assert_eq!(dept.get((1, 12)), Some(&Data::String("不涉及".into())));
+    assert_eq!(dept.get((1, 13)), Some(&Data::String("不涉及".into())));
 }
 
 #[test]

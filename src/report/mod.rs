@@ -3,6 +3,7 @@
 //! [`output::Staging`] directory, which the run moves into place in one
 //! atomic step.
 
+pub mod account;
 pub mod bitmap;
 pub mod charts;
 pub mod draw;

@@ -112,6 +112,7 @@ pub fn scores_grid(a: &Assessment) -> Grid<'_> {
         "总分",
         "等次",
         "绩效分",
+        "基础得分",
         "加分",
         "扣分",
         "否决",
@@ -135,6 +136,7 @@ pub fn scores_grid(a: &Assessment) -> Grid<'_> {
                     Cell::num(published(a, sc.total)),
                     Cell::text(&s.grades[st.grade].name),
                     Cell::num(published(a, sc.performance_points)),
+                    Cell::num(published(a, sc.base)),
                     Cell::num(published(a, sc.bonus)),
                     Cell::num(published(a, sc.penalty)),
                     Cell::text(if sc.vetoed { "是" } else { "" }),
@@ -170,7 +172,7 @@ const BREAKDOWN_HEADER: &[&str] = &[
 /// What every unit's rows share, formatted once: the leaves in order and,
 /// per indicator, its parent's label and its points as published.
 pub struct LeafLabels {
-    leaves: Vec<usize>,
+    pub leaves: Vec<usize>,
     parent: Vec<String>,
     points: Vec<String>,
 }
@@ -198,7 +200,8 @@ impl LeafLabels {
     }
 }
 
-/// One row per unit and leaf, then the unit's bonus and penalty items.
+/// One row per unit and leaf, then the unit's bonus and penalty items and
+/// the rows that account for its total.
 pub fn breakdown_grid<'a>(a: &'a Assessment, labels: &'a LeafLabels) -> Grid<'a> {
     let rows = a
         .ordered_units()
@@ -226,6 +229,15 @@ fn unit_breakdown<'a>(a: &'a Assessment, labels: &'a LeafLabels, u: usize) -> Ve
         .collect();
     rows.extend(bonus_rows(a, u));
     rows.extend(penalty_rows(a, u));
+    rows.extend(
+        super::account::closing_rows(a, u, &labels.leaves)
+            .into_iter()
+            .map(|closing| {
+                let mut row = unit_cells(a, u);
+                row.extend(closing);
+                row
+            }),
+    );
     if a.draft {
         for r in &mut rows {
             r.push("征求意见稿".into());
@@ -466,6 +478,12 @@ impl Export for RunLog {
         log.push_str(&format!("  {h}  {f}\n"));
         for (f, h) in &a.inputs.files {
             log.push_str(&format!("  {h}  {f}\n"));
+        }
+        if !a.inputs.ignored.is_empty() {
+            log.push_str("\nnot read:\n");
+            for (f, why) in &a.inputs.ignored {
+                log.push_str(&format!("  {f} ({why})\n"));
+            }
         }
         log.push_str(&format!("\nwarnings ({}):\n", a.warnings.len()));
         for w in &a.warnings {

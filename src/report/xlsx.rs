@@ -166,8 +166,11 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let mut wb = new_book(a)?;
     let st = styles(a);
     let grid = scores_grid(a);
-    // total, performance points, bonus, penalty and the indicators are scores
-    let score_cols: Vec<usize> = [4, 6, 7, 8].into_iter().chain(10..grid.0.len()).collect();
+    // total, performance points, base, bonus, penalty and the indicators are scores
+    let score_cols: Vec<usize> = [4, 6, 7, 8, 9]
+        .into_iter()
+        .chain(11..grid.0.len())
+        .collect();
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("总表")?;
     let (header, rows) = &grid;
