@@ -3,6 +3,7 @@
 
 mod analysis;
 mod coinr;
+mod duties;
 mod generate;
 mod harness;
 mod inputs;
@@ -10,6 +11,7 @@ mod output;
 mod parquet;
 mod properties;
 mod report;
+mod rescale;
 mod run;
 mod sources;
 mod xlsx;

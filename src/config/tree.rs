@@ -199,8 +199,8 @@ pub(super) fn resolve_indicators(
     }
     inherit_groups_and_na(&mut nodes, &roots, raw, c);
     check_pools(&nodes, raw, c);
-    check_point_sums(&nodes, &roots, full_score, rescale, raw, c);
     let points = resolved_points(&nodes, &roots, full_score);
+    check_point_sums(&nodes, &roots, &points, full_score, rescale, raw, c);
     for (n, p) in nodes.iter_mut().zip(points) {
         n.points = p;
     }
@@ -363,14 +363,18 @@ pub fn resolved_points(nodes: &[Indicator], roots: &[usize], full_score: Decimal
     out
 }
 
-fn describe_sum(nodes: &[Indicator], kids: &[usize]) -> (Decimal, String) {
+/// The children's points (given, or summed from their own children) and
+/// how they add up: (sum, "A 30 + B 70").
+fn describe_sum(nodes: &[Indicator], kids: &[usize], points: &[Exact]) -> (Decimal, String) {
     let mut sum = Decimal::ZERO;
     let mut parts = Vec::new();
     for &k in kids {
-        if let Share::Points(p) = nodes[k].share {
-            sum += p;
-            parts.push(format!("{} {}", nodes[k].id, p.normalize()));
-        }
+        let p = match nodes[k].share {
+            Share::Points(p) => p,
+            _ => points[k].to_decimal(),
+        };
+        sum += p;
+        parts.push(format!("{} {}", nodes[k].id, p.normalize()));
     }
     (sum, parts.join(" + "))
 }
@@ -378,6 +382,7 @@ fn describe_sum(nodes: &[Indicator], kids: &[usize]) -> (Decimal, String) {
 fn check_point_sums(
     nodes: &[Indicator],
     roots: &[usize],
+    points: &[Exact],
     full: Decimal,
     rescale: Rescale,
     raw: &RawSystem,
@@ -417,10 +422,10 @@ fn check_point_sums(
             }
             continue;
         }
-        if pointed < kids.len() {
+        if pointed < kids.len() && parent.is_some() {
             continue; // children deriving points from their own children: checked there
         }
-        let (sum, parts) = describe_sum(nodes, kids);
+        let (sum, parts) = describe_sum(nodes, kids, points);
         match parent {
             None => {
                 // Flat conversion publishes out of full_score whatever the
