@@ -121,7 +121,7 @@ fn notes_lock_files_hidden_files_and_sheets_are_listed_as_not_read() {
         "not read: data/.~lock.inspections.csv# (an office lock file)",
         "not read: data/backup (a folder",
         "not read: data/~$units.xlsx (an office lock file)",
-        "not read: data/说明.txt (not a table's kind",
+        "not read: data/说明.txt (a .txt file, not a table: tables are",
         "not read: data/data.xlsx[说明] (a sheet of notes",
     ] {
         assert!(stderr.contains(line), "{line} in {stderr}");

@@ -357,3 +357,46 @@ fn a_cell_longer_than_excel_allows_is_cut_in_the_workbook_and_whole_in_the_csv()
         assert!(cut.chars().count() <= 32_767, "{book}");
     }
 }
+
+/// The demo's template describes each item by its `input` kind: A3 is a
+/// ratio (85%, not 85), F2 a count of trainings (a whole number).
+#[test]
+fn the_template_describes_each_item_by_its_input_kind() {
+    let w = Workdir::new();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = w.zwgk(&[
+        "template",
+        "--indicators",
+        demo.join("indicators/demo.toml").to_str().unwrap(),
+        "--data",
+        demo.join("data/demo").to_str().unwrap(),
+        "--out",
+        "tpl",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut book = open_workbook_auto(w.path().join("tpl/submissions.xlsx")).unwrap();
+    let range = book.worksheet_range("报送材料").unwrap();
+    let hint_of = |item: &str| {
+        range
+            .rows()
+            .find(|r| r.get(1).map(|c| c.to_string()) == Some(item.to_string()))
+            .map(|r| {
+                r.iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .unwrap()
+    };
+    assert!(
+        hint_of("A3").contains("比例，如 85% 或 0.85（不能写成 85）"),
+        "{}",
+        hint_of("A3")
+    );
+    assert!(
+        hint_of("F2").contains("次数或个数（整数），如 3"),
+        "{}",
+        hint_of("F2")
+    );
+    assert!(!hint_of("F2").contains("比例"), "{}", hint_of("F2"));
+}

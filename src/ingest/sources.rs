@@ -317,14 +317,11 @@ pub fn scan(dir: &Path) -> Catalog {
             )),
             (None, _) => c.ignored.push((
                 shown,
-                format!(
-                    "not a table's kind (tables are .csv, .xlsx, .xls, .ods or .parquet){}",
-                    if ext.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": .{ext}")
-                    }
-                ),
+                if ext.is_empty() {
+                    "not a table: tables are .csv, .xlsx, .xls, .ods or .parquet files".to_string()
+                } else {
+                    format!("a .{ext} file, not a table: tables are .csv, .xlsx, .xls, .ods or .parquet files")
+                },
             )),
         }
     }
