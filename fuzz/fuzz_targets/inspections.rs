@@ -18,6 +18,9 @@ fn setup() -> &'static (System, PathBuf) {
         let dir = std::env::temp_dir().join(format!("zwgk-fuzz-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a scratch directory");
         std::fs::write(dir.join("units.csv"), UNITS).expect("the roster");
+        // The other tables the system needs, with their header only.
+        std::fs::write(dir.join("submissions.csv"), "unit,indicator,value\n").expect("submissions");
+        std::fs::write(dir.join("ratings.csv"), "rater,unit,indicator,score\n").expect("ratings");
         (system, dir)
     })
 }
