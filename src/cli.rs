@@ -1,10 +1,11 @@
-//! The command line: clap parses raw arguments, [`Cli::resolve`] turns them
-//! into plain settings, and each command runs the pipeline. Exit status: 0
-//! success, 1 invalid inputs or indicator system, 2 wrong usage.
+//! The command line: clap parses the arguments into one `…Args` struct per
+//! command, and [`execute`] hands them to the command's module in
+//! [`crate::commands`]. Exit status: 0 success, 1 invalid inputs or
+//! indicator system, 2 wrong usage.
 
 use crate::assess::{assess, Assessment};
-use crate::error::{Error, Result};
-use crate::report;
+use crate::commands;
+use crate::error::Result;
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -159,7 +160,7 @@ pub struct InputArgs {
 
 impl InputArgs {
     /// The assessment of these inputs: loaded, checked, scored and ranked.
-    fn assess(&self) -> Result<Assessment> {
+    pub fn assess(&self) -> Result<Assessment> {
         assess(&self.indicators, &self.data, self.draft)
     }
 }
@@ -183,9 +184,15 @@ pub struct RunArgs {
     /// The office's own notice.html template (minijinja).
     #[arg(long)]
     pub template: Option<PathBuf>,
-    /// The date printed on the notice, YYYY-MM-DD [default: today].
-    #[arg(long)]
+    /// The date printed on the notice, as the tables write dates
+    /// (2024-02-20, 2024/2/20, 2024.2.20, 2024年2月20日) [default: today].
+    #[arg(long, value_parser = notice_date)]
     pub notice_date: Option<chrono::NaiveDate>,
+}
+
+/// A date on the command line, in the formats the tables accept.
+fn notice_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    crate::ingest::values::parse_date(s)
 }
 
 /// Where `run` writes when no `--out` is given.
@@ -217,7 +224,7 @@ pub fn main() -> i32 {
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         // No arguments: the bundled demo, replacing its own earlier report.
-        None => run(RunArgs {
+        None => commands::run::run(RunArgs {
             inputs: InputArgs {
                 indicators: DEMO_INDICATORS.into(),
                 data: DEMO_DATA.into(),
@@ -230,326 +237,15 @@ pub fn execute(cli: Cli) -> Result<()> {
             template: None,
             notice_date: None,
         }),
-        Some(Command::Run(args)) => run(args),
-        Some(Command::Check(args)) => check(args),
-        Some(Command::Whatif(args)) => whatif(args),
-        Some(Command::Sensitivity(args)) => sensitivity(args),
-        Some(Command::Compare(args)) => compare(args),
-        Some(Command::Explain(args)) => explain(args),
-        Some(Command::Generate(args)) => generate(args),
-        Some(Command::Template(args)) => template(args),
+        Some(Command::Run(args)) => commands::run::run(args),
+        Some(Command::Check(args)) => commands::run::check(args),
+        Some(Command::Whatif(args)) => commands::whatif::whatif(args),
+        Some(Command::Sensitivity(args)) => commands::sensitivity::sensitivity(args),
+        Some(Command::Compare(args)) => commands::compare::compare(args),
+        Some(Command::Explain(args)) => commands::explain::explain(args),
+        Some(Command::Generate(args)) => commands::generate::generate(args),
+        Some(Command::Template(args)) => commands::template::template(args),
     }
-}
-
-/// Before any work: may `--out` be written, and is the chart font usable?
-fn prepare_out(out: Option<&Path>, force: bool) -> Result<()> {
-    if let Some(out) = out {
-        report::output::check_target(out, force)?;
-        report::font::init(None)?;
-    }
-    Ok(())
-}
-
-/// Writes an analyst command's JSON and charts when `--out` is given.
-fn write_extra(
-    out: Option<&Path>,
-    force: bool,
-    json_name: &str,
-    json: &impl serde::Serialize,
-    charts: Vec<(String, Vec<u8>)>,
-) -> Result<()> {
-    let Some(out) = out else { return Ok(()) };
-    let mut files = vec![(
-        json_name.to_string(),
-        serde_json::to_vec_pretty(json).unwrap_or_default(),
-    )];
-    files.extend(charts);
-    report::output::write_dir(out, &files, force)?;
-    println!("written to {}", out.display());
-    Ok(())
-}
-
-fn whatif(args: WhatifArgs) -> Result<()> {
-    use crate::analysis::{charts, whatif};
-    prepare_out(args.out.as_deref(), args.force)?;
-    let a = args.inputs.assess()?;
-    let settings = whatif::parse_settings(&a.system, &args.set)?;
-    let w = whatif::rescore(&a, &settings);
-    let r = whatif::report(&a, &w);
-    print!("{}", whatif::render_text(&r));
-    let mut files = Vec::new();
-    if args.out.is_some() {
-        let x_max = w
-            .scores
-            .iter()
-            .map(|s| s.total.to_f64())
-            .fold(a.system.full_score.try_into().unwrap_or(100.0), f64::max);
-        for (g, group) in r.groups.iter().enumerate() {
-            let members = &w.ranking.order[a
-                .system
-                .groups
-                .iter()
-                .position(|x| x.id == group.id)
-                .unwrap_or(g)];
-            let rows: Vec<charts::Movement> = members
-                .iter()
-                .map(|&u| charts::Movement {
-                    name: a.inputs.units[u].name.clone(),
-                    total: w.scores[u].total.to_f64(),
-                    old_rank: a.ranking.standings[u].rank,
-                    new_rank: w.ranking.standings[u].rank,
-                })
-                .collect();
-            files.extend(charts::files(
-                &format!("whatif-{}", group.id),
-                &charts::movement_chart(
-                    &format!("{} 调整分值后的名次变化", group.name),
-                    x_max,
-                    &rows,
-                ),
-            )?);
-        }
-    }
-    write_extra(args.out.as_deref(), args.force, "whatif.json", &r, files)
-}
-
-fn sensitivity(args: SensitivityArgs) -> Result<()> {
-    use crate::analysis::{charts, sensitivity};
-    if !(0.0..1.0).contains(&args.spread) {
-        return Err(Error::Usage(format!(
-            "--spread {}: expected a number in [0, 1)",
-            args.spread
-        )));
-    }
-    if args.samples == 0 {
-        return Err(Error::Usage("--samples must be at least 1".into()));
-    }
-    prepare_out(args.out.as_deref(), args.force)?;
-    let a = args.inputs.assess()?;
-    let r = sensitivity::analyse(
-        &a,
-        sensitivity::Settings {
-            samples: args.samples,
-            spread: args.spread,
-            seed: args.seed,
-        },
-    );
-    print!("{}", sensitivity::render_text(&r, &a));
-    let mut files = Vec::new();
-    if args.out.is_some() {
-        for g in &r.groups {
-            let rows: Vec<charts::Interval> = r
-                .units
-                .iter()
-                .filter(|u| u.group == g.id)
-                .map(|u| charts::Interval {
-                    name: u.name.clone(),
-                    baseline: u.baseline_rank,
-                    median: u.median_rank,
-                    p5: u.p5_rank,
-                    p95: u.p95_rank,
-                })
-                .collect();
-            files.extend(charts::files(
-                &format!("sensitivity-{}", g.id),
-                &charts::interval_chart(
-                    &format!(
-                        "{} 名次稳健性 ({}次抽样, ±{}%)",
-                        g.name,
-                        r.samples,
-                        r.spread * 100.0
-                    ),
-                    g.units,
-                    &rows,
-                ),
-            )?);
-        }
-    }
-    write_extra(
-        args.out.as_deref(),
-        args.force,
-        "sensitivity.json",
-        &r,
-        files,
-    )
-}
-
-fn compare(args: CompareArgs) -> Result<()> {
-    use crate::analysis::{charts, compare};
-    prepare_out(args.out.as_deref(), args.force)?;
-    let c = compare::compare(&args.old, &args.new)?;
-    print!("{}", compare::render_text(&c));
-    let mut files = Vec::new();
-    if args.out.is_some() {
-        let mut groups: Vec<&str> = c.units.iter().map(|u| u.group.as_str()).collect();
-        groups.dedup();
-        for g in groups {
-            let rows: Vec<charts::Movement> = c
-                .units
-                .iter()
-                .filter(|u| u.group == g)
-                .map(|u| charts::Movement {
-                    name: u.name.clone(),
-                    total: u.new_total.parse().unwrap_or(0.0),
-                    old_rank: u.old_rank,
-                    new_rank: u.new_rank,
-                })
-                .collect();
-            let x_max = rows.iter().map(|r| r.total).fold(100.0, f64::max);
-            files.extend(charts::files(
-                &format!("compare-{g}"),
-                &charts::movement_chart(&format!("{g} 名次变化"), x_max, &rows),
-            )?);
-        }
-    }
-    write_extra(args.out.as_deref(), args.force, "compare.json", &c, files)
-}
-
-fn generate(args: GenerateArgs) -> Result<()> {
-    if args.units == 0 {
-        return Err(Error::Usage("--units must be at least 1".into()));
-    }
-    let staging = report::output::Staging::begin(&args.out, args.force)?;
-    let spec = crate::generate::Spec {
-        units: args.units,
-        records: args.records,
-        seed: args.seed,
-    };
-    crate::generate::generate(spec, &staging)?;
-    staging.commit()?;
-    println!(
-        "synthetic assessment: {} units, {} records in {} (zwgk run --indicators {}/indicators.toml --data {}/data)",
-        args.units,
-        args.records,
-        args.out.display(),
-        args.out.display(),
-        args.out.display()
-    );
-    Ok(())
-}
-
-fn template(args: TemplateArgs) -> Result<()> {
-    report::output::check_target(&args.out, args.force)?;
-    let system = crate::config::System::load(&args.indicators)?;
-    let inputs = crate::ingest::load_roster(&system, &args.data)?;
-    let bytes = crate::template::submissions_workbook(&system, &inputs)
-        .map_err(|e| Error::Usage(format!("cannot build the workbook: {e}")))?;
-    report::output::write_dir(&args.out, &[("submissions.xlsx".into(), bytes)], args.force)?;
-    println!(
-        "{}: submissions.xlsx for {} units",
-        args.out.display(),
-        inputs.units.len()
-    );
-    Ok(())
-}
-
-fn explain(args: ExplainArgs) -> Result<()> {
-    use crate::analysis::explain;
-    let a = args.inputs.assess()?;
-    let u = explain::find_unit(&a, &args.unit)?;
-    print!("{}", explain::explain(&a, u));
-    Ok(())
-}
-
-/// What zwgk did not read in the data directory, and why (stderr).
-fn print_ignored(a: &Assessment) {
-    for (file, why) in &a.inputs.ignored {
-        eprintln!("not read: {file} ({why})");
-    }
-}
-
-/// Warnings to stderr: all of them when few (or `all`), else the first
-/// ones and a count with where the rest are (`rest`).
-fn print_warnings(a: &Assessment, all: bool, rest: &str) {
-    const SHOWN: usize = 20;
-    let shown = if all { a.warnings.len() } else { SHOWN };
-    for w in a.warnings.iter().take(shown) {
-        eprintln!("warning: {w}");
-    }
-    if a.warnings.len() > shown {
-        eprintln!("warning: … and {} more ({rest})", a.warnings.len() - shown);
-    }
-}
-
-fn run(args: RunArgs) -> Result<()> {
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&args.inputs.indicators));
-    // Refuse early, before the work, when the directory may not be replaced.
-    report::output::check_target(&out, args.force)?;
-    if !args.no_charts {
-        report::font::init(args.font.as_deref())?;
-    }
-    let html_template = match &args.template {
-        Some(p) => Some(
-            std::fs::read_to_string(p)
-                .map_err(|e| Error::io(format!("cannot read template {}", p.display()), e))?,
-        ),
-        None => None,
-    };
-    let a = args.inputs.assess()?;
-    print_ignored(&a);
-    print_warnings(
-        &a,
-        false,
-        &format!("every warning is in {}", out.join("run.log").display()),
-    );
-    let date = args
-        .notice_date
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let options = report::Options {
-        charts: !args.no_charts,
-        html_template,
-        date: date.format("%Y年%-m月%-d日").to_string(),
-    };
-    let t = std::time::Instant::now();
-    let staging = report::output::Staging::begin(&out, args.force)?;
-    report::write_run(&a, &options, &staging)?;
-    crate::assess::timing("render and write reports", t);
-    let t = std::time::Instant::now();
-    staging.commit()?;
-    crate::assess::timing("move the reports into place", t);
-    println!(
-        "{}{}: {} units scored, {} warning(s); reports in {}",
-        a.system.name,
-        if a.draft { "（征求意见稿）" } else { "" },
-        a.inputs.units.len(),
-        a.warnings.len(),
-        out.display()
-    );
-    leave_to_exit(a);
-    Ok(())
-}
-
-/// Leaves the assessment's memory to the end of the process instead of
-/// freeing it: `main` exits right after the command, and the kernel takes a
-/// process's pages back at once, whereas dropping a province's assessment
-/// walks every allocation and the allocator then returns its pages a few at
-/// a time (0.04 s + ~0.1 s at 20,000 units; nearly 2,000 `madvise` calls).
-fn leave_to_exit(a: Assessment) {
-    std::mem::forget(a);
-}
-
-fn check(args: CheckArgs) -> Result<()> {
-    let a = args.inputs.assess()?;
-    print_ignored(&a);
-    print_warnings(
-        &a,
-        args.all_warnings,
-        "zwgk check --all-warnings prints every one; zwgk run writes them to run.log",
-    );
-    println!(
-        "ok: {} — {} indicators, {} units, {} inspection records, {} submissions; {} warning(s)",
-        a.system.name,
-        a.system.indicators.len(),
-        a.inputs.units.len(),
-        a.inputs.record_count(),
-        a.inputs.leaf_values.len() + a.inputs.bonus_values.len(),
-        a.warnings.len()
-    );
-    leave_to_exit(a);
-    Ok(())
 }
 
 #[cfg(test)]
@@ -560,6 +256,17 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_notice_date_takes_the_formats_of_the_tables() {
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 2, 20);
+        for s in ["2024-02-20", "2024/2/20", "2024.2.20", "2024年2月20日"] {
+            assert_eq!(notice_date(s).ok(), date, "{s}");
+        }
+        assert!(notice_date("2024-02-30")
+            .unwrap_err()
+            .starts_with("\"2024-02-30\" is not a date"));
     }
 
     #[test]

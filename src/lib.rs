@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod assess;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod error;
 pub mod generate;

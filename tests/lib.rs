@@ -13,5 +13,6 @@ mod properties;
 mod report;
 mod rescale;
 mod run;
+mod small;
 mod sources;
 mod xlsx;

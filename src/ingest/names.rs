@@ -1,6 +1,7 @@
 //! Matching unit names as people type them: by id, name or alias, after
 //! NFKC normalisation with all whitespace removed (so `县(市、区)` and
-//! `县（市、区）` are one name). Unknown names get the nearest roster names.
+//! `县（市、区）` are one name) and, for Latin letters, without case (`x01` is
+//! `X01`). Unknown names get the nearest roster names.
 
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
@@ -10,12 +11,20 @@ pub fn normalize(s: &str) -> String {
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A lookup key: [`normalize`]d and lower-cased, so that ids typed in
+/// another case (`x01`) still match.
+fn key(s: &str) -> String {
+    normalize(s).to_lowercase()
+}
+
 /// Looks units up by any of their names.
 #[derive(Clone, Debug, Default)]
 pub struct UnitMatcher {
     by_key: HashMap<String, usize>,
     /// (normalised display name, display name) per unit, for suggestions.
     names: Vec<(String, String)>,
+    /// (key of the id, display name) per unit, for suggestions.
+    ids: Vec<(String, String)>,
 }
 
 /// A key claimed by two units: (key as written, first unit, second unit).
@@ -32,11 +41,12 @@ impl UnitMatcher {
         let mut collisions = Vec::new();
         for (u, (id, name, aliases)) in units.iter().enumerate() {
             m.names.push((normalize(name), name.clone()));
+            m.ids.push((key(id), name.clone()));
             for key in std::iter::once(id)
                 .chain(std::iter::once(name))
                 .chain(aliases)
             {
-                let k = normalize(key);
+                let k = self::key(key);
                 if k.is_empty() {
                     continue;
                 }
@@ -62,25 +72,33 @@ impl UnitMatcher {
     }
 
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.by_key.get(&normalize(name)).copied()
+        self.by_key.get(&key(name)).copied()
     }
 
-    /// Up to three roster names closest to `name` (edit distance on characters).
+    /// Up to three roster names closest to `name` or whose id is closest to
+    /// it (edit distance on characters).
     pub fn suggest(&self, name: &str) -> Vec<String> {
         let n = normalize(name);
+        let k = key(name);
         let mut scored: Vec<(usize, &str)> = self
             .names
             .iter()
             .map(|(norm, shown)| (strsim::levenshtein(&n, norm), shown.as_str()))
+            .chain(
+                self.ids
+                    .iter()
+                    .map(|(id, shown)| (strsim::levenshtein(&k, id), shown.as_str())),
+            )
             .collect();
         scored.sort_by_key(|(d, _)| *d);
         let limit = n.chars().count().max(2);
-        scored
-            .into_iter()
-            .filter(|(d, _)| *d < limit)
-            .take(3)
-            .map(|(_, s)| s.to_string())
-            .collect()
+        let mut out: Vec<String> = Vec::new();
+        for (_, s) in scored.into_iter().filter(|(d, _)| *d < limit) {
+            if out.len() < 3 && !out.iter().any(|o| o == s) {
+                out.push(s.to_string());
+            }
+        }
+        out
     }
 }
 
@@ -156,6 +174,7 @@ mod tests {
         assert_eq!(m.find("高新区（园区）"), Some(2));
         assert_eq!(m.find("ＵＯ１"), None);
         assert_eq!(m.find("Ｕ01"), Some(0));
+        assert_eq!(m.find("u02"), Some(1), "ids in another case");
     }
 
     #[test]
@@ -165,6 +184,11 @@ mod tests {
         assert_eq!(
             m.suggest("青阳区").first().map(String::as_str),
             Some("青羊区")
+        );
+        assert_eq!(
+            m.suggest("U2").first().map(String::as_str),
+            Some("锦江区"),
+            "a near id suggests its unit"
         );
     }
 

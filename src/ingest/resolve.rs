@@ -51,6 +51,11 @@ impl Context<'_> {
                         .collect()
                 })
                 .unwrap_or_default();
+            for (column, text) in [("id", id), ("name", name)] {
+                if formula_like(text) {
+                    inputs.warnings.push(t.error(i, column, format!("\"{text}\" begins with {}, as a spreadsheet formula does; zwgk writes it as text, but check that the roster holds what was meant", &text[..1])).to_string());
+                }
+            }
             roster.push((i, (id.to_string(), name.to_string(), alias_list.clone())));
             inputs.units.push(Unit {
                 id: id.to_string(),
@@ -477,6 +482,11 @@ impl Context<'_> {
             group_names.join(", ")
         )
     }
+}
+
+/// Text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+1`, `@x`).
+fn formula_like(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@'])
 }
 
 /// The group an id, name or alias names (compared as unit names are).

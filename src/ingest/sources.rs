@@ -305,6 +305,10 @@ pub fn scan(dir: &Path) -> Catalog {
         }
         match (kind, TableId::named(&stem)) {
             (Some(k), Some(t)) => c.add(t, Source::File(path.clone(), k), &shown, dir),
+            // Excel's "Unicode 文本" (UTF-16, tab-separated) is saved as .txt.
+            (None, Some(t)) if ext == "txt" || ext == "tsv" => {
+                c.add(t, Source::File(path.clone(), FileKind::Csv), &shown, dir)
+            }
             (Some(_), None) => c.errors.push(Diagnostic::new(
                 &shown,
                 "",
@@ -359,13 +363,14 @@ mod tests {
             "units.csv",
             "检查结果.xls",
             "报送材料.ods",
+            "评分.txt",
             "报送情况.csv",
             "~$units.xlsx",
             ".~lock.units.csv#",
             ".hidden.csv",
             "说明.txt",
             "data.xlsx",
-            "评分.et",
+            "单位名单.et",
         ] {
             std::fs::write(dir.path().join(f), b"x").unwrap();
         }
@@ -387,6 +392,11 @@ mod tests {
             file(TableId::Units),
             Some(("units.csv".into(), FileKind::Csv))
         );
+        assert_eq!(
+            file(TableId::Ratings),
+            Some(("评分.txt".into(), FileKind::Csv)),
+            "Excel's Unicode text, named after its table"
+        );
         assert!(c.book.is_some());
         let ignored: Vec<&str> = c
             .ignored
@@ -406,11 +416,15 @@ mod tests {
         let errors: Vec<String> = c.errors.iter().map(|d| d.to_string()).collect();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(
-            errors[0].contains("报送情况.csv: file \"报送情况.csv\" names no table — is it 单位报送 (submissions)?"),
+            errors[0].contains("单位名单.et: a WPS 表格"),
             "{}",
             errors[0]
         );
-        assert!(errors[1].contains("评分.et: a WPS 表格"), "{}", errors[1]);
+        assert!(
+            errors[1].contains("报送情况.csv: file \"报送情况.csv\" names no table — is it 单位报送 (submissions)?"),
+            "{}",
+            errors[1]
+        );
     }
 
     #[test]

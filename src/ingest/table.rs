@@ -211,6 +211,16 @@ impl Table {
 /// (a superset of GBK and GB2312) when they are not UTF-8. `Err(line)` when
 /// a UTF-8 file turns into another encoding at that line.
 pub fn to_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, usize> {
+    // UTF-16 with its byte-order mark: Excel's "Unicode 文本" export.
+    for (bom, encoding) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (text, _) = encoding.decode_without_bom_handling(rest);
+            return Ok(text.into_owned().into());
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.into()),
@@ -265,7 +275,15 @@ pub fn read_csv(
             "the file is empty; expected a header row",
         )]);
     }
+    // Excel's "Unicode 文本" separates columns with tabs.
+    let header = text.lines().next().unwrap_or_default();
+    let separator = if header.contains('\t') && !header.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     let df = CsvReadOptions::default()
+        .map_parse_options(|o| o.with_separator(separator))
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
@@ -565,6 +583,20 @@ mod tests {
             Ok("单位\n青羊区\n"),
             "valid UTF-8, the BOM dropped"
         );
+    }
+
+    #[test]
+    fn reads_utf16_with_tabs_as_excel_saves_unicode_text() {
+        let text = "单位\t数量\r\n青羊区\t2\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
+        for bytes in [le, be] {
+            let t = read(&bytes).unwrap();
+            assert_eq!(t.column("unit").unwrap(), vec![Some("青羊区")]);
+            assert_eq!(t.column("count").unwrap(), vec![Some("2")]);
+        }
     }
 
     #[test]

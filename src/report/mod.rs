@@ -47,13 +47,24 @@ pub struct Options {
 }
 
 /// Most breakdown rows written as a workbook: beyond this breakdown.xlsx is
-/// left out (with a warning) and breakdown.csv carries the rows — a
+/// left out (said in the run's summary and run.log) and breakdown.csv carries the rows — a
 /// province's millions of rows exceed what a spreadsheet can open.
 pub const MAX_XLSX_ROWS: usize = 200_000;
 
 /// The number of breakdown rows (unit × leaf, before bonus and penalty rows).
 pub fn breakdown_rows(a: &Assessment) -> usize {
     a.inputs.units.len() * a.system.leaves().len()
+}
+
+/// Why breakdown.xlsx is left out, when it is: its rows are in
+/// breakdown.csv.
+pub fn left_out(a: &Assessment) -> Option<String> {
+    let rows = breakdown_rows(a);
+    (rows > MAX_XLSX_ROWS).then(|| {
+        format!(
+            "breakdown.xlsx left out: {rows} breakdown rows are more than the {MAX_XLSX_ROWS} a workbook is written with; every row is in breakdown.csv"
+        )
+    })
 }
 
 /// Writes every file of `zwgk run` into `out`: tables, charts and notice.

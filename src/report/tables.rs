@@ -479,6 +479,9 @@ impl Export for RunLog {
         for (f, h) in &a.inputs.files {
             log.push_str(&format!("  {h}  {f}\n"));
         }
+        if let Some(why) = super::left_out(a) {
+            log.push_str(&format!("\n{why}\n"));
+        }
         if !a.inputs.ignored.is_empty() {
             log.push_str("\nnot read:\n");
             for (f, why) in &a.inputs.ignored {

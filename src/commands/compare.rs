@@ -1,0 +1,36 @@
+//! `zwgk compare`: rank and grade changes between two results.json.
+
+use super::{prepare_out, write_extra};
+use crate::cli::CompareArgs;
+use crate::error::Result;
+
+pub fn compare(args: CompareArgs) -> Result<()> {
+    use crate::analysis::{charts, compare};
+    prepare_out(args.out.as_deref(), args.force)?;
+    let c = compare::compare(&args.old, &args.new)?;
+    print!("{}", compare::render_text(&c));
+    let mut files = Vec::new();
+    if args.out.is_some() {
+        let mut groups: Vec<&str> = c.units.iter().map(|u| u.group.as_str()).collect();
+        groups.dedup();
+        for g in groups {
+            let rows: Vec<charts::Movement> = c
+                .units
+                .iter()
+                .filter(|u| u.group == g)
+                .map(|u| charts::Movement {
+                    name: u.name.clone(),
+                    total: u.new_total.parse().unwrap_or(0.0),
+                    old_rank: u.old_rank,
+                    new_rank: u.new_rank,
+                })
+                .collect();
+            let x_max = rows.iter().map(|r| r.total).fold(100.0, f64::max);
+            files.extend(charts::files(
+                &format!("compare-{g}"),
+                &charts::movement_chart(&format!("{g} 名次变化"), x_max, &rows),
+            )?);
+        }
+    }
+    write_extra(args.out.as_deref(), args.force, "compare.json", &c, files)
+}

@@ -1,0 +1,12 @@
+//! `zwgk explain UNIT`: one unit's score as a tree in the terminal.
+
+use crate::cli::ExplainArgs;
+use crate::error::Result;
+
+pub fn explain(args: ExplainArgs) -> Result<()> {
+    use crate::analysis::explain;
+    let a = args.inputs.assess()?;
+    let u = explain::find_unit(&a, &args.unit)?;
+    print!("{}", explain::explain(&a, u));
+    Ok(())
+}

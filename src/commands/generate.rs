@@ -1,0 +1,28 @@
+//! `zwgk generate`: a synthetic assessment of any size.
+
+use crate::cli::GenerateArgs;
+use crate::error::{Error, Result};
+use crate::report;
+
+pub fn generate(args: GenerateArgs) -> Result<()> {
+    if args.units == 0 {
+        return Err(Error::Usage("--units must be at least 1".into()));
+    }
+    let staging = report::output::Staging::begin(&args.out, args.force)?;
+    let spec = crate::generate::Spec {
+        units: args.units,
+        records: args.records,
+        seed: args.seed,
+    };
+    crate::generate::generate(spec, &staging)?;
+    staging.commit()?;
+    println!(
+        "synthetic assessment: {} units, {} records in {} (zwgk run --indicators {}/indicators.toml --data {}/data)",
+        args.units,
+        args.records,
+        args.out.display(),
+        args.out.display(),
+        args.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! `zwgk run` and `zwgk check`: the whole pipeline; `run` writes the
+//! reports into a staging directory moved into place in one step, `check`
+//! writes nothing.
+
+use super::{leave_to_exit, print_ignored, print_warnings};
+use crate::cli::{default_out, CheckArgs, RunArgs, DEMO_DATA, DEMO_INDICATORS};
+use crate::error::{Error, Result};
+use crate::report;
+
+pub fn run(args: RunArgs) -> Result<()> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.inputs.indicators));
+    // The demo replaces its own earlier report (reports/demo, if zwgk wrote
+    // it), with or without `run`, as bare `zwgk` does.
+    let force = args.force || is_the_demo(&args);
+    // Refuse early, before the work, when the directory may not be replaced.
+    report::output::check_target(&out, force)?;
+    if !args.no_charts {
+        report::font::init(args.font.as_deref())?;
+    }
+    let html_template = match &args.template {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| Error::io(format!("cannot read template {}", p.display()), e))?,
+        ),
+        None => None,
+    };
+    let a = args.inputs.assess()?;
+    print_ignored(&a);
+    print_warnings(
+        &a,
+        false,
+        &format!("every warning is in {}", out.join("run.log").display()),
+    );
+    let date = args
+        .notice_date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let options = report::Options {
+        charts: !args.no_charts,
+        html_template,
+        date: date.format("%Y年%-m月%-d日").to_string(),
+    };
+    let t = std::time::Instant::now();
+    let staging = report::output::Staging::begin(&out, force)?;
+    report::write_run(&a, &options, &staging)?;
+    crate::assess::timing("render and write reports", t);
+    let t = std::time::Instant::now();
+    staging.commit()?;
+    crate::assess::timing("move the reports into place", t);
+    println!(
+        "{}{}: {} units scored, {} warning(s); reports in {}{}",
+        a.system.name,
+        if a.draft { "（征求意见稿）" } else { "" },
+        a.inputs.units.len(),
+        a.warnings.len(),
+        out.display(),
+        report::left_out(&a).map_or(String::new(), |why| format!(" ({why})"))
+    );
+    leave_to_exit(a);
+    Ok(())
+}
+
+/// The bundled demo into its own default directory.
+fn is_the_demo(args: &RunArgs) -> bool {
+    args.out.is_none()
+        && args.inputs.indicators == std::path::Path::new(DEMO_INDICATORS)
+        && args.inputs.data == std::path::Path::new(DEMO_DATA)
+}
+
+pub fn check(args: CheckArgs) -> Result<()> {
+    let a = args.inputs.assess()?;
+    print_ignored(&a);
+    print_warnings(
+        &a,
+        args.all_warnings,
+        "zwgk check --all-warnings prints every one; zwgk run writes them to run.log",
+    );
+    println!(
+        "ok: {} — {} indicators, {} units, {} inspection records, {} submissions; {} warning(s)",
+        a.system.name,
+        a.system.indicators.len(),
+        a.inputs.units.len(),
+        a.inputs.record_count(),
+        a.inputs.leaf_values.len() + a.inputs.bonus_values.len(),
+        a.warnings.len()
+    );
+    leave_to_exit(a);
+    Ok(())
+}

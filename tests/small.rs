@@ -1,0 +1,139 @@
+//! Small things a new user trips over (issue 21), each as the user meets it.
+
+use crate::harness::{fixture, Workdir};
+
+#[test]
+fn the_notice_date_takes_the_date_formats_of_the_tables() {
+    let w = Workdir::with_fixture("hand");
+    let r = w.run(&["--no-charts", "--notice-date", "2024年2月20日"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.read("out/notice.md").contains("2024年2月20日"));
+    let r = w.run(&["--no-charts", "--force", "--notice-date", "2024-02-30"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("\"2024-02-30\" is not a date (expected e.g. 2023-01-31"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn explain_finds_a_unit_by_an_id_in_another_case_and_suggests_near_ids() {
+    let w = Workdir::with_fixture("hand");
+    let args = [
+        "explain",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+    ];
+    let r = w.zwgk(&[&args[..], &["u1"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("东湖区 (U1)"), "{}", r.stdout);
+    let r = w.zwgk(&[&args[..], &["U7"]].concat());
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown unit \"U7\"; did you mean"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn run_with_the_demo_defaults_replaces_its_own_report_as_bare_zwgk_does() {
+    let w = Workdir::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    w.write(
+        "indicators/demo.toml",
+        std::fs::read(root.join("indicators/demo.toml")).unwrap(),
+    );
+    for f in ["units", "inspections", "submissions", "ratings", "duties"] {
+        let name = format!("data/demo/{f}.csv");
+        w.write(&name, std::fs::read(root.join(&name)).unwrap());
+    }
+    for _ in 0..2 {
+        let r = w.zwgk(&["run", "--no-charts"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("reports in reports/demo"), "{}", r.stdout);
+    }
+    // Any other directory is still replaced only with --force.
+    let r = w.zwgk(&["run", "--no-charts", "--out", "elsewhere"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = w.zwgk(&["run", "--no-charts", "--out", "elsewhere"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+}
+
+/// Excel's "Unicode 文本" export: UTF-16 with a byte-order mark, tabs between
+/// columns, saved as .txt.
+#[test]
+fn a_utf16_tab_separated_table_reads_as_its_csv() {
+    let reference = Workdir::with_fixture("hand");
+    assert_eq!(reference.run(&["--no-charts"]).code, 0);
+    let w = Workdir::with_fixture("hand");
+    let csv = std::fs::read_to_string(fixture("hand/data/inspections.csv")).unwrap();
+    let text = csv.replace(',', "\t").replace('\n', "\r\n");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    std::fs::remove_file(w.path().join("data/inspections.csv")).unwrap();
+    w.write("data/检查结果.txt", &bytes);
+    let r = w.run(&["--no-charts"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        w.read("out/results.json"),
+        reference.read("out/results.json")
+    );
+}
+
+#[test]
+fn a_unit_name_a_spreadsheet_would_run_as_a_formula_is_warned_about_by_row() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/units.csv",
+        "U6,市民政局,g2,",
+        "U6,\"=HYPERLINK(\"\"http://x\"\",\"\"民政\"\")\",g2,市民政局",
+    );
+    let r = w.run(&["--no-charts"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: data/units.csv: row 7, column 单位名称: \"=HYPERLINK(\"http://x\",\"民政\")\" begins with =, as a spreadsheet formula does"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Above 200,000 breakdown rows (12,600 units × 16 leaves) the workbook is
+/// left out, and the run's summary says so and where the rows are.
+#[test]
+fn a_breakdown_too_large_for_a_workbook_is_said_in_the_summary() {
+    let w = Workdir::new();
+    let g = w.zwgk(&[
+        "generate",
+        "--units",
+        "12600",
+        "--records",
+        "1000",
+        "--out",
+        "g",
+    ]);
+    assert_eq!(g.code, 0, "{}", g.stderr);
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        "g/indicators.toml",
+        "--data",
+        "g/data",
+        "--out",
+        "out",
+        "--no-charts",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!w.exists("out/breakdown.xlsx"));
+    let why = "breakdown.xlsx left out: 201600 breakdown rows are more than the 200000 a workbook is written with; every row is in breakdown.csv";
+    assert!(
+        r.stdout.contains(&format!("reports in out ({why})")),
+        "{}",
+        r.stdout
+    );
+    assert!(w.read("out/run.log").contains(why));
+}
