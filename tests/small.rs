@@ -137,3 +137,16 @@ fn a_breakdown_too_large_for_a_workbook_is_said_in_the_summary() {
     );
     assert!(w.read("out/run.log").contains(why));
 }
+
+/// A vetoed unit's label has one form, full-width, in the charts and in the
+/// notice.
+#[test]
+fn the_veto_label_reads_the_same_in_charts_and_notice() {
+    let w = Workdir::with_fixture("hand");
+    let r = w.run_with_charts(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = w.read("out/charts/rank-g1.svg");
+    assert!(svg.contains("59.00 较差（否决）"), "{svg}");
+    assert!(!svg.contains("(否决)"));
+    assert!(w.read("out/notice.md").contains("（否决）"));
+}

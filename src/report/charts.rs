@@ -76,7 +76,11 @@ pub fn ranking(a: &Assessment, group: usize) -> HBarChart {
             };
             let st = &a.ranking.standings[u];
             let total = a.scores[u].total;
-            let veto = if a.scores[u].vetoed { " (否决)" } else { "" };
+            let veto = if a.scores[u].vetoed {
+                "（否决）"
+            } else {
+                ""
+            };
             Bar {
                 label: format!("{}. {}", st.rank, a.inputs.units[u].name),
                 segments: vec![(f(total), color_of_grade(st.grade))],

@@ -37,6 +37,8 @@ pub const SERIES_COLORS: [Rgb; 10] = [
 ];
 
 const GRID: RGBColor = RGBColor(200, 200, 200);
+/// Grade thresholds: dashed lines.
+const THRESHOLD: RGBColor = RGBColor(120, 120, 120);
 const INK: RGBColor = RGBColor(33, 33, 33);
 const MUTED: RGBColor = RGBColor(97, 97, 97);
 
@@ -224,6 +226,30 @@ impl HBarChart {
     fn top(&self) -> i32 {
         64 + 22 * legend_rows(&self.legend, 20, WIDTH as i32)
     }
+
+    /// Where the value axis runs: (x of 0, x of `x_max`).
+    fn axis(&self) -> (i32, i32) {
+        let x0 = 20 + self.label_width();
+        let end_w = self
+            .bars
+            .iter()
+            .map(|b| font::text_width(&b.end_text, END_FONT))
+            .fold(0.0, f64::max) as i32
+            + 16;
+        (x0, WIDTH as i32 - 20 - end_w.max(60))
+    }
+
+    /// The x of value `v`.
+    fn x_of(&self, v: f64) -> i32 {
+        let (x0, x1) = self.axis();
+        let max = if self.x_max > 0.0 { self.x_max } else { 1.0 };
+        x0 + ((v / max).clamp(0.0, 1.0) * (x1 - x0) as f64).round() as i32
+    }
+
+    /// The y of the middle of bar `i`.
+    fn y_of(&self, i: usize) -> i32 {
+        self.top() + ROW * i as i32 + ROW / 2
+    }
 }
 
 impl Chart for HBarChart {
@@ -243,18 +269,11 @@ impl Chart for HBarChart {
         ))?;
         draw_legend(root, &self.legend, 60, 20, w)?;
         let top = self.top();
+        let x0 = self.axis().0;
         let label_w = self.label_width();
-        let x0 = 20 + label_w;
-        let end_w = self
-            .bars
-            .iter()
-            .map(|b| font::text_width(&b.end_text, END_FONT))
-            .fold(0.0, f64::max) as i32
-            + 16;
-        let x1 = w - 20 - end_w.max(60);
         let bottom = top + ROW * self.bars.len() as i32;
         let max = if self.x_max > 0.0 { self.x_max } else { 1.0 };
-        let sx = |v: f64| x0 + ((v / max).clamp(0.0, 1.0) * (x1 - x0) as f64).round() as i32;
+        let sx = |v: f64| self.x_of(v);
         // grid and ticks
         let step = tick_step(max);
         let mut t = 0.0;
@@ -271,8 +290,18 @@ impl Chart for HBarChart {
             ))?;
             t += step;
         }
+        // Thresholds under the bars and their texts, which stay readable.
+        for (x, label) in &self.thresholds {
+            let px = sx(*x);
+            dashed_vline(root, px, top - 10, bottom, &THRESHOLD)?;
+            root.draw(&Text::new(
+                label.clone(),
+                (px + 3, top - 12),
+                text_style(SMALL_FONT, &MUTED, left_center()),
+            ))?;
+        }
         for (i, bar) in self.bars.iter().enumerate() {
-            let yc = top + ROW * i as i32 + ROW / 2;
+            let yc = self.y_of(i);
             let label = font::fit(&bar.label, LABEL_FONT, (label_w - 10) as f64);
             root.draw(&Text::new(
                 label,
@@ -291,19 +320,19 @@ impl Chart for HBarChart {
                 ))?;
                 acc += v;
             }
+            // The value on a white ground, so that no threshold runs through it.
+            let tx = sx(acc) + 6;
+            let tw = font::text_width(&bar.end_text, END_FONT).ceil() as i32;
+            if tw > 0 {
+                root.draw(&Rectangle::new(
+                    [(tx - 2, yc - 11), (tx + tw + 2, yc + 11)],
+                    WHITE.filled(),
+                ))?;
+            }
             root.draw(&Text::new(
                 bar.end_text.clone(),
-                (sx(acc) + 6, yc),
+                (tx, yc),
                 text_style(END_FONT, &INK, left_center()),
-            ))?;
-        }
-        for (x, label) in &self.thresholds {
-            let px = sx(*x);
-            dashed_vline(root, px, top - 10, bottom, &RGBColor(120, 120, 120))?;
-            root.draw(&Text::new(
-                label.clone(),
-                (px + 3, top - 12),
-                text_style(SMALL_FONT, &MUTED, left_center()),
             ))?;
         }
         if !self.note.is_empty() {
@@ -438,6 +467,45 @@ pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A threshold (85) that falls inside a bar's value text ("80.00 良好")
+    /// is drawn above and below the text, never through it.
+    #[test]
+    fn threshold_lines_do_not_run_through_the_values() {
+        font::init(None).unwrap();
+        let chart = HBarChart {
+            title: "排名".into(),
+            legend: Vec::new(),
+            bars: vec![Bar {
+                label: "1. 市教育局".into(),
+                segments: vec![(80.0, GRADE_COLORS[1])],
+                end_text: "80.00 良好".into(),
+            }],
+            x_max: 100.0,
+            thresholds: vec![(85.0, "优秀 85".into())],
+            note: String::new(),
+        };
+        let (png, _) = render(&chart).unwrap();
+        let img = image::load_from_memory(&png).unwrap().to_rgb8();
+        let px = chart.x_of(85.0) as u32;
+        let text_start = chart.x_of(80.0) + 6;
+        let text_end = text_start + font::text_width("80.00 良好", END_FONT) as i32;
+        assert!(
+            (text_start..text_end).contains(&(px as i32)),
+            "the line falls within the text"
+        );
+        let dashed = |y0: i32, y1: i32| {
+            (y0..y1)
+                .filter(|&y| img.get_pixel(px, y as u32).0 == [120, 120, 120])
+                .count()
+        };
+        let (top, yc) = (chart.top(), chart.y_of(0));
+        assert!(
+            dashed(top - 10, top) > 3,
+            "the line is drawn above the bars"
+        );
+        assert_eq!(dashed(yc - 10, yc + 11), 0, "and not through the value");
+    }
 
     #[test]
     fn tick_steps_are_round_numbers() {
