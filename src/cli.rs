@@ -6,8 +6,11 @@
 use crate::assess::{assess, Assessment};
 use crate::commands;
 use crate::error::Result;
-use clap::{Args, Parser, Subcommand};
+use crate::lang::Lang;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::{Path, PathBuf};
+
+mod zh;
 
 pub const DEMO_INDICATORS: &str = "indicators/demo.toml";
 pub const DEMO_DATA: &str = "data/demo";
@@ -21,6 +24,10 @@ pub const DEMO_DATA: &str = "data/demo";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Language of messages: zh (Chinese, the default) or en; without it the
+    /// locale (LC_ALL, LC_MESSAGES, LANG) decides.
+    #[arg(long, global = true, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -203,19 +210,42 @@ pub fn default_out(indicators: &Path) -> PathBuf {
     Path::new("reports").join(stem)
 }
 
+/// The command line in the user's language: clap's derive texts in
+/// English, [`zh::localize`]d in Chinese.
+pub fn command(lang: Lang) -> clap::Command {
+    match lang {
+        Lang::En => Cli::command(),
+        Lang::Zh => zh::localize(Cli::command()),
+    }
+}
+
 /// Parses the process arguments, runs, and returns the exit status.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args().collect();
+    let lang = Lang::of_args(args.get(1..).unwrap_or_default());
+    crate::lang::set(lang);
+    let parsed = command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            let quiet = matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            );
+            if lang == Lang::Zh && !quiet {
+                eprint!("{}", zh::error_text(&e));
+            } else {
+                let _ = e.print();
+            }
             return e.exit_code();
         }
     };
     match execute(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", crate::tr!("错误：{e}", "error: {e}"));
             e.exit_code()
         }
     }
@@ -251,7 +281,6 @@ pub fn execute(cli: Cli) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {

@@ -39,16 +39,23 @@ impl Diagnostic {
     }
 }
 
+/// `检查结果.csv 第 12 行“单位”列（问题 W01）：…` in Chinese,
+/// `inspections.csv: row 12, column unit (issue W01): …` in English.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let zh = crate::lang::get() == crate::lang::Lang::Zh;
         write!(f, "{}", self.file)?;
         if !self.place.is_empty() {
-            write!(f, ": {}", self.place)?;
+            write!(f, "{}{}", if zh { " " } else { ": " }, self.place)?;
         }
         if !self.about.is_empty() {
-            write!(f, " ({})", self.about)?;
+            if zh {
+                write!(f, "（{}）", self.about)?;
+            } else {
+                write!(f, " ({})", self.about)?;
+            }
         }
-        write!(f, ": {}", self.message)
+        write!(f, "{}{}", if zh { "：" } else { ": " }, self.message)
     }
 }
 
@@ -56,7 +63,7 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The indicator system or the input tables are invalid (exit status 1).
-    #[error("{} error(s) in the inputs:\n{}", .0.len(), render(.0))]
+    #[error("{}", invalid(.0))]
     Invalid(Vec<Diagnostic>),
     /// The command was used wrongly, e.g. an output directory it may not replace (exit status 2).
     #[error("{0}")]
@@ -68,6 +75,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+fn invalid(ds: &[Diagnostic]) -> String {
+    let n = ds.len();
+    format!(
+        "{}\n{}",
+        crate::tr!("输入中有 {n} 处错误：", "{n} error(s) in the inputs:"),
+        render(ds)
+    )
 }
 
 fn render(ds: &[Diagnostic]) -> String {

@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod generate;
 pub mod ingest;
+pub mod lang;
 pub mod num;
 pub mod rank;
 pub mod report;

@@ -26,6 +26,22 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A command in an English locale, whatever the test machine's.
+pub fn english(mut c: Command) -> Command {
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "en_US.UTF-8");
+    c
+}
+
+/// The binary in a Chinese locale, as an officer's machine runs it.
+pub fn chinese(mut c: Command) -> Command {
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8");
+    c
+}
+
 /// The result of one run of the binary.
 pub struct Run {
     pub code: i32,
@@ -112,7 +128,7 @@ impl Workdir {
             "--no-charts",
         ];
         args.extend_from_slice(extra);
-        Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        english(Command::new(env!("CARGO_BIN_EXE_zwgk")))
             .args(&args)
             .env(key, value)
             .current_dir(self.path())
@@ -131,8 +147,10 @@ impl Workdir {
             .collect()
     }
 
+    /// The binary in an English locale: most tests read the English
+    /// messages (`--lang zh` still gives Chinese).
     pub fn zwgk(&self, args: &[&str]) -> Run {
-        Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        english(Command::new(env!("CARGO_BIN_EXE_zwgk")))
             .args(args)
             .current_dir(self.path())
             .output()

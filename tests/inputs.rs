@@ -218,9 +218,18 @@ fn an_invalid_indicator_system_exits_one_with_its_line() {
 #[test]
 fn nan_infinite_and_overflowing_numbers_in_the_indicator_system_are_errors() {
     for (value, says) in [
-        ("nan", "floating point `NaN`, expected a Decimal"),
-        ("inf", "floating point `inf`, expected a Decimal"),
-        ("-inf", "floating point `-inf`, expected a Decimal"),
+        (
+            "nan",
+            "\"points\" should be a number, such as 10 or 2.5 (without quotes); here it is nan",
+        ),
+        (
+            "inf",
+            "\"points\" should be a number, such as 10 or 2.5 (without quotes); here it is inf",
+        ),
+        (
+            "-inf",
+            "\"points\" should be a number, such as 10 or 2.5 (without quotes); here it is -inf",
+        ),
         ("1e400", "floating-point number overflowed"),
     ] {
         let w = Workdir::with_fixture("hand");

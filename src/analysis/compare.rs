@@ -58,13 +58,25 @@ pub struct Comparison {
 }
 
 fn load(path: &Path) -> Result<Results> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::io(
+            crate::tr!("无法读取 {}", "cannot read {}", path.display()),
+            e,
+        )
+    })?;
     serde_json::from_str(&text).map_err(|e| {
         Error::Invalid(vec![Diagnostic::new(
             path.display().to_string(),
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("not a zwgk results.json: {e}"),
+            crate::tr!(
+                "第 {} 行第 {} 列",
+                "line {}, column {}",
+                e.line(),
+                e.column()
+            ),
+            crate::tr!(
+                "不是 zwgk 的 results.json：{e}",
+                "not a zwgk results.json: {e}"
+            ),
         )])
     })
 }

@@ -23,9 +23,12 @@ pub fn find_unit(a: &Assessment, name: &str) -> Result<usize> {
         let hint = if s.is_empty() {
             String::new()
         } else {
-            format!("; did you mean {}?", s.join(", "))
+            crate::tr!("。是否为：{}？", "; did you mean {}?", s.join(", "))
         };
-        Error::Usage(format!("unknown unit \"{name}\"{hint}"))
+        Error::Usage(crate::tr!(
+            "未知单位“{name}”{hint}",
+            "unknown unit \"{name}\"{hint}"
+        ))
     })
 }
 

@@ -380,7 +380,8 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
     let t = std::time::Instant::now();
     let samples = run_samples(&model, s, &settings, None, &bar);
     crate::assess::timing(
-        &format!(
+        &crate::tr!(
+            "敏感性分析：{} 次抽样 × {} 个单位",
             "sensitivity: {} samples × {} units",
             settings.samples,
             a.inputs.units.len()
@@ -462,8 +463,9 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
 }
 
 pub fn render_text(r: &Report, a: &Assessment) -> String {
-    let mut out = format!(
-        "sensitivity: {} samples, spread ±{}%, seed {} (sampled scores in f64; baseline ranks exact)\n",
+    let mut out = crate::tr!(
+"敏感性分析：{} 次抽样，分值浮动 ±{}%，随机种子 {}（抽样得分用 f64 计算；基准名次为精确值）\n",
+"sensitivity: {} samples, spread ±{}%, seed {} (sampled scores in f64; baseline ranks exact)\n",
         r.samples,
         r.spread * 100.0,
         r.seed

@@ -38,7 +38,7 @@ pub fn parse_settings(system: &System, settings: &[String]) -> Result<Vec<(usize
             errors.push(Diagnostic::new(
                 "--set",
                 s.as_str(),
-                "expected ID=VALUE, e.g. A=25",
+                crate::tr!("应写成 代码=值，如 A=25", "expected ID=VALUE, e.g. A=25"),
             ));
             continue;
         };
@@ -46,7 +46,7 @@ pub fn parse_settings(system: &System, settings: &[String]) -> Result<Vec<(usize
             errors.push(Diagnostic::new(
                 "--set",
                 s.as_str(),
-                format!("unknown indicator id \"{}\"", id.trim()),
+                crate::tr!("未知指标代码“{}”", "unknown indicator id \"{}\"", id.trim()),
             ));
             continue;
         };
@@ -55,7 +55,10 @@ pub fn parse_settings(system: &System, settings: &[String]) -> Result<Vec<(usize
             Ok(d) => errors.push(Diagnostic::new(
                 "--set",
                 s.as_str(),
-                format!("{d}: points and weights must be > 0"),
+                crate::tr!(
+                    "{d}：分值和权重应大于 0",
+                    "{d}: points and weights must be > 0"
+                ),
             )),
             Err(e) => errors.push(Diagnostic::new("--set", s.as_str(), e)),
         }

@@ -40,14 +40,20 @@ pub(crate) fn write_extra(
     )];
     files.extend(charts);
     report::output::write_dir(out, &files, force)?;
-    println!("written to {}", out.display());
+    println!(
+        "{}",
+        crate::tr!("已写入 {}", "written to {}", out.display())
+    );
     Ok(())
 }
 
 /// What zwgk did not read in the data directory, and why (stderr).
 pub(crate) fn print_ignored(a: &Assessment) {
     for (file, why) in &a.inputs.ignored {
-        eprintln!("not read: {file} ({why})");
+        eprintln!(
+            "{}",
+            crate::tr!("未读取：{file}（{why}）", "not read: {file} ({why})")
+        );
     }
 }
 
@@ -57,10 +63,17 @@ pub(crate) fn print_warnings(a: &Assessment, all: bool, rest: &str) {
     const SHOWN: usize = 20;
     let shown = if all { a.warnings.len() } else { SHOWN };
     for w in a.warnings.iter().take(shown) {
-        eprintln!("warning: {w}");
+        eprintln!("{}", crate::tr!("警告：{w}", "warning: {w}"));
     }
     if a.warnings.len() > shown {
-        eprintln!("warning: … and {} more ({rest})", a.warnings.len() - shown);
+        eprintln!(
+            "{}",
+            crate::tr!(
+                "警告：……另有 {} 条（{rest}）",
+                "warning: … and {} more ({rest})",
+                a.warnings.len() - shown
+            )
+        );
     }
 }
 

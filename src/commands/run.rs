@@ -21,10 +21,12 @@ pub fn run(args: RunArgs) -> Result<()> {
         report::font::init(args.font.as_deref())?;
     }
     let html_template = match &args.template {
-        Some(p) => Some(
-            std::fs::read_to_string(p)
-                .map_err(|e| Error::io(format!("cannot read template {}", p.display()), e))?,
-        ),
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
+            Error::io(
+                crate::tr!("无法读取模板 {}", "cannot read template {}", p.display()),
+                e,
+            )
+        })?),
         None => None,
     };
     let a = args.inputs.assess()?;
@@ -32,7 +34,11 @@ pub fn run(args: RunArgs) -> Result<()> {
     print_warnings(
         &a,
         false,
-        &format!("every warning is in {}", out.join("run.log").display()),
+        &crate::tr!(
+            "全部警告见 {}",
+            "every warning is in {}",
+            out.join("run.log").display()
+        ),
     );
     let date = args
         .notice_date
@@ -50,13 +56,17 @@ pub fn run(args: RunArgs) -> Result<()> {
     staging.commit()?;
     crate::assess::timing("move the reports into place", t);
     println!(
-        "{}{}: {} units scored, {} warning(s); reports in {}{}",
-        a.system.name,
-        if a.draft { "（征求意见稿）" } else { "" },
-        a.inputs.units.len(),
-        a.warnings.len(),
-        out.display(),
-        report::left_out(&a).map_or(String::new(), |why| format!(" ({why})"))
+        "{}",
+        crate::tr!(
+            "{}{}：{} 个单位已计分，警告 {} 条；报告在 {}{}",
+            "{}{}: {} units scored, {} warning(s); reports in {}{}",
+            a.system.name,
+            if a.draft { "（征求意见稿）" } else { "" },
+            a.inputs.units.len(),
+            a.warnings.len(),
+            out.display(),
+            report::left_out(&a).map_or(String::new(), |why| format!(" ({why})"))
+        )
     );
     leave_to_exit(a);
     Ok(())
@@ -75,17 +85,18 @@ pub fn check(args: CheckArgs) -> Result<()> {
     print_warnings(
         &a,
         args.all_warnings,
-        "zwgk check --all-warnings prints every one; zwgk run writes them to run.log",
+        &crate::tr!(
+            "zwgk check --all-warnings 可列出全部；zwgk run 会把它们写入 run.log",
+            "zwgk check --all-warnings prints every one; zwgk run writes them to run.log"
+        ),
     );
-    println!(
-        "ok: {} — {} indicators, {} units, {} inspection records, {} submissions; {} warning(s)",
+    println!("{}", crate::tr!("检查通过：{} — {} 个指标、{} 个单位、{} 条检查记录、{} 条报送；警告 {} 条", "ok: {} — {} indicators, {} units, {} inspection records, {} submissions; {} warning(s)",
         a.system.name,
         a.system.indicators.len(),
         a.inputs.units.len(),
         a.inputs.record_count(),
         a.inputs.leaf_values.len() + a.inputs.bonus_values.len(),
-        a.warnings.len()
-    );
+        a.warnings.len()));
     leave_to_exit(a);
     Ok(())
 }

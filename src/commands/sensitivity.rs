@@ -8,13 +8,17 @@ use crate::error::{Error, Result};
 pub fn sensitivity(args: SensitivityArgs) -> Result<()> {
     use crate::analysis::{charts, sensitivity};
     if !(0.0..1.0).contains(&args.spread) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Usage(crate::tr!(
+            "--spread {}：应为 [0, 1) 之间的数",
             "--spread {}: expected a number in [0, 1)",
             args.spread
         )));
     }
     if args.samples == 0 {
-        return Err(Error::Usage("--samples must be at least 1".into()));
+        return Err(Error::Usage(crate::tr!(
+            "--samples 至少为 1",
+            "--samples must be at least 1"
+        )));
     }
     prepare_out(args.out.as_deref(), args.force)?;
     let a = args.inputs.assess()?;

@@ -7,6 +7,7 @@ pub mod raw;
 mod rule_params;
 #[cfg(test)]
 mod tests;
+mod toml_errors;
 mod tree;
 pub mod validate;
 
@@ -262,8 +263,12 @@ impl System {
     /// Reads and validates an indicator system file.
     pub fn load(path: &Path) -> Result<System> {
         let text = std::fs::read_to_string(path).map_err(|e| {
+            let path = path.display();
             Error::io(
-                format!("cannot read indicator system {}", path.display()),
+                crate::tr!(
+                    "无法读取指标体系文件 {path}",
+                    "cannot read indicator system {path}"
+                ),
                 e,
             )
         })?;
@@ -273,11 +278,10 @@ impl System {
     /// Parses and validates TOML text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> std::result::Result<System, Vec<Diagnostic>> {
         let raw: raw::RawSystem = toml::from_str(text).map_err(|e| {
-            let place = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or_default();
-            vec![Diagnostic::new(file, place, e.message().trim().to_string())]
+            let start = e.span().map(|s| s.start);
+            let place = start.map(|s| line_col(text, s)).unwrap_or_default();
+            let message = toml_errors::plain(e.message(), text, start);
+            vec![Diagnostic::new(file, place, message)]
         })?;
         validate::resolve(raw, text, file)
     }
@@ -344,5 +348,5 @@ pub fn line_col(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {col}")
+    crate::tr!("第 {line} 行第 {col} 列", "line {line}, column {col}")
 }

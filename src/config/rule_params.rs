@@ -45,14 +45,17 @@ pub(super) fn parse_rule(
 ) -> Option<Rule> {
     let name = ind.rule.as_deref().unwrap_or("");
     let Some((_, allowed)) = RULE_PARAMS.iter().find(|(n, _)| *n == name) else {
-        c.at(sp, format!("indicator {}: unknown rule \"{name}\"; expected one of deduct, curve, deadline, rating, relative, manual, level", ind.id));
+        c.at(sp, crate::tr!(
+"指标 {}：未知计分规则“{name}”；应为 deduct、curve、deadline、rating、relative、manual、level 之一",
+"indicator {}: unknown rule \"{name}\"; expected one of deduct, curve, deadline, rating, relative, manual, level", ind.id));
         return None;
     };
     for p in given_params(ind) {
         if !allowed.contains(&p) {
             c.at(
                 sp,
-                format!(
+                crate::tr!(
+                    "指标 {}：参数 {p} 不适用于计分规则“{name}”",
                     "indicator {}: parameter {p} does not apply to rule \"{name}\"",
                     ind.id
                 ),
@@ -71,16 +74,21 @@ pub(super) fn parse_rule(
             if curve.is_empty() {
                 c.at(
                     sp,
-                    format!("indicator {id}: rule curve needs curve = [[x0, f0], [x1, f1], …]"),
+                    crate::tr!(
+                        "指标 {id}：curve 规则需要 curve = [[x0, f0], [x1, f1], …]",
+                        "indicator {id}: rule curve needs curve = [[x0, f0], [x1, f1], …]"
+                    ),
                 );
             }
             for w in curve.windows(2) {
                 if w[1].0 <= w[0].0 {
                     c.at(
                         sp,
-                        format!(
+                        crate::tr!(
+                            "指标 {id}：curve 的 x 值应严格递增（{} 之后是 {}）",
                             "indicator {id}: curve x values must increase strictly ({} then {})",
-                            w[0].0, w[1].0
+                            w[0].0,
+                            w[1].0
                         ),
                     );
                 }
@@ -89,7 +97,8 @@ pub(super) fn parse_rule(
                 if *f < zero || *f > one {
                     c.at(
                         sp,
-                        format!(
+                        crate::tr!(
+                            "指标 {id}：curve 点 [{x}, {f}]：f 应在 0 与 1 之间",
                             "indicator {id}: curve point [{x}, {f}]: f must be between 0 and 1"
                         ),
                     );
@@ -101,7 +110,10 @@ pub(super) fn parse_rule(
                 Some(m) => {
                     c.at(
                         sp,
-                        format!("indicator {id}: mode = \"{m}\": expected \"linear\" or \"step\""),
+                        crate::tr!(
+                            "指标 {id}：mode = \"{m}\"：应为 \"linear\" 或 \"step\"",
+                            "indicator {id}: mode = \"{m}\": expected \"linear\" or \"step\""
+                        ),
                     );
                     false
                 }
@@ -113,7 +125,10 @@ pub(super) fn parse_rule(
                 None => {
                     c.at(
                         sp,
-                        format!("indicator {id}: rule deadline needs due = YYYY-MM-DD"),
+                        crate::tr!(
+                            "指标 {id}：deadline 规则需要 due = YYYY-MM-DD",
+                            "indicator {id}: rule deadline needs due = YYYY-MM-DD"
+                        ),
                     );
                     None
                 }
@@ -122,7 +137,10 @@ pub(super) fn parse_rule(
                     if nd.is_none() {
                         c.at(
                             sp,
-                            format!("indicator {id}: due = {d}: expected a plain date YYYY-MM-DD"),
+                            crate::tr!(
+                                "指标 {id}：due = {d}：应为日期 YYYY-MM-DD",
+                                "indicator {id}: due = {d}: expected a plain date YYYY-MM-DD"
+                            ),
                         );
                     }
                     nd
@@ -131,7 +149,8 @@ pub(super) fn parse_rule(
             let late_deduct = ind.late_deduct.unwrap_or_else(|| {
                 c.at(
                     sp,
-                    format!(
+                    crate::tr!(
+                        "指标 {id}：deadline 规则需要 late_deduct（每逾期一天或一个工作日扣的分）",
                         "indicator {id}: rule deadline needs late_deduct (points per unit late)"
                     ),
                 );
@@ -140,7 +159,10 @@ pub(super) fn parse_rule(
             if late_deduct < zero {
                 c.at(
                     sp,
-                    format!("indicator {id}: late_deduct = {late_deduct}: must be >= 0"),
+                    crate::tr!(
+                        "指标 {id}：late_deduct = {late_deduct}：应不小于 0",
+                        "indicator {id}: late_deduct = {late_deduct}: must be >= 0"
+                    ),
                 );
             }
             let workdays = match ind.late_unit.as_deref() {
@@ -149,7 +171,8 @@ pub(super) fn parse_rule(
                 Some(u) => {
                     c.at(
                         sp,
-                        format!(
+                        crate::tr!(
+                            "指标 {id}：late_unit = \"{u}\"：应为 \"day\" 或 \"workday\"",
                             "indicator {id}: late_unit = \"{u}\": expected \"day\" or \"workday\""
                         ),
                     );
@@ -160,7 +183,10 @@ pub(super) fn parse_rule(
                 if z < zero {
                     c.at(
                         sp,
-                        format!("indicator {id}: zero_after = {z}: must be >= 0"),
+                        crate::tr!(
+                            "指标 {id}：zero_after = {z}：应不小于 0",
+                            "indicator {id}: zero_after = {z}: must be >= 0"
+                        ),
                     );
                 }
             }
@@ -174,7 +200,13 @@ pub(super) fn parse_rule(
         "rating" => {
             let scale = ind.scale.unwrap_or(Decimal::ONE_HUNDRED);
             if scale <= zero {
-                c.at(sp, format!("indicator {id}: scale = {scale}: must be > 0"));
+                c.at(
+                    sp,
+                    crate::tr!(
+                        "指标 {id}：scale = {scale}：应大于 0",
+                        "indicator {id}: scale = {scale}: must be > 0"
+                    ),
+                );
             }
             Rule::Rating {
                 trim: ind.trim.unwrap_or(0),
@@ -188,7 +220,8 @@ pub(super) fn parse_rule(
                 Some(d) => {
                     c.at(
                         sp,
-                        format!(
+                        crate::tr!(
+                            "指标 {id}：direction = \"{d}\"：应为 \"higher\" 或 \"lower\"",
                             "indicator {id}: direction = \"{d}\": expected \"higher\" or \"lower\""
                         ),
                     );
@@ -199,7 +232,10 @@ pub(super) fn parse_rule(
             if floor < zero || floor > one {
                 c.at(
                     sp,
-                    format!("indicator {id}: floor = {floor}: must be between 0 and 1"),
+                    crate::tr!(
+                        "指标 {id}：floor = {floor}：应在 0 与 1 之间",
+                        "indicator {id}: floor = {floor}: must be between 0 and 1"
+                    ),
                 );
             }
             Rule::Relative {
@@ -213,7 +249,10 @@ pub(super) fn parse_rule(
             if levels.is_empty() {
                 c.at(
                     sp,
-                    format!("indicator {id}: rule level needs levels = [[\"优\", 1], …]"),
+                    crate::tr!(
+                        "指标 {id}：level 规则需要 levels = [[\"优\", 1], …]",
+                        "indicator {id}: rule level needs levels = [[\"优\", 1], …]"
+                    ),
                 );
             }
             let mut seen = BTreeSet::new();
@@ -221,11 +260,20 @@ pub(super) fn parse_rule(
                 if *f < zero || *f > one {
                     c.at(
                         sp,
-                        format!("indicator {id}: level \"{l}\" = {f}: must be between 0 and 1"),
+                        crate::tr!(
+                            "指标 {id}：等级“{l}” = {f}：应在 0 与 1 之间",
+                            "indicator {id}: level \"{l}\" = {f}: must be between 0 and 1"
+                        ),
                     );
                 }
                 if !seen.insert(crate::ingest::names::normalize(l)) {
-                    c.at(sp, format!("indicator {id}: level \"{l}\" is listed twice"));
+                    c.at(
+                        sp,
+                        crate::tr!(
+                            "指标 {id}：等级“{l}”重复",
+                            "indicator {id}: level \"{l}\" is listed twice"
+                        ),
+                    );
                 }
             }
             Rule::Level { levels }

@@ -492,7 +492,12 @@ fn a_toml_syntax_error_names_line_and_column() {
         "bad.toml",
     )
     .unwrap_err();
-    assert!(e[0].to_string().contains("unknown field `foo`"), "{}", e[0]);
+    assert!(
+        e[0].to_string()
+            .contains("line 4, column 1: \"foo\" is not a key here; the keys are: name, year"),
+        "{}",
+        e[0]
+    );
 }
 
 #[test]

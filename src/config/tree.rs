@@ -19,7 +19,10 @@ pub(super) fn resolve_indicators(
 ) -> Option<(Vec<Indicator>, Vec<usize>)> {
     let list: Vec<&RawIndicator> = raw.indicator.iter().map(|s| s.get_ref()).collect();
     if list.is_empty() {
-        c.general("at least one [[indicator]] is required");
+        c.general(crate::tr!(
+            "至少要有一个 [[indicator]]",
+            "at least one [[indicator]] is required"
+        ));
         return None;
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -27,7 +30,8 @@ pub(super) fn resolve_indicators(
         if !valid_id(&ind.id) {
             c.at(
                 &raw.indicator[i],
-                format!(
+                crate::tr!(
+                    "指标代码“{}”：只能用字母、数字和 _ . -",
                     "indicator id \"{}\": use letters, digits, _ . - only",
                     ind.id
                 ),
@@ -43,7 +47,11 @@ pub(super) fn resolve_indicators(
                 Some(&pi) if pi == i => {
                     c.at(
                         &raw.indicator[i],
-                        format!("indicator {}: it is its own parent", ind.id),
+                        crate::tr!(
+                            "指标 {}：上级指标是它自己",
+                            "indicator {}: it is its own parent",
+                            ind.id
+                        ),
                     );
                     broken = true;
                 }
@@ -51,7 +59,11 @@ pub(super) fn resolve_indicators(
                 None => {
                     c.at(
                         &raw.indicator[i],
-                        format!("indicator {}: parent \"{p}\" does not exist", ind.id),
+                        crate::tr!(
+                            "指标 {}：上级指标“{p}”不存在",
+                            "indicator {}: parent \"{p}\" does not exist",
+                            ind.id
+                        ),
                     );
                     broken = true;
                 }
@@ -66,7 +78,8 @@ pub(super) fn resolve_indicators(
                 let path: Vec<&str> = seen.iter().map(|&k| list[k].id.as_str()).collect();
                 c.at(
                     &raw.indicator[i],
-                    format!(
+                    crate::tr!(
+                        "指标 {}：上级指标形成循环 {} -> {}",
                         "indicator {}: parent cycle {} -> {}",
                         list[i].id,
                         path.join(" -> "),
@@ -107,7 +120,8 @@ pub(super) fn resolve_indicators(
             (Some(_), Some(_)) => {
                 c.at(
                     sp,
-                    format!(
+                    crate::tr!(
+                        "指标 {}：同时给了 points 和 weight；只能给一个",
                         "indicator {}: gives both points and weight; give one",
                         ind.id
                     ),
@@ -118,13 +132,21 @@ pub(super) fn resolve_indicators(
                 if p > Decimal::from(LIMIT) {
                     c.at(
                         sp,
-                        format!("indicator {}: points = {p}: at most {LIMIT}", ind.id),
+                        crate::tr!(
+                            "指标 {}：points = {p}：最多为 {LIMIT}",
+                            "indicator {}: points = {p}: at most {LIMIT}",
+                            ind.id
+                        ),
                     );
                 }
                 if p <= Decimal::ZERO {
                     c.at(
                         sp,
-                        format!("indicator {}: points = {p}: must be > 0", ind.id),
+                        crate::tr!(
+                            "指标 {}：points = {p}：应大于 0",
+                            "indicator {}: points = {p}: must be > 0",
+                            ind.id
+                        ),
                     );
                 }
                 Share::Points(p)
@@ -133,13 +155,21 @@ pub(super) fn resolve_indicators(
                 if w > Decimal::from(LIMIT) {
                     c.at(
                         sp,
-                        format!("indicator {}: weight = {w}: at most {LIMIT}", ind.id),
+                        crate::tr!(
+                            "指标 {}：weight = {w}：最多为 {LIMIT}",
+                            "indicator {}: weight = {w}: at most {LIMIT}",
+                            ind.id
+                        ),
                     );
                 }
                 if w <= Decimal::ZERO {
                     c.at(
                         sp,
-                        format!("indicator {}: weight = {w}: must be > 0", ind.id),
+                        crate::tr!(
+                            "指标 {}：weight = {w}：应大于 0",
+                            "indicator {}: weight = {w}: must be > 0",
+                            ind.id
+                        ),
                     );
                 }
                 Share::Weight(w)
@@ -148,7 +178,11 @@ pub(super) fn resolve_indicators(
                 if children[i].is_empty() {
                     c.at(
                         sp,
-                        format!("indicator {}: a leaf needs points or weight", ind.id),
+                        crate::tr!(
+                            "指标 {}：末级指标需要 points 或 weight",
+                            "indicator {}: a leaf needs points or weight",
+                            ind.id
+                        ),
                     );
                 }
                 Share::Sum
@@ -161,7 +195,11 @@ pub(super) fn resolve_indicators(
                     None => {
                         c.at(
                             sp,
-                            format!("indicator {}: group \"{g}\" does not exist", ind.id),
+                            crate::tr!(
+                                "指标 {}：分组“{g}”不存在",
+                                "indicator {}: group \"{g}\" does not exist",
+                                ind.id
+                            ),
                         );
                         None
                     }
@@ -171,14 +209,21 @@ pub(super) fn resolve_indicators(
         let rule = if children[i].is_empty() {
             match &ind.rule {
                 None => {
-                    c.at(sp, format!("indicator {}: a leaf needs a rule (deduct, curve, deadline, rating, relative, manual, level)", ind.id));
+                    c.at(sp, crate::tr!(
+"指标 {}：末级指标需要计分规则 rule（deduct、curve、deadline、rating、relative、manual、level）",
+"indicator {}: a leaf needs a rule (deduct, curve, deadline, rating, relative, manual, level)", ind.id));
                     None
                 }
                 Some(_) => parse_rule(ind, sp, c),
             }
         } else {
             if ind.rule.is_some() {
-                c.at(sp, format!("indicator {}: has children, so it takes no rule (its score comes from them)", ind.id));
+                c.at(
+                    sp,
+                    crate::tr!(
+"指标 {}：有下级指标，不能设 rule（得分来自下级指标）",
+"indicator {}: has children, so it takes no rule (its score comes from them)", ind.id),
+                );
             }
             None
         };
@@ -225,8 +270,9 @@ fn input_kind(
         other => {
             c.at(
                 sp,
-                format!(
-                    "indicator {}: input = \"{other}\": expected \"ratio\", \"count\" or \"number\"",
+                crate::tr!(
+"指标 {}：input = \"{other}\"：应为 \"ratio\"、\"count\" 或 \"number\"",
+"indicator {}: input = \"{other}\": expected \"ratio\", \"count\" or \"number\"",
                     ind.id
                 ),
             );
@@ -235,11 +281,14 @@ fn input_kind(
     };
     let numeric = rule.is_some_and(|r| r.submission_kind() == Some(ValueKind::Number));
     if !numeric && (rule.is_some() || ind.rule.is_none()) {
-        let what = rule.map_or("a parent".to_string(), |r| format!("rule \"{}\"", r.name()));
+        let what = rule.map_or(crate::tr!("上级指标", "a parent").to_string(), |r| {
+            crate::tr!("计分规则 \"{}\"", "rule \"{}\"", r.name())
+        });
         c.at(
             sp,
-            format!(
-                "indicator {}: input = \"{given}\" is for leaves that take a number (rules curve, relative, manual); this is {what}",
+            crate::tr!(
+"指标 {}：input = \"{given}\" 只用于报送数字的末级指标（curve、relative、manual 规则）；此项是{what}",
+"indicator {}: input = \"{given}\" is for leaves that take a number (rules curve, relative, manual); this is {what}",
                 ind.id
             ),
         );
@@ -259,7 +308,8 @@ fn inherit_groups_and_na(
             let (pg, pna) = (nodes[p].groups.clone(), nodes[p].allow_na);
             if let (Some(parent_groups), Some(own)) = (&pg, &nodes[i].groups) {
                 if let Some(bad) = own.iter().find(|g| !parent_groups.contains(g)) {
-                    let msg = format!(
+                    let msg = crate::tr!(
+                        "指标 {}：分组“{}”不在上级指标 {} 的分组内",
                         "indicator {}: group \"{}\" is not among its parent {}'s groups",
                         nodes[i].id,
                         raw.group[*bad].get_ref().id,
@@ -298,7 +348,8 @@ fn check_pools(nodes: &[Indicator], raw: &RawSystem, c: &mut Checker) {
         if n.is_leaf() {
             c.at(
                 &raw.indicator[i],
-                format!(
+                crate::tr!(
+                    "指标 {}：pool = true 用于上级指标；此项是末级指标",
                     "indicator {}: pool = true is for a parent; this is a leaf",
                     n.id
                 ),
@@ -311,7 +362,9 @@ fn check_pools(nodes: &[Indicator], raw: &RawSystem, c: &mut Checker) {
             .map(|l| nodes[l].id.as_str())
             .collect();
         if !bad.is_empty() {
-            c.at(&raw.indicator[i], format!("indicator {}: pool = true needs every leaf below to use rule \"deduct\"; {} do not", n.id, bad.join(", ")));
+            c.at(&raw.indicator[i], crate::tr!(
+"指标 {}：pool = true 要求下级末级指标都用扣分制（deduct）；{} 不是",
+"indicator {}: pool = true needs every leaf below to use rule \"deduct\"; {} do not", n.id, bad.join(", ")));
         }
     }
 }
@@ -403,11 +456,14 @@ fn check_point_sums(
             .iter()
             .filter(|&&k| matches!(nodes[k].share, Share::Points(_)))
             .count();
-        let who = parent.map_or("the top level".to_string(), |p| {
-            format!("indicator {}", nodes[p].id)
-        });
+        let who = parent.map_or(
+            crate::tr!("一级指标", "the top level").to_string(),
+            |p| crate::tr!("指标 {}", "indicator {}", nodes[p].id),
+        );
         if weighted > 0 && weighted < kids.len() {
-            let msg = format!("{who}: its children mix points and weight; give all of them points or all of them weight");
+            let msg = crate::tr!(
+"{who}：下级指标混用了 points 和 weight；请全部用 points 或全部用 weight",
+"{who}: its children mix points and weight; give all of them points or all of them weight");
             match parent {
                 Some(p) => c.at(&raw.indicator[p], msg),
                 None => c.general(msg),
@@ -417,7 +473,9 @@ fn check_point_sums(
         if weighted > 0 {
             if let Some(p) = parent {
                 if nodes[p].share == Share::Sum {
-                    c.at(&raw.indicator[p], format!("indicator {}: its children are weighted, so it needs points (or a weight) of its own", nodes[p].id));
+                    c.at(&raw.indicator[p], crate::tr!(
+"指标 {}：下级指标用 weight，它自己需要有 points（或 weight）",
+"indicator {}: its children are weighted, so it needs points (or a weight) of its own", nodes[p].id));
                 }
             }
             continue;
@@ -431,7 +489,8 @@ fn check_point_sums(
                 // Flat conversion publishes out of full_score whatever the
                 // top level adds up to (a sheet worth 100.64 in all).
                 if sum != full && rescale == Rescale::Parent {
-                    c.general(format!(
+                    c.general(crate::tr!(
+                        "一级指标分值合计 {}（{parts}），而满分 full_score 为 {}",
                         "top-level indicators add up to {} ({parts}), but full_score is {}",
                         sum.normalize(),
                         full.normalize()
@@ -443,7 +502,8 @@ fn check_point_sums(
                     if sum != pp {
                         c.at(
                             &raw.indicator[p],
-                            format!(
+                            crate::tr!(
+                                "指标 {}：分值 {}，下级指标合计 {}（{parts}）",
                                 "indicator {}: points {}, children add up to {} ({parts})",
                                 nodes[p].id,
                                 pp.normalize(),
@@ -467,7 +527,11 @@ fn check_rule_bounds(nodes: &[Indicator], raw: &RawSystem, c: &mut Checker) {
             if *m <= Decimal::ZERO {
                 c.at(
                     &raw.indicator[i],
-                    format!("indicator {}: max_deduct = {m}: must be > 0", n.id),
+                    crate::tr!(
+                        "指标 {}：max_deduct = {m}：应大于 0",
+                        "indicator {}: max_deduct = {m}: must be > 0",
+                        n.id
+                    ),
                 );
             }
         }

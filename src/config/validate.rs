@@ -47,34 +47,49 @@ pub(super) fn resolve(
     if full_score > Decimal::from(LIMIT) {
         c.at(
             a,
-            format!("assessment.full_score = {full_score}: at most {LIMIT}"),
+            crate::tr!(
+                "assessment.full_score = {full_score}：最多为 {LIMIT}",
+                "assessment.full_score = {full_score}: at most {LIMIT}"
+            ),
         );
     }
     if full_score <= Decimal::ZERO {
         c.at(
             a,
-            format!("assessment.full_score = {full_score}: must be > 0"),
+            crate::tr!(
+                "assessment.full_score = {full_score}：应大于 0",
+                "assessment.full_score = {full_score}: must be > 0"
+            ),
         );
     }
     let precision = a.get_ref().precision.unwrap_or(2);
     if precision > 16 {
         c.at(
             a,
-            format!("assessment.precision = {precision}: at most 16 decimals"),
+            crate::tr!(
+                "assessment.precision = {precision}：最多保留 16 位小数",
+                "assessment.precision = {precision}: at most 16 decimals"
+            ),
         );
     }
     let bonus_cap = a.get_ref().bonus_cap.unwrap_or(Decimal::ZERO);
     if bonus_cap < Decimal::ZERO {
         c.at(
             a,
-            format!("assessment.bonus_cap = {bonus_cap}: must be >= 0"),
+            crate::tr!(
+                "assessment.bonus_cap = {bonus_cap}：应不小于 0",
+                "assessment.bonus_cap = {bonus_cap}: must be >= 0"
+            ),
         );
     }
     if let Some(v) = a.get_ref().veto_cap {
         if v < Decimal::ZERO || v > full_score {
             c.at(
                 a,
-                format!("assessment.veto_cap = {v}: must be between 0 and full_score {full_score}"),
+                crate::tr!(
+                    "assessment.veto_cap = {v}：应在 0 与满分 {full_score} 之间",
+                    "assessment.veto_cap = {v}: must be between 0 and full_score {full_score}"
+                ),
             );
         }
     }
@@ -84,7 +99,8 @@ pub(super) fn resolve(
         Some(other) => {
             c.at(
                 a,
-                format!(
+                crate::tr!(
+                    "assessment.rank_ties = \"{other}\"：应为 \"competition\" 或 \"dense\"",
                     "assessment.rank_ties = \"{other}\": expected \"competition\" or \"dense\""
                 ),
             );
@@ -97,7 +113,10 @@ pub(super) fn resolve(
         Some(other) => {
             c.at(
                 a,
-                format!("assessment.rank_on = \"{other}\": expected \"published\" or \"exact\""),
+                crate::tr!(
+                    "assessment.rank_on = \"{other}\"：应为 \"published\" 或 \"exact\"",
+                    "assessment.rank_on = \"{other}\": expected \"published\" or \"exact\""
+                ),
             );
             RankOn::Published
         }
@@ -109,7 +128,10 @@ pub(super) fn resolve(
         Some(other) => {
             c.at(
                 a,
-                format!("assessment.rescale = \"{other}\": expected \"parent\" or \"flat\""),
+                crate::tr!(
+                    "assessment.rescale = \"{other}\"：应为 \"parent\" 或 \"flat\"",
+                    "assessment.rescale = \"{other}\": expected \"parent\" or \"flat\""
+                ),
             );
             Rescale::Parent
         }
@@ -117,18 +139,23 @@ pub(super) fn resolve(
 
     let weight_percent = match &raw.performance {
         None => {
-            c.general("[performance] weight_percent is required: the share of 政务公开 in the target performance assessment (at least 4)");
+            c.general(crate::tr!("缺少 [performance] weight_percent：政务公开在目标绩效考核中的分值权重（不低于 4）", "[performance] weight_percent is required: the share of 政务公开 in the target performance assessment (at least 4)"));
             Decimal::from(4)
         }
         Some(p) => {
             let spanned = &p.get_ref().weight_percent;
             let w = *spanned.get_ref();
             if w < Decimal::from(4) {
-                c.at(spanned, format!("performance.weight_percent = {w}: 政务公开 must carry at least 4% of the target performance assessment"));
+                c.at(spanned, crate::tr!(
+"performance.weight_percent = {w}：政务公开工作在目标绩效考核中的分值权重不得低于 4%",
+"performance.weight_percent = {w}: 政务公开 must carry at least 4% of the target performance assessment"));
             } else if w > Decimal::ONE_HUNDRED {
                 c.at(
                     spanned,
-                    format!("performance.weight_percent = {w}: at most 100"),
+                    crate::tr!(
+                        "performance.weight_percent = {w}：最多为 100",
+                        "performance.weight_percent = {w}: at most 100"
+                    ),
                 );
             }
             w
@@ -158,7 +185,10 @@ pub(super) fn resolve(
             Some(&i) => tie_break.push(i),
             None => c.at(
                 a,
-                format!("assessment.tie_break: unknown indicator \"{t}\""),
+                crate::tr!(
+                    "assessment.tie_break：未知指标“{t}”",
+                    "assessment.tie_break: unknown indicator \"{t}\""
+                ),
             ),
         }
     }
@@ -216,7 +246,8 @@ fn resolve_calendar(raw: &RawSystem, c: &mut Checker) -> Calendar {
                     Some(nd) => {
                         set.insert(nd);
                     }
-                    None => c.general(format!(
+                    None => c.general(crate::tr!(
+                        "calendar.{name}：{d} 不是日期（应写成 YYYY-MM-DD）",
                         "calendar.{name}: {d} is not a plain date (YYYY-MM-DD)"
                     )),
                 }
@@ -228,7 +259,10 @@ fn resolve_calendar(raw: &RawSystem, c: &mut Checker) -> Calendar {
 
 fn resolve_groups(raw: &RawSystem, c: &mut Checker) -> Vec<Group> {
     if raw.group.is_empty() {
-        c.general("at least one [[group]] is required: units are ranked within groups");
+        c.general(crate::tr!(
+            "至少要有一个 [[group]]：单位在分组内排名",
+            "at least one [[group]] is required: units are ranked within groups"
+        ));
     }
     // Every id, name and alias names one group only (compared as unit
     // names are: NFKC, no spaces).
@@ -239,7 +273,11 @@ fn resolve_groups(raw: &RawSystem, c: &mut Checker) -> Vec<Group> {
         if !valid_id(&r.id) {
             c.at(
                 g,
-                format!("group id \"{}\": use letters, digits, _ . -", r.id),
+                crate::tr!(
+                    "分组代码“{}”：只能用字母、数字和 _ . -",
+                    "group id \"{}\": use letters, digits, _ . -",
+                    r.id
+                ),
             );
         }
         let names = std::iter::once(&r.id)
@@ -254,7 +292,9 @@ fn resolve_groups(raw: &RawSystem, c: &mut Checker) -> Vec<Group> {
             match seen.get(&key) {
                 Some(other) => c.at(
                     g,
-                    format!("group {}: \"{n}\" already names group {other}; group ids, names and aliases must be unique", r.id),
+                    crate::tr!(
+"分组 {}：“{n}”已是分组 {other} 的名称；分组的代码、名称和别名都不能重复",
+"group {}: \"{n}\" already names group {other}; group ids, names and aliases must be unique", r.id),
                 ),
                 None => {
                     seen.insert(key, r.id.clone());
@@ -272,7 +312,10 @@ fn resolve_groups(raw: &RawSystem, c: &mut Checker) -> Vec<Group> {
 
 fn resolve_grades(raw: &RawSystem, c: &mut Checker) -> Vec<Grade> {
     if raw.grade.is_empty() {
-        c.general("at least one [[grade]] is required; the last must have min = 0");
+        c.general(crate::tr!(
+            "至少要有一个 [[grade]]；最后一个等次的 min 应为 0",
+            "at least one [[grade]] is required; the last must have min = 0"
+        ));
     }
     let mut out: Vec<Grade> = Vec::new();
     for g in &raw.grade {
@@ -281,9 +324,13 @@ fn resolve_grades(raw: &RawSystem, c: &mut Checker) -> Vec<Grade> {
             if r.min >= prev.min {
                 c.at(
                     g,
-                    format!(
+                    crate::tr!(
+                        "等次 {}：min {} 应低于上一等次的 min {}（{}）",
                         "grade {}: min {} must be below the previous grade's min {} ({})",
-                        r.name, r.min, prev.min, prev.name
+                        r.name,
+                        r.min,
+                        prev.min,
+                        prev.name
                     ),
                 );
             }
@@ -292,7 +339,11 @@ fn resolve_grades(raw: &RawSystem, c: &mut Checker) -> Vec<Grade> {
             if s <= Decimal::ZERO || s > Decimal::ONE {
                 c.at(
                     g,
-                    format!("grade {}: max_share = {s}: must be > 0 and <= 1", r.name),
+                    crate::tr!(
+                        "等次 {}：max_share = {s}：应大于 0 且不大于 1",
+                        "grade {}: max_share = {s}: must be > 0 and <= 1",
+                        r.name
+                    ),
                 );
             }
         }
@@ -306,9 +357,11 @@ fn resolve_grades(raw: &RawSystem, c: &mut Checker) -> Vec<Grade> {
         if !last.min.is_zero() {
             c.at(
                 g,
-                format!(
+                crate::tr!(
+                    "等次 {}：最后一个等次的 min 应为 0（现为 {}）",
                     "grade {}: the last grade must have min = 0 (has {})",
-                    last.name, last.min
+                    last.name,
+                    last.min
                 ),
             );
         }
@@ -339,13 +392,21 @@ fn check_unique_ids(raw: &RawSystem, c: &mut Checker) {
                 .iter()
                 .map(|s| (s.get_ref().id.clone(), "bonus", s.span())),
         );
+    let word = |kind: &str| match kind {
+        "indicator" => crate::tr!("指标", "indicator"),
+        "issue" => crate::tr!("问题", "issue"),
+        _ => crate::tr!("加分项", "bonus"),
+    };
     for (id, kind, span) in all {
         if let Some(first) = seen.get(&id) {
             let place = line_col(c.text, span.start);
+            let (kind, first) = (word(kind), word(first));
             c.errors.push(Diagnostic::new(
                 c.file,
                 place,
-                format!("id \"{id}\" of this {kind} is already used by an {first}; ids are unique across indicators, issues and bonuses"),
+                crate::tr!(
+"{kind}代码“{id}”已被{first}使用；指标、问题和加分项的代码都不能重复",
+"id \"{id}\" of this {kind} is already used by an {first}; ids are unique across indicators, issues and bonuses"),
             ));
         } else {
             seen.insert(id, kind);
@@ -365,31 +426,64 @@ fn resolve_issues(
         if !valid_id(&r.code) {
             c.at(
                 sp,
-                format!("issue code \"{}\": use letters, digits, _ . - only", r.code),
+                crate::tr!(
+                    "问题代码“{}”：只能用字母、数字和 _ . -",
+                    "issue code \"{}\": use letters, digits, _ . - only",
+                    r.code
+                ),
             );
         }
-        let indicator = r.indicator.as_ref().and_then(|id| match ids.get(id.as_str()) {
-            None => {
-                c.at(sp, format!("issue {}: indicator \"{id}\" does not exist", r.code));
-                None
-            }
-            Some(&i) if !matches!(nodes[i].rule, Some(Rule::Deduct { .. })) => {
-                let what = if nodes[i].is_leaf() { "a leaf with another rule" } else { "a parent" };
-                c.at(sp, format!("issue {}: indicator {id} is {what}; an issue must point at a leaf with rule \"deduct\"", r.code));
-                None
-            }
-            Some(&i) => Some(i),
-        });
+        let indicator = r
+            .indicator
+            .as_ref()
+            .and_then(|id| match ids.get(id.as_str()) {
+                None => {
+                    c.at(
+                        sp,
+                        crate::tr!(
+                            "问题 {}：指标“{id}”不存在",
+                            "issue {}: indicator \"{id}\" does not exist",
+                            r.code
+                        ),
+                    );
+                    None
+                }
+                Some(&i) if !matches!(nodes[i].rule, Some(Rule::Deduct { .. })) => {
+                    let what = if nodes[i].is_leaf() {
+                        crate::tr!("其他计分规则的末级指标", "a leaf with another rule")
+                    } else {
+                        crate::tr!("上级指标", "a parent")
+                    };
+                    c.at(
+                        sp,
+                        crate::tr!(
+"问题 {}：指标 {id} 是{what}；问题只能指向扣分制（deduct）的末级指标",
+"issue {}: indicator {id} is {what}; an issue must point at a leaf with rule \"deduct\"", r.code),
+                    );
+                    None
+                }
+                Some(&i) => Some(i),
+            });
         if r.deduct > Decimal::from(LIMIT) {
             c.at(
                 sp,
-                format!("issue {}: deduct = {}: at most {LIMIT}", r.code, r.deduct),
+                crate::tr!(
+                    "问题 {}：deduct = {}：最多为 {LIMIT}",
+                    "issue {}: deduct = {}: at most {LIMIT}",
+                    r.code,
+                    r.deduct
+                ),
             );
         }
         if r.deduct < Decimal::ZERO {
             c.at(
                 sp,
-                format!("issue {}: deduct = {}: must be >= 0", r.code, r.deduct),
+                crate::tr!(
+                    "问题 {}：deduct = {}：应不小于 0",
+                    "issue {}: deduct = {}: must be >= 0",
+                    r.code,
+                    r.deduct
+                ),
             );
         }
         let veto = match r.veto.as_deref() {
@@ -399,7 +493,8 @@ fn resolve_issues(
             Some(v) => {
                 c.at(
                     sp,
-                    format!(
+                    crate::tr!(
+                        "问题 {}：veto = \"{v}\"：应为 \"none\"、\"indicator\" 或 \"grade\"",
                         "issue {}: veto = \"{v}\": expected \"none\", \"indicator\" or \"grade\"",
                         r.code
                     ),
@@ -410,7 +505,8 @@ fn resolve_issues(
         if veto == Veto::Indicator && r.indicator.is_none() {
             c.at(
                 sp,
-                format!(
+                crate::tr!(
+                    "问题 {}：veto = \"indicator\" 需要指定计 0 分的指标（indicator）",
                     "issue {}: veto = \"indicator\" needs an indicator to zero",
                     r.code
                 ),
@@ -435,18 +531,34 @@ fn resolve_bonuses(raw: &RawSystem, c: &mut Checker) -> Vec<Bonus> {
             if !valid_id(&r.id) {
                 c.at(
                     sp,
-                    format!("bonus id \"{}\": use letters, digits, _ . - only", r.id),
+                    crate::tr!(
+                        "加分项代码“{}”：只能用字母、数字和 _ . -",
+                        "bonus id \"{}\": use letters, digits, _ . - only",
+                        r.id
+                    ),
                 );
             }
             if r.points <= Decimal::ZERO {
                 c.at(
                     sp,
-                    format!("bonus {}: points = {}: must be > 0", r.id, r.points),
+                    crate::tr!(
+                        "加分项 {}：points = {}：应大于 0",
+                        "bonus {}: points = {}: must be > 0",
+                        r.id,
+                        r.points
+                    ),
                 );
             }
             if let Some(m) = r.max {
                 if m <= Decimal::ZERO {
-                    c.at(sp, format!("bonus {}: max = {m}: must be > 0", r.id));
+                    c.at(
+                        sp,
+                        crate::tr!(
+                            "加分项 {}：max = {m}：应大于 0",
+                            "bonus {}: max = {m}: must be > 0",
+                            r.id
+                        ),
+                    );
                 }
             }
             Bonus {

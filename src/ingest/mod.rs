@@ -158,9 +158,10 @@ fn require_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    Err(Error::Usage(format!(
-        "data directory {} does not exist",
-        dir.display()
+    let dir = dir.display();
+    Err(Error::Usage(crate::tr!(
+        "数据目录 {dir} 不存在",
+        "data directory {dir} does not exist"
     )))
 }
 
@@ -194,10 +195,14 @@ pub fn needed(system: &System, t: TableId) -> Option<String> {
             .collect()
     };
     match t {
-        TableId::Units => Some("every assessment needs its roster of units".into()),
+        TableId::Units => Some(crate::tr!(
+            "每次考核都需要单位名单",
+            "every assessment needs its roster of units"
+        )),
         TableId::Inspections => (!system.issues.is_empty()).then(|| {
             let codes: Vec<&str> = system.issues.iter().map(|i| i.code.as_str()).collect();
-            format!(
+            crate::tr!(
+                "指标体系定义了检查问题（{}）",
                 "the indicator system defines inspection issues ({})",
                 list(codes)
             )
@@ -207,16 +212,27 @@ pub fn needed(system: &System, t: TableId) -> Option<String> {
             let bonuses: Vec<&str> = system.bonuses.iter().map(|b| b.id.as_str()).collect();
             match (leaves.is_empty(), bonuses.is_empty()) {
                 (true, true) => None,
-                (false, _) => Some(format!(
+                (false, _) => Some(crate::tr!(
+                    "指标 {} 按单位报送计分",
                     "leaves {} are scored from submissions",
                     list(leaves)
                 )),
-                (true, false) => Some(format!("bonus items {} are claimed in it", list(bonuses))),
+                (true, false) => Some(crate::tr!(
+                    "加分项 {} 在其中申报",
+                    "bonus items {} are claimed in it",
+                    list(bonuses)
+                )),
             }
         }
         TableId::Ratings => {
             let leaves = leaves_where(&|r| matches!(r, config::Rule::Rating { .. }));
-            (!leaves.is_empty()).then(|| format!("leaves {} use rule rating", list(leaves)))
+            (!leaves.is_empty()).then(|| {
+                crate::tr!(
+                    "指标 {} 按评分计分",
+                    "leaves {} use rule rating",
+                    list(leaves)
+                )
+            })
         }
         TableId::Duties => None,
     }
@@ -449,8 +465,9 @@ fn missing_table(dir: &Path, t: TableId, why: &str) -> Diagnostic {
     Diagnostic::new(
         dir.display().to_string(),
         "",
-        format!(
-            "the table {} is missing, and {why}: add {}.csv or {}.csv (or .xlsx, .xls, .ods, .parquet, or a sheet of data.xlsx); a table with only its header row says there are none",
+        crate::tr!(
+            "缺少“{0}”表，而{why}：请添加 {2}.csv 或 {1}.csv（也可以是 .xlsx、.xls、.ods、.parquet，或 data.xlsx 中的工作表）；本年度没有记录的，可以只保留表头行",
+            "the table {0} is missing, and {why}: add {1}.csv or {2}.csv (or .xlsx, .xls, .ods, .parquet, or a sheet of data.xlsx); a table with only its header row says there are none",
             t.shown(),
             t.id(),
             t.zh()
@@ -467,8 +484,8 @@ fn read_csv_file(
 ) -> std::result::Result<Table, Vec<Diagnostic>> {
     let shown = path.display().to_string();
     check_size(path, &shown, MAX_CSV_BYTES)?;
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
+    let bytes =
+        std::fs::read(path).map_err(|e| vec![Diagnostic::new(&shown, "", cannot_read(e))])?;
     let mut warnings = Vec::new();
     let (hash, table) = rayon::join(
         || sha256_hex(&bytes),
@@ -489,7 +506,12 @@ fn check_size(path: &Path, shown: &str, limit: u64) -> std::result::Result<(), V
         return Err(vec![Diagnostic::new(
             shown,
             "",
-            format!("the file is {} MB; zwgk reads at most {} MB per table — split it or aggregate the records first", size >> 20, limit >> 20),
+            crate::tr!(
+                "文件有 {} MB，zwgk 每张表最多读取 {} MB：请拆分文件或先汇总记录",
+                "the file is {} MB; zwgk reads at most {} MB per table — split it or aggregate the records first",
+                size >> 20,
+                limit >> 20
+            ),
         )]);
     }
     Ok(())
@@ -503,12 +525,16 @@ fn read_bytes(
 ) -> std::result::Result<Vec<u8>, Vec<Diagnostic>> {
     let shown = path.display().to_string();
     check_size(path, &shown, limit)?;
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::new(&shown, "", format!("cannot read: {e}"))])?;
+    let bytes =
+        std::fs::read(path).map_err(|e| vec![Diagnostic::new(&shown, "", cannot_read(e))])?;
     if !inputs.files.iter().any(|(f, _)| *f == shown) {
         inputs.files.push((shown, sha256_hex(&bytes)));
     }
     Ok(bytes)
+}
+
+fn cannot_read(e: std::io::Error) -> String {
+    crate::tr!("无法读取：{e}", "cannot read: {e}")
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

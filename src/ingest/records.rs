@@ -76,7 +76,9 @@ impl Context<'_> {
         Ok(Resolved {
             units: Lookup::new(&d.unit, |cell| self.resolve_unit(cell).map(|u| u as u32))?,
             issues: Lookup::new(&d.issue, |cell| match cell {
-                None => Err("empty; expected an issue code".to_string()),
+                None => Err(
+                    crate::tr!("为空；应填问题代码", "empty; expected an issue code").to_string(),
+                ),
                 Some(code) => issue_codes
                     .get(code)
                     .copied()
@@ -162,7 +164,8 @@ impl Context<'_> {
 
     fn unknown_issue(&self, code: &str) -> String {
         let known: Vec<&str> = self.system.issues.iter().map(|x| x.code.as_str()).collect();
-        format!(
+        crate::tr!(
+            "未知问题代码“{code}”；指标体系定义的是：{}",
             "unknown issue code \"{code}\"; the indicator system defines {}",
             known.join(", ")
         )
@@ -174,8 +177,9 @@ impl Context<'_> {
         let year = self.system.year;
         match values::parse_date(text) {
             Err(msg) => DateCheck::Unreadable(msg),
-            Ok(d) if d.year() != year && d.year() != year + 1 => DateCheck::Outside(format!(
-                "dated {d}, outside the assessment year {year} and the year after (its on-site checks)"
+            Ok(d) if d.year() != year && d.year() != year + 1 => DateCheck::Outside(crate::tr!(
+"检查日期 {d} 不在考核年度 {year} 及次年（现场检查）内",
+"dated {d}, outside the assessment year {year} and the year after (its on-site checks)"
             )),
             Ok(_) => DateCheck::InYear,
         }
@@ -403,7 +407,10 @@ fn count_index<'a>(
         return Ok(0);
     };
     match values::parse_decimal(text) {
-        Ok(c) if c < Decimal::ZERO => Err(format!("{c} is negative; expected a count >= 0")),
+        Ok(c) if c < Decimal::ZERO => Err(crate::tr!(
+            "{c} 为负数；数量应不小于 0",
+            "{c} is negative; expected a count >= 0"
+        )),
         Ok(c) => {
             values.push((c, Some(text)));
             Ok(values.len() as u32 - 1)
@@ -449,7 +456,11 @@ impl Aggregated {
         Aggregated {
             problems: vec![(
                 0,
-                Diagnostic::new(&t.file, "", format!("cannot aggregate the records: {e}")),
+                Diagnostic::new(
+                    &t.file,
+                    "",
+                    crate::tr!("无法汇总检查记录：{e}", "cannot aggregate the records: {e}"),
+                ),
             )],
             ..Aggregated::default()
         }
@@ -481,7 +492,11 @@ fn duplicate_ids(t: &Table) -> Vec<(u32, Diagnostic)> {
             part.iter()
                 .filter_map(|&(i, id)| {
                     let before = seen.insert(id, i)?;
-                    let msg = format!("record id \"{id}\" is already used in row {}", before + 2);
+                    let msg = crate::tr!(
+                        "记录编号“{id}”已在第 {} 行使用",
+                        "record id \"{id}\" is already used in row {}",
+                        before + 2
+                    );
                     Some((i, t.error(i as usize, "id", msg)))
                 })
                 .collect::<Vec<_>>()

@@ -35,8 +35,14 @@ impl Context<'_> {
         for i in t.rows() {
             let (Some(id), Some(name)) = (ids[i], names[i]) else {
                 let which = if ids[i].is_none() { "id" } else { "name" };
-                self.errors
-                    .push(t.error(i, which, "empty; every unit needs an id and a name"));
+                self.errors.push(t.error(
+                    i,
+                    which,
+                    crate::tr!(
+                        "为空；每个单位都要有编码和名称",
+                        "empty; every unit needs an id and a name"
+                    ),
+                ));
                 continue;
             };
             // A unit with a bad group still joins the roster, so that rows
@@ -53,7 +59,9 @@ impl Context<'_> {
                 .unwrap_or_default();
             for (column, text) in [("id", id), ("name", name)] {
                 if formula_like(text) {
-                    inputs.warnings.push(t.error(i, column, format!("\"{text}\" begins with {}, as a spreadsheet formula does; zwgk writes it as text, but check that the roster holds what was meant", &text[..1])).to_string());
+                    inputs.warnings.push(t.error(i, column, crate::tr!(
+"“{text}”以 {} 开头，与电子表格公式相同；zwgk 按文本写出，但请核对名单是否写对",
+"\"{text}\" begins with {}, as a spreadsheet formula does; zwgk writes it as text, but check that the roster holds what was meant", &text[..1])).to_string());
                 }
             }
             roster.push((i, (id.to_string(), name.to_string(), alias_list.clone())));
@@ -68,7 +76,10 @@ impl Context<'_> {
             self.errors.push(Diagnostic::new(
                 &t.file,
                 "row 2",
-                "the roster lists no units; expected one row per unit after the header",
+                crate::tr!(
+                    "单位名单中没有单位：表头下应每个单位一行",
+                    "the roster lists no units; expected one row per unit after the header"
+                ),
             ));
         }
         let plain: Vec<_> = roster.iter().map(|(_, r)| r.clone()).collect();
@@ -78,7 +89,8 @@ impl Context<'_> {
             self.errors.push(t.error(
                 row_b,
                 "name",
-                format!(
+                crate::tr!(
+                    "“{}”已是单位 {} 的名称（第 {} 行）；编码、名称和别名都不能重复",
                     "\"{}\" already names unit {} (row {}); ids, names and aliases must be unique",
                     c.key,
                     plain[c.first].0,
@@ -95,8 +107,9 @@ impl Context<'_> {
                     self.errors.push(t.error(
                         roster[u].0,
                         "name",
-                        format!(
-                            "unit {} is also named \"{n}\", which names the group {} in the indicator system; unit and group names must differ",
+                        crate::tr!(
+"单位 {} 也叫“{n}”，而这是指标体系中分组 {} 的名称；单位和分组不能同名",
+"unit {} is also named \"{n}\", which names the group {} in the indicator system; unit and group names must differ",
                             plain[u].0, g.id
                         ),
                     ));
@@ -108,8 +121,14 @@ impl Context<'_> {
 
     fn group_of(&mut self, t: &Table, i: usize, cell: Option<&str>) -> Option<usize> {
         let Some(g) = cell else {
-            self.errors
-                .push(t.error(i, "group", "empty; expected a group id or name"));
+            self.errors.push(t.error(
+                i,
+                "group",
+                crate::tr!(
+                    "为空；应填分组代码或名称",
+                    "empty; expected a group id or name"
+                ),
+            ));
             return None;
         };
         let found = group_named(self.system, g);
@@ -123,9 +142,10 @@ impl Context<'_> {
             self.errors.push(t.error(
                 i,
                 "group",
-                format!(
+                crate::tr!(
+                    "未知分组“{g}”；应为以下之一：{}",
                     "unknown group \"{g}\"; expected one of {}",
-                    known.join(", ")
+                    crate::lang::list(&known)
                 ),
             ));
         }
@@ -155,13 +175,20 @@ impl Context<'_> {
     /// A unit cell (trimmed, `None` when empty) as a roster index, or why
     /// it names no unit (with the nearest names as suggestions).
     pub(super) fn resolve_unit(&self, name: Option<&str>) -> Result<usize, String> {
-        let name = name.ok_or("empty; expected a unit id, name or alias")?;
+        let name = name.ok_or(crate::tr!(
+            "为空；应填单位编码、名称或别名",
+            "empty; expected a unit id, name or alias"
+        ))?;
         self.matcher.find(name).ok_or_else(|| {
             let s = self.matcher.suggest(name);
             if s.is_empty() {
-                format!("unknown unit \"{name}\"")
+                crate::tr!("未知单位“{name}”", "unknown unit \"{name}\"")
             } else {
-                format!("unknown unit \"{name}\"; did you mean {}?", s.join(", "))
+                crate::tr!(
+                    "未知单位“{name}”。是否为：{}？",
+                    "unknown unit \"{name}\"; did you mean {}?",
+                    crate::lang::list(&s)
+                )
             }
         })
     }
@@ -191,17 +218,26 @@ impl Context<'_> {
                     self.errors.push(t.error(
                         i,
                         "status",
-                        format!("\"{s}\": expected 通过, 不通过 or 待审核"),
+                        crate::tr!(
+                            "“{s}”：应为 通过、不通过 或 待审核",
+                            "\"{s}\": expected 通过, 不通过 or 待审核"
+                        ),
                     ));
                     continue;
                 }
             };
             if status == Status::Pending && !self.draft {
-                self.errors.push(t.error(i, "status", "the submission is still 待审核 (pending): review it first, or run with --draft to count it in a 征求意见稿"));
+                self.errors.push(t.error(i, "status", crate::tr!("报送仍为“待审核”：请先审核；或加 --draft 运行，按征求意见稿计入", "the submission is still 待审核 (pending): review it first, or run with --draft to count it in a 征求意见稿")));
             }
             let Some(ind) = indicators[i] else {
-                self.errors
-                    .push(t.error(i, "indicator", "empty; expected a leaf or bonus id"));
+                self.errors.push(t.error(
+                    i,
+                    "indicator",
+                    crate::tr!(
+                        "为空；应填指标代码或加分项代码",
+                        "empty; expected a leaf or bonus id"
+                    ),
+                ));
                 continue;
             };
             let target = self.submission_target(t, i, ind);
@@ -212,7 +248,8 @@ impl Context<'_> {
                 self.errors.push(t.error(
                     i,
                     "indicator",
-                    format!(
+                    crate::tr!(
+                        "单位 {} 的 {ind} 报送了两次（第一次在第 {} 行）；请只保留一行",
                         "a second submission for unit {} and {ind} (the first is row {}); keep one",
                         inputs.units[unit].id,
                         first + 2
@@ -250,14 +287,24 @@ impl Context<'_> {
             return Some(Target::Bonus(b));
         }
         let msg = match self.system.index_of(ind) {
-            None => format!("unknown indicator id \"{ind}\"; expected a leaf or bonus id of the indicator system"),
+            None => crate::tr!(
+"未知指标代码“{ind}”；应为指标体系中的末级指标或加分项代码",
+"unknown indicator id \"{ind}\"; expected a leaf or bonus id of the indicator system"),
             Some(l) => {
                 let node = &self.system.indicators[l];
                 match &node.rule {
-                    None => format!("{ind} is a parent indicator; submit values for its leaves"),
+                    None => crate::tr!(
+                        "{ind} 是上级指标；请报送其下末级指标的值",
+                        "{ind} is a parent indicator; submit values for its leaves"
+                    ),
                     Some(r) if r.submission_kind().is_some() => return Some(Target::Leaf(l)),
-                    Some(Rule::Deduct { .. }) => format!("{ind} uses rule deduct: it is scored from inspection records, not submissions"),
-                    Some(_) => format!("{ind} uses rule rating: its scores come from the ratings table"),
+                    Some(Rule::Deduct { .. }) => crate::tr!(
+"{ind} 为扣分制指标：按检查结果计分，不接受报送",
+"{ind} uses rule deduct: it is scored from inspection records, not submissions"),
+                    Some(_) => crate::tr!(
+                        "{ind} 为评分指标：分数来自评分表",
+                        "{ind} uses rule rating: its scores come from the ratings table"
+                    ),
                 }
             }
         };
@@ -270,7 +317,10 @@ impl Context<'_> {
             Target::Bonus(_) => {
                 let n = values::parse_decimal(raw)?;
                 if n < Decimal::ZERO {
-                    return Err(format!("{n} is negative; a bonus count must be >= 0"));
+                    return Err(crate::tr!(
+                        "{n} 为负数；加分次数应不小于 0",
+                        "{n} is negative; a bonus count must be >= 0"
+                    ));
                 }
                 return Ok(Value::Number(n));
             }
@@ -280,13 +330,14 @@ impl Context<'_> {
             if leaf.allow_na {
                 return Ok(Value::NotApplicable);
             }
-            return Err(format!(
+            return Err(crate::tr!(
+                "{} 不允许填“不涉及”（指标体系未设置 allow_na）",
                 "不涉及 is not allowed for {} (its indicator system does not set allow_na)",
                 leaf.id
             ));
         }
         let Some(rule) = &leaf.rule else {
-            return Err("not a leaf".into());
+            return Err(crate::tr!("不是末级指标", "not a leaf"));
         };
         match rule.submission_kind() {
             Some(ValueKind::Number) => {
@@ -294,7 +345,8 @@ impl Context<'_> {
                 if *rule == Rule::Manual {
                     let p = leaf.points.to_decimal();
                     if n < Decimal::ZERO || n > p {
-                        return Err(format!(
+                        return Err(crate::tr!(
+                            "{n} 超出 0 至 {} 的范围（{} 的分值，直接计分）",
                             "{n} is outside 0..={} (the points of {}, rule manual)",
                             p.normalize(),
                             leaf.id
@@ -306,7 +358,7 @@ impl Context<'_> {
             Some(ValueKind::Date) => values::parse_date(raw).map(Value::Date),
             Some(ValueKind::Level) => {
                 let Rule::Level { levels } = rule else {
-                    return Err("not a level rule".into());
+                    return Err(crate::tr!("不是等级计分", "not a level rule"));
                 };
                 let key = names::normalize(raw);
                 levels
@@ -314,7 +366,8 @@ impl Context<'_> {
                     .position(|(l, _)| names::normalize(l) == key)
                     .map(Value::Level)
                     .ok_or_else(|| {
-                        format!(
+                        crate::tr!(
+                            "未知等级“{raw}”；应为以下之一：{}",
                             "unknown level \"{raw}\"; expected one of {}",
                             levels
                                 .iter()
@@ -324,7 +377,10 @@ impl Context<'_> {
                         )
                     })
             }
-            None => Err("this rule takes no submission".into()),
+            None => Err(crate::tr!(
+                "该计分规则不接受报送",
+                "this rule takes no submission"
+            )),
         }
     }
 
@@ -340,8 +396,11 @@ impl Context<'_> {
         for i in t.rows() {
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let Some(rater) = raters[i] else {
-                self.errors
-                    .push(t.error(i, "rater", "empty; expected the rater's name"));
+                self.errors.push(t.error(
+                    i,
+                    "rater",
+                    crate::tr!("为空；应填评分人", "empty; expected the rater's name"),
+                ));
                 continue;
             };
             let leaf = match indicators[i].map(|id| (id, self.system.index_of(id))) {
@@ -354,13 +413,19 @@ impl Context<'_> {
                     self.errors.push(t.error(
                         i,
                         "indicator",
-                        format!("\"{id}\" is not a leaf with rule rating"),
+                        crate::tr!(
+                            "“{id}”不是评分指标",
+                            "\"{id}\" is not a leaf with rule rating"
+                        ),
                     ));
                     None
                 }
                 None => {
-                    self.errors
-                        .push(t.error(i, "indicator", "empty; expected a rating leaf id"));
+                    self.errors.push(t.error(
+                        i,
+                        "indicator",
+                        crate::tr!("为空；应填评分指标代码", "empty; expected a rating leaf id"),
+                    ));
                     None
                 }
             };
@@ -370,15 +435,21 @@ impl Context<'_> {
             };
             let score = match scores[i].map(values::parse_decimal) {
                 None => {
-                    self.errors
-                        .push(t.error(i, "score", "empty; expected a score"));
+                    self.errors.push(t.error(
+                        i,
+                        "score",
+                        crate::tr!("为空；应填分数", "empty; expected a score"),
+                    ));
                     None
                 }
                 Some(Ok(s)) if s < Decimal::ZERO || s > scale => {
                     self.errors.push(t.error(
                         i,
                         "score",
-                        format!("{s} is outside 0..={scale} (the rating scale)"),
+                        crate::tr!(
+                            "{s} 超出评分范围 0 至 {scale}",
+                            "{s} is outside 0..={scale} (the rating scale)"
+                        ),
                     ));
                     None
                 }
@@ -393,7 +464,8 @@ impl Context<'_> {
                     self.errors.push(t.error(
                         i,
                         "rater",
-                        format!(
+                        crate::tr!(
+                            "{rater} 已在第 {} 行为该单位的该指标评过分",
                             "{rater} already rated this unit on this indicator in row {}",
                             first + 2
                         ),
@@ -428,14 +500,17 @@ impl Context<'_> {
                         self.errors.push(t.error(
                             i,
                             "indicator",
-                            format!("unknown indicator id \"{id}\""),
+                            crate::tr!("未知指标代码“{id}”", "unknown indicator id \"{id}\""),
                         ));
                     }
                     found
                 }
                 None => {
-                    self.errors
-                        .push(t.error(i, "indicator", "empty; expected an indicator id"));
+                    self.errors.push(t.error(
+                        i,
+                        "indicator",
+                        crate::tr!("为空；应填指标代码", "empty; expected an indicator id"),
+                    ));
                     None
                 }
             };
@@ -443,7 +518,10 @@ impl Context<'_> {
                 self.errors.push(t.error(
                     i,
                     "unit",
-                    "empty; expected the responsible units or groups",
+                    crate::tr!(
+                        "为空；应填责任单位或分组",
+                        "empty; expected the responsible units or groups"
+                    ),
                 ));
                 continue;
             };
@@ -473,13 +551,18 @@ impl Context<'_> {
         let near = names::nearest(name, self.matcher.shown_names().chain(groups));
         let group_names: Vec<&str> = self.system.groups.iter().map(|g| g.name.as_str()).collect();
         let hint = if near.is_empty() {
-            ".".to_string()
+            crate::lang::full_stop().to_string()
         } else {
-            format!("; did you mean {}?", near.join(", "))
+            crate::tr!(
+                "。是否为：{}？",
+                "; did you mean {}?",
+                crate::lang::list(&near)
+            )
         };
-        format!(
-            "\"{name}\" is neither a unit nor a group{hint} Name the units (by id, name or alias) or a whole group ({}), separated by 、，；",
-            group_names.join(", ")
+        crate::tr!(
+"“{name}”既不是单位也不是分组{hint}请写明单位（编码、名称或别名）或整个分组（{}），用 、，； 分隔",
+"\"{name}\" is neither a unit nor a group{hint} Name the units (by id, name or alias) or a whole group ({}), separated by 、，；",
+            crate::lang::list(&group_names)
         )
     }
 }

@@ -72,9 +72,12 @@ impl TableId {
             .find(|t| t.names().any(|n| normalize(n) == key))
     }
 
-    /// "inspections (检查结果)"
+    /// "检查结果（inspections）" / "inspections (检查结果)"
     pub fn shown(self) -> String {
-        format!("{} ({})", self.id(), self.zh())
+        match crate::lang::get() {
+            crate::lang::Lang::Zh => format!("{}（{}）", self.zh(), self.id()),
+            crate::lang::Lang::En => format!("{} ({})", self.id(), self.zh()),
+        }
     }
 
     fn index(self) -> usize {
@@ -161,12 +164,13 @@ impl Catalog {
             Some(first) => {
                 let first = match first {
                     Source::File(p, _) => p.display().to_string(),
-                    Source::Sheet(s) => format!("{}[{s}]", self.book_shown(dir)),
+                    Source::Sheet(s) => super::xlsx::sheet_shown(&self.book_shown(dir), s),
                 };
                 self.errors.push(Diagnostic::new(
                     shown,
                     "",
-                    format!(
+                    crate::tr!(
+                        "“{}”表的第二个来源：已有 {first}，请只保留一个",
                         "a second source for the table {}: {first} is one already; keep one of the two",
                         t.shown()
                     ),
@@ -189,19 +193,25 @@ impl Catalog {
     /// hidden, or is an error.
     pub fn add_sheets(&mut self, dir: &Path, shown: &str, sheets: &[(String, bool)]) {
         for (name, visible) in sheets {
-            let at = format!("{shown}[{name}]");
+            let at = super::xlsx::sheet_shown(shown, name);
             if !visible {
-                self.ignored.push((at, "hidden sheet".into()));
-            } else if normalize(name).starts_with("说明") {
                 self.ignored
-                    .push((at, "a sheet of notes (its name begins with 说明)".into()));
+                    .push((at, crate::tr!("隐藏的工作表", "a hidden sheet")));
+            } else if normalize(name).starts_with("说明") {
+                self.ignored.push((
+                    at,
+                    crate::tr!(
+                        "说明用的工作表（名称以“说明”开头）",
+                        "a sheet of notes (its name begins with 说明)"
+                    ),
+                ));
             } else if let Some(t) = TableId::named(name) {
                 self.add(t, Source::Sheet(name.clone()), &at, dir);
             } else {
                 self.errors.push(Diagnostic::new(
                     at,
                     "",
-                    unknown_name_message("sheet", name, name, "a sheet"),
+                    unknown_name_message(true, name, name),
                 ));
             }
         }
@@ -209,32 +219,42 @@ impl Catalog {
 }
 
 /// "sheet 检查结果表 names no table; is it 检查结果 (inspections)? …"
-fn unknown_name_message(what: &str, name: &str, key: &str, renamed: &str) -> String {
+fn unknown_name_message(sheet: bool, name: &str, key: &str) -> String {
     let near: Vec<String> = nearest_tables(key)
         .into_iter()
-        .map(|t| format!("{} ({})", t.zh(), t.id()))
+        .map(|t| match crate::lang::get() {
+            crate::lang::Lang::Zh => format!("{}（{}）", t.zh(), t.id()),
+            crate::lang::Lang::En => format!("{} ({})", t.zh(), t.id()),
+        })
         .collect();
-    let guess = if near.is_empty() {
-        ".".to_string()
-    } else {
-        format!(" — is it {}?", near.join(" or "))
-    };
     let all: Vec<String> = TableId::ALL
         .iter()
         .map(|t| format!("{}/{}", t.id(), t.zh()))
         .collect();
-    format!(
-        "{what} \"{name}\" names no table{guess} Name {renamed} after its table ({}), or keep notes in a sheet whose name begins with 说明 or in a file of another kind",
-        all.join(", ")
-    )
+    let all = crate::lang::list(&all);
+    let guess = match (near.is_empty(), crate::lang::get()) {
+        (true, _) => String::new(),
+        (false, crate::lang::Lang::Zh) => format!("是否为 {}？", near.join(" 或 ")),
+        (false, crate::lang::Lang::En) => format!(" — is it {}?", near.join(" or ")),
+    };
+    match sheet {
+        true => crate::tr!(
+            "工作表“{name}”不是任何表的名称。{guess}请按表名命名工作表（{all}），说明文字请放在名称以“说明”开头的工作表或其他类型的文件中",
+            "sheet \"{name}\" names no table{guess}. Name a sheet after its table ({all}), or keep notes in a sheet whose name begins with 说明 or in a file of another kind"
+        ),
+        false => crate::tr!(
+            "文件“{name}”不是任何表的名称。{guess}请按表名命名文件（{all}），说明文字请放在其他类型的文件中",
+            "file \"{name}\" names no table{guess}. Name the file after its table ({all}), or keep notes in a file of another kind"
+        ),
+    }
 }
 
 /// Office lock files (`~$book.xlsx`, `.~lock.book.xlsx#`) and hidden files.
-fn ignored_reason(name: &str) -> Option<&'static str> {
+fn ignored_reason(name: &str) -> Option<String> {
     if name.starts_with("~$") || name.starts_with(".~lock") {
-        Some("an office lock file")
+        Some(crate::tr!("办公软件的锁定文件", "an office lock file"))
     } else if name.starts_with('.') {
-        Some("a hidden file")
+        Some(crate::tr!("隐藏文件", "a hidden file"))
     } else {
         None
     }
@@ -255,7 +275,10 @@ pub fn scan(dir: &Path) -> Catalog {
             c.errors.push(Diagnostic::new(
                 dir.display().to_string(),
                 "",
-                format!("cannot list the data directory: {e}"),
+                crate::tr!(
+                    "无法列出数据目录：{e}",
+                    "cannot list the data directory: {e}"
+                ),
             ));
             return c;
         }
@@ -269,13 +292,16 @@ pub fn scan(dir: &Path) -> Catalog {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         if let Some(why) = ignored_reason(&name) {
-            c.ignored.push((shown, why.into()));
+            c.ignored.push((shown, why));
             continue;
         }
         if path.is_dir() {
             c.ignored.push((
                 shown,
-                "a folder (only the files directly in the data directory are read)".into(),
+                crate::tr!(
+                    "文件夹（只读取数据目录下直接存放的文件）",
+                    "a folder (only the files directly in the data directory are read)"
+                ),
             ));
             continue;
         }
@@ -293,7 +319,8 @@ pub fn scan(dir: &Path) -> Catalog {
                 c.errors.push(Diagnostic::new(
                     &shown,
                     "",
-                    format!(
+                    crate::tr!(
+                        "与 {} 重复的第二个数据工作簿，请只保留一个",
                         "a second workbook of tables beside {}; keep one",
                         first.display()
                     ),
@@ -312,19 +339,28 @@ pub fn scan(dir: &Path) -> Catalog {
             (Some(_), None) => c.errors.push(Diagnostic::new(
                 &shown,
                 "",
-                unknown_name_message("file", &name, &stem, "the file"),
+                unknown_name_message(false, &name, &stem),
             )),
             (None, _) if ext == "et" => c.errors.push(Diagnostic::new(
                 &shown,
                 "",
-                "a WPS 表格 (.et) file, which zwgk cannot read: save it as .xlsx (文件 → 另存为 → Excel 工作簿)",
+                crate::tr!(
+                    "WPS 表格（.et）文件，zwgk 无法读取：请另存为 .xlsx（文件 → 另存为 → Excel 工作簿）",
+                    "a WPS 表格 (.et) file, which zwgk cannot read: save it as .xlsx (文件 → 另存为 → Excel 工作簿)"
+                ),
             )),
             (None, _) => c.ignored.push((
                 shown,
                 if ext.is_empty() {
-                    "not a table: tables are .csv, .xlsx, .xls, .ods or .parquet files".to_string()
+                    crate::tr!(
+                        "不是表：表应为 .csv、.xlsx、.xls、.ods 或 .parquet 文件",
+                        "not a table: tables are .csv, .xlsx, .xls, .ods or .parquet files"
+                    )
                 } else {
-                    format!("a .{ext} file, not a table: tables are .csv, .xlsx, .xls, .ods or .parquet files")
+                    crate::tr!(
+                        ".{ext} 文件，不是表：表应为 .csv、.xlsx、.xls、.ods 或 .parquet 文件",
+                        "a .{ext} file, not a table: tables are .csv, .xlsx, .xls, .ods or .parquet files"
+                    )
                 },
             )),
         }

@@ -48,12 +48,18 @@ impl Origin {
     /// column H` in a CSV, the cell (`book.xlsx[sheet]!F2`) in a sheet.
     fn header_cell(&self, shown: &str, name: &str) -> (String, String) {
         match self {
-            Origin::Csv => (shown.to_string(), format!("row 1, column {name}")),
+            Origin::Csv => (
+                shown.to_string(),
+                crate::tr!("第 1 行“{name}”列", "row 1, column {name}"),
+            ),
             Origin::Sheet { columns, first_row } => {
-                let cell = columns.get(name).map_or_else(String::new, |&c| {
-                    format!("!{}{first_row}", super::xlsx::column_letters(c))
-                });
-                (format!("{shown}{cell}"), format!("column {name}"))
+                let cell = columns
+                    .get(name)
+                    .map_or_else(String::new, |&c| super::xlsx::cell_name(c, *first_row));
+                (
+                    format!("{shown}{cell}"),
+                    crate::tr!("“{name}”列", "column {name}"),
+                )
             }
         }
     }
@@ -62,8 +68,8 @@ impl Origin {
     /// row (the lower one of a two-row header).
     fn header_row(&self) -> String {
         match self {
-            Origin::Csv => "row 1".to_string(),
-            Origin::Sheet { first_row, .. } => format!("row {first_row}"),
+            Origin::Csv => crate::tr!("第 1 行", "row 1"),
+            Origin::Sheet { first_row, .. } => crate::tr!("第 {first_row} 行", "row {first_row}"),
         }
     }
 }
@@ -156,7 +162,8 @@ impl Table {
     /// "row N, column H" for data row `i` (0-based; the header is row 1).
     pub fn place(&self, i: usize, id: &str) -> String {
         let h = self.headers.get(id).map_or(id, String::as_str);
-        format!("row {}, column {}", i + 2, h)
+        let row = i + 2;
+        crate::tr!("第 {row} 行“{h}”列", "row {row}, column {h}")
     }
 
     /// The cell of data row `i` in column `id` (trimmed, `None` when empty,
@@ -174,12 +181,12 @@ impl Table {
     /// What data row `i` is about, from its unit and indicator (or issue)
     /// cells other than column `id`: "unit 东湖区, indicator A3".
     fn row_subject(&self, i: usize, id: &str) -> String {
-        ["unit", "indicator", "issue"]
+        let words: Vec<String> = ["unit", "indicator", "issue"]
             .into_iter()
             .filter(|&c| c != id)
-            .filter_map(|c| self.cell(i, c).map(|v| format!("{c} {v}")))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .filter_map(|c| self.cell(i, c).map(|v| subject(c, v)))
+            .collect();
+        crate::lang::list(&words)
     }
 
     /// An error at data row `i`, column `id`: `file: row N, column H` for
@@ -195,13 +202,13 @@ impl Table {
             Origin::Sheet { columns, first_row } => {
                 let h = self.headers.get(id).map_or(id, String::as_str);
                 let cell = columns.get(h).map_or_else(String::new, |&c| {
-                    format!(
-                        "!{}{}",
-                        super::xlsx::column_letters(c),
-                        *first_row as usize + i + 1
-                    )
+                    super::xlsx::cell_name(c, *first_row + i as u32 + 1)
                 });
-                Diagnostic::new(format!("{}{cell}", self.file), format!("column {h}"), msg)
+                Diagnostic::new(
+                    format!("{}{cell}", self.file),
+                    crate::tr!("“{h}”列", "column {h}"),
+                    msg,
+                )
             }
         }
     }
@@ -264,15 +271,21 @@ pub fn read_csv(
     let text = to_utf8(bytes).map_err(|line| {
         vec![Diagnostic::new(
             shown,
-            format!("line {line}"),
-            "the file starts as UTF-8 but this line is in another encoding (GBK?); save the whole file in one encoding",
+            crate::tr!("第 {line} 行", "line {line}"),
+            crate::tr!(
+                "文件前面是 UTF-8 编码，这一行却是另一种编码（GBK？）：请把整个文件另存为同一种编码",
+                "the file starts as UTF-8 but this line is in another encoding (GBK?); save the whole file in one encoding"
+            ),
         )]
     })?;
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::new(
             shown,
             "",
-            "the file is empty; expected a header row",
+            crate::tr!(
+                "文件是空的，应有表头行",
+                "the file is empty; expected a header row"
+            ),
         )]);
     }
     // Excel's "Unicode 文本" separates columns with tabs.
@@ -289,8 +302,13 @@ pub fn read_csv(
         .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
         .finish()
         .map_err(|e| {
-            vec![csv_problem(shown, &text)
-                .unwrap_or_else(|| Diagnostic::new(shown, "", format!("cannot read as CSV: {e}")))]
+            vec![csv_problem(shown, &text).unwrap_or_else(|| {
+                Diagnostic::new(
+                    shown,
+                    "",
+                    crate::tr!("无法按 CSV 读取：{e}", "cannot read as CSV: {e}"),
+                )
+            })]
         })?;
     resolve_headers(df, shown, spec, warnings, Origin::Csv)
 }
@@ -314,15 +332,18 @@ fn csv_problem(shown: &str, text: &str) -> Option<Diagnostic> {
                 if len > expected_len {
                     return Some(Diagnostic::new(
                         shown,
-                        format!("row {row}"),
-                        format!("{len} fields, but the header has {expected_len}; quote a value that contains a comma"),
+                        crate::tr!("第 {row} 行", "row {row}"),
+                        crate::tr!(
+                            "有 {len} 个字段，表头只有 {expected_len} 个：含逗号的值请加英文双引号",
+                            "{len} fields, but the header has {expected_len}; quote a value that contains a comma"
+                        ),
                     ));
                 }
             } else {
                 return Some(Diagnostic::new(
                     shown,
                     "",
-                    format!("cannot read as CSV: {e}"),
+                    crate::tr!("无法按 CSV 读取：{e}", "cannot read as CSV: {e}"),
                 ));
             }
         }
@@ -343,7 +364,7 @@ pub fn read_parquet(
         vec![Diagnostic::new(
             shown,
             "",
-            format!("cannot read as Parquet: {e}"),
+            crate::tr!("无法按 Parquet 读取：{e}", "cannot read as Parquet: {e}"),
         )]
     };
     let df = ParquetReader::new(Cursor::new(bytes.to_vec()))
@@ -381,13 +402,15 @@ pub fn from_sheet(
         .map(|(k, h)| {
             Diagnostic::new(
                 format!(
-                    "{}!{}{}",
+                    "{}{}",
                     sheet.shown,
-                    super::xlsx::column_letters(sheet.columns[k]),
-                    sheet.first_row
+                    super::xlsx::cell_name(sheet.columns[k], sheet.first_row),
                 ),
                 "",
-                format!("column \"{h}\" appears twice in the header"),
+                crate::tr!(
+                    "表头中“{h}”列出现了两次",
+                    "column \"{h}\" appears twice in the header"
+                ),
             )
         })
         .collect();
@@ -398,7 +421,7 @@ pub fn from_sheet(
         vec![Diagnostic::new(
             &sheet.shown,
             "",
-            format!("cannot read the sheet: {e}"),
+            crate::tr!("无法读取工作表：{e}", "cannot read the sheet: {e}"),
         )]
     })?;
     let origin = Origin::Sheet {
@@ -431,11 +454,17 @@ fn resolve_headers(
                     errors.push(Diagnostic::new(
                         file,
                         place,
-                        format!("column {} ({}) appears twice", c.id, c.zh),
+                        crate::tr!(
+                            "“{0}”（{1}）列出现了两次",
+                            "column {1} ({0}) appears twice",
+                            c.zh,
+                            c.id
+                        ),
                     ));
                 }
             }
-            None => warnings.push(format!(
+            None => warnings.push(crate::tr!(
+                "{shown}：“{name}”列不是本表的列，未读取（本表的列：{}）",
                 "{shown}: column \"{name}\" is not used (known columns: {})",
                 known(spec)
             )),
@@ -446,10 +475,11 @@ fn resolve_headers(
             errors.push(Diagnostic::new(
                 shown,
                 origin.header_row(),
-                format!(
-                    "required column {} ({}) is missing; columns are: {}",
-                    c.id,
+                crate::tr!(
+                    "缺少必需的“{0}”（{1}）列；本表的列：{2}",
+                    "required column {1} ({0}) is missing; columns are: {2}",
                     c.zh,
+                    c.id,
                     known(spec)
                 ),
             ));
@@ -488,10 +518,24 @@ fn blank_rows(df: &DataFrame) -> Vec<bool> {
 }
 
 fn known(spec: &[ColumnSpec]) -> String {
-    spec.iter()
-        .map(|c| format!("{} ({})", c.id, c.zh))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let names: Vec<String> = spec
+        .iter()
+        .map(|c| match crate::lang::get() {
+            crate::lang::Lang::Zh => format!("{}（{}）", c.zh, c.id),
+            crate::lang::Lang::En => format!("{} ({})", c.id, c.zh),
+        })
+        .collect();
+    crate::lang::list(&names)
+}
+
+/// "单位 东湖区" / "unit 东湖区": a row's cell named by its column.
+pub fn subject(column: &str, value: &str) -> String {
+    match column {
+        "unit" => crate::tr!("单位 {value}", "unit {value}"),
+        "indicator" => crate::tr!("指标 {value}", "indicator {value}"),
+        "issue" => crate::tr!("问题 {value}", "issue {value}"),
+        _ => format!("{column} {value}"),
+    }
 }
 
 #[cfg(test)]

@@ -29,19 +29,23 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         None
     };
     match d {
-        Some(d) if d.abs() > Decimal::from(MAX_MAGNITUDE) => Err(format!(
+        Some(d) if d.abs() > Decimal::from(MAX_MAGNITUDE) => Err(crate::tr!(
+            "“{s}”太大（绝对值最多 {MAX_MAGNITUDE}）",
             "\"{s}\" is too large (at most {MAX_MAGNITUDE} in absolute value)"
         )),
         Some(d) if percent => Ok(d / Decimal::ONE_HUNDRED),
         Some(d) => Ok(d),
-        None if has_thousands_separators(body) => Err(format!(
+        None if has_thousands_separators(body) => Err(crate::tr!(
+            "“{s}”不是普通数字：请去掉千分位逗号（{}）",
             "\"{s}\" is not a plain number: write it without thousands separators ({})",
             t.replace(',', "")
         )),
-        None if !s.is_ascii() => Err(format!(
-            "\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%, in half-width characters)"
+        None if !s.is_ascii() => Err(crate::tr!(
+"“{s}”不是普通数字（应为 85、85.5 或 50% 这样的半角数字）",
+"\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%, in half-width characters)"
         )),
-        None => Err(format!(
+        None => Err(crate::tr!(
+            "“{s}”不是普通数字（应为 85、85.5 或 50% 这样的数字）",
             "\"{s}\" is not a plain number (expected e.g. 85, 85.5 or 50%)"
         )),
     }
@@ -57,24 +61,30 @@ pub fn parse_input(s: &str, kind: InputKind) -> Result<Decimal, String> {
     let percent = t.ends_with('%');
     match kind {
         InputKind::Number => Ok(d),
-        InputKind::Ratio if d.is_sign_negative() && !d.is_zero() => Err(format!(
+        InputKind::Ratio if d.is_sign_negative() && !d.is_zero() => Err(crate::tr!(
+            "“{t}”为负数；比例应在 0 到 1（0% 到 100%）之间",
             "\"{t}\" is negative; a ratio is between 0 and 1 (0% to 100%)"
         )),
-        InputKind::Ratio if d > Decimal::ONE && percent => Err(format!(
+        InputKind::Ratio if d > Decimal::ONE && percent => Err(crate::tr!(
+            "“{t}”超过 100%；比例应在 0% 到 100% 之间",
             "\"{t}\" is above 100%; a ratio is between 0% and 100%"
         )),
-        InputKind::Ratio if d > Decimal::ONE => Err(format!(
-            "\"{t}\" is above 1, and a ratio is between 0 and 1: write {t}% if that is meant (or {})",
+        InputKind::Ratio if d > Decimal::ONE => Err(crate::tr!(
+"“{t}”大于 1，而比例应在 0 到 1 之间：如指百分比，请写成 {t}%（或 {}）",
+"\"{t}\" is above 1, and a ratio is between 0 and 1: write {t}% if that is meant (or {})",
             (d / Decimal::ONE_HUNDRED).normalize()
         )),
         InputKind::Ratio => Ok(d),
-        InputKind::Count if percent => Err(format!(
+        InputKind::Count if percent => Err(crate::tr!(
+            "“{t}”是百分比，而此项是次数：请填整数，如 3",
             "\"{t}\" is a percentage, but this item is a count: write a whole number such as 3"
         )),
-        InputKind::Count if d.is_sign_negative() && !d.is_zero() => Err(format!(
+        InputKind::Count if d.is_sign_negative() && !d.is_zero() => Err(crate::tr!(
+            "“{t}”为负数；次数应为不小于 0 的整数",
             "\"{t}\" is negative; a count is a whole number >= 0"
         )),
-        InputKind::Count if !d.fract().is_zero() => Err(format!(
+        InputKind::Count if !d.fract().is_zero() => Err(crate::tr!(
+            "“{t}”不是整数；此项是次数（如 3）",
             "\"{t}\" is not a whole number; this item is a count (e.g. 3)"
         )),
         InputKind::Count => Ok(d.trunc()),
@@ -109,7 +119,11 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         },
         _ => None,
     };
-    parsed.ok_or_else(|| format!("\"{s}\" is not a date (expected e.g. 2023-01-31, 2023/1/31, 2023.1.31 or 2023年1月31日)"))
+    parsed.ok_or_else(|| {
+        crate::tr!(
+"“{s}”不是日期（应为 2023-01-31、2023/1/31、2023.1.31 或 2023年1月31日 这样的日期）",
+"\"{s}\" is not a date (expected e.g. 2023-01-31, 2023/1/31, 2023.1.31 or 2023年1月31日)")
+    })
 }
 
 #[cfg(test)]

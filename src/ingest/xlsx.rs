@@ -21,13 +21,21 @@ pub const MAX_BYTES: usize = 200 * 1024 * 1024;
 /// KB that inflate to gigabytes) is refused before anything is inflated.
 pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
 
+fn not_a_zip(e: impl std::fmt::Display) -> String {
+    crate::tr!(
+        "无法按工作簿（zip 压缩包）读取：{e}",
+        "cannot read as a workbook (a zip archive): {e}"
+    )
+}
+
 /// Refuses a workbook too large, or one that would unpack to more than
 /// [`MAX_UNPACKED`]. Legacy `.xls` files (not zip archives) pass on to
 /// calamine, which reads them within their own size.
 fn check_size(file: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
     let fail = |msg: String| vec![Diagnostic::new(file, "", msg)];
     if bytes.len() > MAX_BYTES {
-        return Err(fail(format!(
+        return Err(fail(crate::tr!(
+            "工作簿有 {} MB，超过上限 {} MB",
             "the workbook is {} MB; the limit is {} MB",
             bytes.len() / 1_048_576,
             MAX_BYTES / 1_048_576
@@ -36,17 +44,15 @@ fn check_size(file: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
     if !bytes.starts_with(b"PK") {
         return Ok(());
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| fail(format!("cannot read as a workbook (a zip archive): {e}")))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| fail(not_a_zip(e)))?;
     let mut unpacked: u64 = 0;
     for i in 0..zip.len() {
-        let part = zip
-            .by_index_raw(i)
-            .map_err(|e| fail(format!("cannot read as a workbook (a zip archive): {e}")))?;
+        let part = zip.by_index_raw(i).map_err(|e| fail(not_a_zip(e)))?;
         unpacked = unpacked.saturating_add(part.size());
     }
     if unpacked > MAX_UNPACKED {
-        return Err(fail(format!(
+        return Err(fail(crate::tr!(
+            "工作簿解压后将有 {} MB（压缩炸弹？），zwgk 最多解压 {} MB：请把工作表另存为 CSV 或拆分",
             "the workbook would unpack to {} MB (a zip bomb?); zwgk unpacks at most {} MB — save the sheet as CSV or split it",
             unpacked / 1_048_576,
             MAX_UNPACKED / 1_048_576
@@ -84,6 +90,24 @@ pub fn column_letters(mut c: u32) -> String {
     }
     s.reverse();
     String::from_utf8(s).unwrap_or_default()
+}
+
+/// A cell as an officer names it after the sheet: `D17` (`!D17` in
+/// English, as spreadsheets write references).
+pub fn cell_name(column: u32, row: u32) -> String {
+    let letters = column_letters(column);
+    match crate::lang::get() {
+        crate::lang::Lang::Zh => format!("{letters}{row}"),
+        crate::lang::Lang::En => format!("!{letters}{row}"),
+    }
+}
+
+/// A sheet of a workbook: `data.xlsx［检查结果］` (`data.xlsx[检查结果]`).
+pub fn sheet_shown(file: &str, sheet: &str) -> String {
+    match crate::lang::get() {
+        crate::lang::Lang::Zh => format!("{file}［{sheet}］"),
+        crate::lang::Lang::En => format!("{file}[{sheet}]"),
+    }
 }
 
 /// A cell as text, borrowed from the sheet where it is text already.
@@ -141,7 +165,7 @@ impl Book {
             vec![Diagnostic::new(
                 file,
                 "",
-                format!("cannot read as a workbook: {e}"),
+                crate::tr!("无法按工作簿读取：{e}", "cannot read as a workbook: {e}"),
             )]
         })?;
         Ok(Book {
@@ -183,17 +207,20 @@ impl Book {
                 vec![Diagnostic::new(
                     file,
                     "",
-                    "the workbook has no visible sheet",
+                    crate::tr!(
+                        "工作簿没有可见的工作表",
+                        "the workbook has no visible sheet"
+                    ),
                 )]
             })?,
         };
         let wb = &mut self.wb;
-        let shown = format!("{file}[{name}]");
+        let shown = sheet_shown(file, &name);
         let range = wb.worksheet_range(&name).map_err(|e| {
             vec![Diagnostic::new(
                 &shown,
                 "",
-                format!("cannot read the sheet: {e}"),
+                crate::tr!("无法读取工作表：{e}", "cannot read the sheet: {e}"),
             )]
         })?;
         let (row0, col0) = range.start().unwrap_or((0, 0));
@@ -212,7 +239,10 @@ impl Book {
             return Err(vec![Diagnostic::new(
                 &shown,
                 "",
-                "the sheet is empty; expected a header row",
+                crate::tr!(
+                    "工作表是空的，应有表头行",
+                    "the sheet is empty; expected a header row"
+                ),
             )]);
         };
         // The lower row of a two-row header may be the one naming two columns:

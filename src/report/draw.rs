@@ -440,7 +440,8 @@ impl Chart for Histogram {
 /// The chart as PNG bytes and SVG text.
 pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String)> {
     let (w, h) = chart.size();
-    let fail = |e: String| Error::Usage(format!("cannot draw a chart: {e}"));
+    let fail =
+        |e: String| Error::Usage(crate::tr!("无法绘制图表：{e}", "cannot draw a chart: {e}"));
     let mut rgb = vec![255u8; (w * h * 3) as usize];
     {
         let root =

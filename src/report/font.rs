@@ -34,29 +34,46 @@ pub fn init(path: Option<&Path>) -> Result<()> {
         return Ok(());
     }
     let (bytes, shown): (&'static [u8], String) = match path {
-        None => (BUNDLED, "the bundled WenQuanYi Micro Hei".into()),
+        None => (
+            BUNDLED,
+            crate::tr!("内置的文泉驿微米黑", "the bundled WenQuanYi Micro Hei"),
+        ),
         Some(p) => {
             let data = std::fs::read(p).map_err(|e| {
-                Error::Usage(format!(
-                    "font file {} cannot be read ({e}); give a CJK font with --font or ZWGK_FONT, e.g. /usr/share/fonts/truetype/wqy/wqy-microhei.ttc from Debian's fonts-wqy-microhei",
+                Error::Usage(crate::tr!(
+"无法读取字体文件 {}（{e}）；请用 --font 或 ZWGK_FONT 指定中文字体，如 Debian 的 fonts-wqy-microhei 中的 /usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+"font file {} cannot be read ({e}); give a CJK font with --font or ZWGK_FONT, e.g. /usr/share/fonts/truetype/wqy/wqy-microhei.ttc from Debian's fonts-wqy-microhei",
                     p.display()
                 ))
             })?;
             (Box::leak(data.into_boxed_slice()), p.display().to_string())
         }
     };
-    let font = FontRef::try_from_slice(bytes)
-        .map_err(|_| Error::Usage(format!("{shown} is not a TrueType/OpenType font")))?;
+    let font = FontRef::try_from_slice(bytes).map_err(|_| {
+        Error::Usage(crate::tr!(
+            "{shown} 不是 TrueType/OpenType 字体",
+            "{shown} is not a TrueType/OpenType font"
+        ))
+    })?;
     let missing: String = PROBE.chars().filter(|&c| font.glyph_id(c).0 == 0).collect();
     if !missing.is_empty() {
-        return Err(Error::Usage(format!(
-            "{shown} has no glyphs for Chinese characters ({missing}); charts would show boxes. Use a CJK font such as WenQuanYi Micro Hei (Debian: fonts-wqy-microhei) with --font"
+        return Err(Error::Usage(crate::tr!(
+"{shown} 没有汉字字形（{missing}），图表会显示成方框。请用 --font 指定中文字体，如文泉驿微米黑（Debian：fonts-wqy-microhei）",
+"{shown} has no glyphs for Chinese characters ({missing}); charts would show boxes. Use a CJK font such as WenQuanYi Micro Hei (Debian: fonts-wqy-microhei) with --font"
         )));
     }
-    plotters::style::register_font(FAMILY, FontStyle::Normal, bytes)
-        .map_err(|_| Error::Usage(format!("{shown} cannot be used as a chart font")))?;
-    plotters::style::register_font(FAMILY, FontStyle::Bold, bytes)
-        .map_err(|_| Error::Usage(format!("{shown} cannot be used as a chart font")))?;
+    plotters::style::register_font(FAMILY, FontStyle::Normal, bytes).map_err(|_| {
+        Error::Usage(crate::tr!(
+            "{shown} 不能用作图表字体",
+            "{shown} cannot be used as a chart font"
+        ))
+    })?;
+    plotters::style::register_font(FAMILY, FontStyle::Bold, bytes).map_err(|_| {
+        Error::Usage(crate::tr!(
+            "{shown} 不能用作图表字体",
+            "{shown} cannot be used as a chart font"
+        ))
+    })?;
     let _ = FONT.set(font);
     let _ = FONT_FILE.set(bytes);
     Ok(())
@@ -74,8 +91,9 @@ pub fn web_font_face(text: &str) -> Result<String> {
     use base64::Engine as _;
     let bytes = FONT_FILE.get().copied().unwrap_or(BUNDLED);
     let unusable = |e: &dyn std::fmt::Display| {
-        Error::Usage(format!(
-            "the chart font cannot be embedded in notice.html ({e}); give a TrueType font with --font"
+        Error::Usage(crate::tr!(
+"图表字体无法嵌入 notice.html（{e}）；请用 --font 指定 TrueType 字体",
+"the chart font cannot be embedded in notice.html ({e}); give a TrueType font with --font"
         ))
     };
     let face = FontRef::try_from_slice(bytes).map_err(|e| unusable(&e))?;

@@ -61,8 +61,9 @@ pub fn breakdown_rows(a: &Assessment) -> usize {
 pub fn left_out(a: &Assessment) -> Option<String> {
     let rows = breakdown_rows(a);
     (rows > MAX_XLSX_ROWS).then(|| {
-        format!(
-            "breakdown.xlsx left out: {rows} breakdown rows are more than the {MAX_XLSX_ROWS} a workbook is written with; every row is in breakdown.csv"
+        crate::tr!(
+"未写出 breakdown.xlsx：得分明细共 {rows} 行，超过工作簿的上限 {MAX_XLSX_ROWS} 行；全部明细在 breakdown.csv 中",
+"breakdown.xlsx left out: {rows} breakdown rows are more than the {MAX_XLSX_ROWS} a workbook is written with; every row is in breakdown.csv"
         )
     })
 }
@@ -126,7 +127,10 @@ pub fn write_tables(a: &Assessment, out: &Staging) -> Result<()> {
 /// A report that could not be built (a limit of its format): the run fails
 /// and writes nothing, rather than writing an empty file.
 fn cannot_build(e: impl std::fmt::Display) -> io::Error {
-    io::Error::other(format!("cannot build the report: {e}"))
+    io::Error::other(crate::tr!(
+        "无法生成报告：{e}",
+        "cannot build the report: {e}"
+    ))
 }
 
 /// A score as published: rounded half away from zero, `precision` decimals.

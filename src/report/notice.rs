@@ -218,13 +218,24 @@ fn render(template: &str, name: &str, escape: AutoEscape, ctx: Value) -> Result<
     let mut env = Environment::new();
     env.set_auto_escape_callback(move |_| escape);
     env.add_filter("md", md);
-    env.add_template(name, template)
-        .map_err(|e| Error::Usage(format!("notice template {name}: {e}")))?;
-    let tmpl = env
-        .get_template(name)
-        .map_err(|e| Error::Usage(format!("notice template {name}: {e}")))?;
-    tmpl.render(ctx)
-        .map_err(|e| Error::Usage(format!("notice template {name}: {e}")))
+    env.add_template(name, template).map_err(|e| {
+        Error::Usage(crate::tr!(
+            "通报模板 {name}：{e}",
+            "notice template {name}: {e}"
+        ))
+    })?;
+    let tmpl = env.get_template(name).map_err(|e| {
+        Error::Usage(crate::tr!(
+            "通报模板 {name}：{e}",
+            "notice template {name}: {e}"
+        ))
+    })?;
+    tmpl.render(ctx).map_err(|e| {
+        Error::Usage(crate::tr!(
+            "通报模板 {name}：{e}",
+            "notice template {name}: {e}"
+        ))
+    })
 }
 
 /// `notice.md` and `notice.html`; `html_template` replaces the built-in

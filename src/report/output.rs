@@ -20,26 +20,34 @@ pub fn check_target(dir: &Path, force: bool) -> Result<()> {
         return Ok(());
     }
     if !dir.is_dir() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Usage(crate::tr!(
+            "输出位置 {} 已存在，但不是目录",
             "output {} exists and is not a directory",
             dir.display()
         )));
     }
     let empty = fs::read_dir(dir)
-        .map_err(|e| Error::io(format!("cannot read {}", dir.display()), e))?
+        .map_err(|e| {
+            Error::io(
+                crate::tr!("无法读取 {}", "cannot read {}", dir.display()),
+                e,
+            )
+        })?
         .next()
         .is_none();
     if empty {
         return Ok(());
     }
     if !dir.join(MARKER).exists() {
-        return Err(Error::Usage(format!(
-            "output directory {} is not empty and was not written by zwgk; it is never replaced — choose another --out",
+        return Err(Error::Usage(crate::tr!(
+"输出目录 {} 不是空的，也不是 zwgk 写出的；zwgk 不会替换它，请换一个 --out",
+"output directory {} is not empty and was not written by zwgk; it is never replaced — choose another --out",
             dir.display()
         )));
     }
     if !force {
-        return Err(Error::Usage(format!(
+        return Err(Error::Usage(crate::tr!(
+            "输出目录 {} 中是此前 zwgk 的运行结果；加 --force 才会替换",
             "output directory {} holds an earlier zwgk run; pass --force to replace it",
             dir.display()
         )));
@@ -128,7 +136,12 @@ impl Staging {
     /// Checks that `dir` may be written and starts its temporary sibling.
     pub fn begin(dir: &Path, force: bool) -> Result<Staging> {
         check_target(dir, force)?;
-        let io = |p: &Path, e| Error::io(format!("cannot create {}", p.display()), e);
+        let io = |p: &Path, e| {
+            Error::io(
+                crate::tr!("无法创建 {}", "cannot create {}", p.display()),
+                e,
+            )
+        };
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
         }
@@ -154,7 +167,16 @@ impl Staging {
         fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
         let path = self.tmp.join(name);
-        let io = |e| Error::io(format!("cannot write {}", self.dir.join(name).display()), e);
+        let io = |e| {
+            Error::io(
+                crate::tr!(
+                    "无法写入 {}",
+                    "cannot write {}",
+                    self.dir.join(name).display()
+                ),
+                e,
+            )
+        };
         let k = self.started.fetch_add(1, Ordering::SeqCst);
         if let Some(e) = injected_failure(k) {
             return Err(io(e));
@@ -180,7 +202,12 @@ impl Staging {
             &marker,
             "written by zwgk; `zwgk run --force` may replace this directory\n",
         )
-        .map_err(|e| Error::io(format!("cannot write {}", marker.display()), e))?;
+        .map_err(|e| {
+            Error::io(
+                crate::tr!("无法写入 {}", "cannot write {}", marker.display()),
+                e,
+            )
+        })?;
         swap_in(&self.tmp, &self.dir)
     }
 }
@@ -217,7 +244,11 @@ fn injected_stall(at: &str) {
 fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
     let io = |p: &Path, e| {
         Error::io(
-            format!("cannot move the new report into {}", p.display()),
+            crate::tr!(
+                "无法把新报告移入 {}",
+                "cannot move the new report into {}",
+                p.display()
+            ),
             e,
         )
     };
@@ -269,8 +300,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            failed.contains(&format!("cannot write {}", dir.join("c.txt").display()))
-                && failed.ends_with("no room"),
+            failed.contains(&crate::tr!(
+                "无法写入 {}",
+                "cannot write {}",
+                dir.join("c.txt").display()
+            )) && failed.ends_with("no room"),
             "{failed}"
         );
         drop(second);

@@ -466,14 +466,22 @@ impl Export for RunLog {
     fn write(&self, a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
         let mut log = String::new();
         log.push_str(&format!("zwgk {}\n", env!("CARGO_PKG_VERSION")));
-        log.push_str(&format!(
+        log.push_str(&crate::tr!(
+            "考核：{}（{} 年度）\n",
             "assessment: {} ({})\n",
-            a.system.name, a.system.year
+            a.system.name,
+            a.system.year
         ));
         if a.draft {
-            log.push_str("draft: 征求意见稿 (pending submissions counted)\n");
+            log.push_str(&crate::tr!(
+                "稿件：征求意见稿（待审核的报送已计入）\n",
+                "draft: 征求意见稿 (pending submissions counted)\n"
+            ));
         }
-        log.push_str("\ninputs (SHA-256):\n");
+        log.push_str(&crate::tr!(
+            "\n读取的输入（SHA-256）：\n",
+            "\ninputs (SHA-256):\n"
+        ));
         let (f, h) = &a.indicators_file;
         log.push_str(&format!("  {h}  {f}\n"));
         for (f, h) in &a.inputs.files {
@@ -483,14 +491,21 @@ impl Export for RunLog {
             log.push_str(&format!("\n{why}\n"));
         }
         if !a.inputs.ignored.is_empty() {
-            log.push_str("\nnot read:\n");
+            log.push_str(&crate::tr!("\n未读取：\n", "\nnot read:\n"));
             for (f, why) in &a.inputs.ignored {
-                log.push_str(&format!("  {f} ({why})\n"));
+                log.push_str(&match crate::lang::get() {
+                    crate::lang::Lang::Zh => format!("  {f}（{why}）\n"),
+                    crate::lang::Lang::En => format!("  {f} ({why})\n"),
+                });
             }
         }
-        log.push_str(&format!("\nwarnings ({}):\n", a.warnings.len()));
+        log.push_str(&crate::tr!(
+            "\n警告（{} 条）：\n",
+            "\nwarnings ({}):\n",
+            a.warnings.len()
+        ));
         for w in &a.warnings {
-            log.push_str(&format!("  warning: {w}\n"));
+            log.push_str(&crate::tr!("  警告：{w}\n", "  warning: {w}\n"));
         }
         out.write_all(log.as_bytes())
     }

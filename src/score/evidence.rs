@@ -206,7 +206,9 @@ fn evaluate_unit(
         let outcome = match outcome {
             Some(o) => {
                 if leaf_findings.contains_key(&leaf) {
-                    warnings.push(format!("{} {}: inspection records on {} are ignored, the item does not apply to this unit", unit.id, unit.name, node.id));
+                    warnings.push(crate::tr!(
+"{} {}：{} 不适用于该单位，其检查记录不计分",
+"{} {}: inspection records on {} are ignored, the item does not apply to this unit", unit.id, unit.name, node.id));
                 }
                 o
             }
@@ -267,7 +269,8 @@ fn rating_outcome(
     let Some(ratings) = inputs.ratings.get(&(u, leaf)) else {
         detail.missing = Some(Missing::NotSubmitted);
         let unit = &inputs.units[u];
-        warnings.push(format!(
+        warnings.push(crate::tr!(
+            "{} {}：{}（{}）没有评分，计 0 分（未报送）",
             "{} {}: no ratings for {} ({}): scored 0 (未报送)",
             unit.id,
             unit.name,
@@ -306,7 +309,9 @@ fn rating_outcome(
                 mean.publish(4).normalize()
             );
             let unit = &inputs.units[u];
-            warnings.push(format!("{} {}: {} has {} rating(s), too few to drop {} highest and lowest; the plain mean is used", unit.id, unit.name, leaf_id(system, leaf), scores.len(), trim));
+            warnings.push(crate::tr!(
+"{} {}：{} 只有 {} 个评分，不足以去掉 {} 个最高分和最低分，按简单平均计",
+"{} {}: {} has {} rating(s), too few to drop {} highest and lowest; the plain mean is used", unit.id, unit.name, leaf_id(system, leaf), scores.len(), trim));
         }
     }
     Outcome::Share(
@@ -341,7 +346,8 @@ fn submission_outcome(
                 Missing::NotSubmitted
             };
             detail.missing = Some(why);
-            warnings.push(format!(
+            warnings.push(crate::tr!(
+                "{} {}：{}（{}）：{}，计 0 分",
                 "{} {}: {} ({}): {}, scored 0",
                 unit.id,
                 unit.name,
