@@ -2,6 +2,7 @@
 //! on inputs written to a temporary directory.
 
 mod analysis;
+mod chinese;
 mod coinr;
 mod duties;
 mod generate;

@@ -200,15 +200,15 @@ fn row_diagnostics(
         let i = row as usize;
         // What the row is about (its unit and issue), besides the column at fault.
         let about = |column: &str| {
-            [("unit", units.get(j)), ("issue", issues.get(j))]
+            let words: Vec<String> = [("unit", units.get(j)), ("issue", issues.get(j))]
                 .into_iter()
                 .filter(|(c, _)| *c != column)
                 .filter_map(|(c, v)| {
                     let v = v.map(str::trim).filter(|v| !v.is_empty())?;
-                    Some(format!("{c} {v}"))
+                    Some(super::table::subject(c, v))
                 })
-                .collect::<Vec<_>>()
-                .join(", ")
+                .collect();
+            crate::lang::list(&words)
         };
         for (column, outcome) in ["unit", "issue", "count"].into_iter().zip(outcomes) {
             if let Err(msg) = outcome {

@@ -1,0 +1,200 @@
+//! zwgk speaks Chinese by default: the common mistakes as an officer meets
+//! them, in a Chinese locale and with `--lang zh`; English with `--lang en`
+//! or an English locale; and `--help` of every command in both languages.
+
+use crate::harness::{chinese, english, Run, Workdir};
+use std::process::Command;
+
+fn zwgk_in(w: &Workdir, locale: fn(Command) -> Command, args: &[&str]) -> Run {
+    locale(Command::new(env!("CARGO_BIN_EXE_zwgk")))
+        .args(args)
+        .current_dir(w.path())
+        .output()
+        .expect("run zwgk")
+        .into()
+}
+
+/// `zwgk check` on the hand fixture with edits, in a Chinese locale.
+fn check_zh(edits: &[(&str, &str, &str)]) -> String {
+    let w = Workdir::with_fixture("hand");
+    for (file, from, to) in edits {
+        w.edit(file, from, to);
+    }
+    let r = zwgk_in(
+        &w,
+        chinese,
+        &["check", "--indicators", "indicators.toml", "--data", "data"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr
+}
+
+#[test]
+fn an_unknown_unit_is_named_with_suggestions_in_chinese() {
+    let e = check_zh(&[("data/inspections.csv", "R1,东湖,", "R1,东胡区,")]);
+    assert!(e.starts_with("错误：输入中有 1 处错误：\n"), "{e}");
+    assert!(
+        e.contains("data/inspections.csv 第 2 行“unit”列（问题 I1）：未知单位“东胡区”。是否为：东湖区、西山区、南城区？"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_bad_date_and_a_duplicate_row_are_named_in_chinese() {
+    let e = check_zh(&[
+        (
+            "data/submissions.csv",
+            "U1,C2,2024-02-02",
+            "U1,C2,2024-02-30",
+        ),
+        (
+            "data/submissions.csv",
+            "U5,A2,67.5%,通过,\n",
+            "U5,A2,67.5%,通过,\n市财政局,A2,70%,通过,\n",
+        ),
+    ]);
+    assert!(
+        e.contains("data/submissions.csv 第 3 行“填报值”列（单位 U1、指标 C2）：“2024-02-30”不是日期（应为 2023-01-31、2023/1/31、2023.1.31 或 2023年1月31日 这样的日期）"),
+        "{e}"
+    );
+    assert!(
+        e.contains("data/submissions.csv 第 13 行“指标代码”列（单位 市财政局）：单位 U5 的 A2 报送了两次（第一次在第 12 行）；请只保留一行"),
+        "{e}"
+    );
+}
+
+#[test]
+fn toml_mistakes_are_said_in_plain_chinese_words() {
+    let e = check_zh(&[("indicators.toml", "deduct = 1.5", "deduct = 一点五")]);
+    assert!(
+        e.contains("indicators.toml 第 129 行第 10 列：“deduct”应为数字，如 10 或 2.5（不加引号）；这里写的是 一点五"),
+        "{e}"
+    );
+    let e = check_zh(&[("indicators.toml", "points = 40", "ponts = 40")]);
+    assert!(
+        e.contains("indicators.toml 第 37 行第 1 列：“ponts”不是这里可用的键。是否为“points”？"),
+        "{e}"
+    );
+    let e = check_zh(&[("indicators.toml", "year = 2023\n", "")]);
+    assert!(e.contains("缺少“year”：这一节必须写 year = …"), "{e}");
+}
+
+#[test]
+fn a_missing_table_is_named_in_chinese_and_in_english_with_lang_en() {
+    let w = Workdir::with_fixture("hand");
+    std::fs::remove_file(w.path().join("data/ratings.csv")).unwrap();
+    let args = ["check", "--indicators", "indicators.toml", "--data", "data"];
+    let r = zwgk_in(&w, chinese, &args);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "data：缺少“评分（ratings）”表，而指标 C1 按评分计分：请添加 评分.csv 或 ratings.csv"
+        ),
+        "{}",
+        r.stderr
+    );
+    // The same facts in English, by flag in a Chinese locale; same exit code.
+    let mut en = args.to_vec();
+    en.extend(["--lang", "en"]);
+    let r = zwgk_in(&w, chinese, &en);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("data: the table ratings (评分) is missing, and leaves C1 use rule rating: add ratings.csv or 评分.csv"),
+        "{}",
+        r.stderr
+    );
+    // …and by locale.
+    let r = zwgk_in(&w, english, &args);
+    assert!(
+        r.stderr.starts_with("error: 1 error(s) in the inputs:"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_summary_and_warnings_are_in_chinese() {
+    let w = Workdir::with_fixture("hand");
+    let r = zwgk_in(
+        &w,
+        chinese,
+        &[
+            "run",
+            "--indicators",
+            "indicators.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+            "--no-charts",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("手算用例：6 个单位已计分，警告 2 条；报告在 out"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("警告：U2 西山区：C1 只有 2 个评分"),
+        "{}",
+        r.stderr
+    );
+    let log = w.read("out/run.log");
+    assert!(log.contains("读取的输入（SHA-256）："), "{log}");
+}
+
+#[test]
+fn argument_errors_are_in_chinese() {
+    let w = Workdir::new();
+    let r = zwgk_in(&w, chinese, &["run", "--bogus"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("错误：未知参数“--bogus”"),
+        "{}",
+        r.stderr
+    );
+    let r = zwgk_in(&w, chinese, &["run", "--notice-date", "2024-02-30"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("“2024-02-30”不是日期"), "{}", r.stderr);
+    let r = zwgk_in(&w, chinese, &["explain"]);
+    assert!(
+        r.stderr.starts_with("错误：缺少必需的参数：<UNIT>"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `--help` of every command, in both languages.
+#[test]
+fn help_of_every_command_in_both_languages() {
+    let w = Workdir::new();
+    for command in [
+        "",
+        "run",
+        "check",
+        "whatif",
+        "sensitivity",
+        "compare",
+        "explain",
+        "generate",
+        "template",
+    ] {
+        for lang in ["zh", "en"] {
+            let mut args: Vec<&str> = if command.is_empty() {
+                vec![]
+            } else {
+                vec![command]
+            };
+            args.extend(["--help", "--lang", lang]);
+            let r = zwgk_in(&w, english, &args);
+            assert_eq!(r.code, 0, "{command} {lang}: {}", r.stderr);
+            let name = format!(
+                "help_{}_{lang}",
+                if command.is_empty() { "zwgk" } else { command }
+            );
+            insta::assert_snapshot!(name, r.stdout);
+        }
+    }
+}
