@@ -69,12 +69,32 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// Reading or writing files failed (exit status 1).
-    #[error("{context}: {source}")]
+    #[error("{}", io_text(context, source))]
     Io {
         context: String,
         #[source]
         source: std::io::Error,
     },
+}
+
+/// A failed read or write: what was being done and why it failed, the
+/// common causes said in the user's language.
+fn io_text(context: &str, source: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match source.kind() {
+        ErrorKind::NotFound => crate::tr!(
+            "{context}：文件或目录不存在",
+            "{context}: no such file or directory"
+        ),
+        ErrorKind::PermissionDenied => {
+            crate::tr!("{context}：没有权限", "{context}: permission denied")
+        }
+        ErrorKind::StorageFull => crate::tr!("{context}：磁盘已满", "{context}: the disk is full"),
+        _ => match crate::lang::get() {
+            crate::lang::Lang::Zh => format!("{context}：{source}"),
+            crate::lang::Lang::En => format!("{context}: {source}"),
+        },
+    }
 }
 
 fn invalid(ds: &[Diagnostic]) -> String {

@@ -12,6 +12,13 @@ fn cmd(w: &Workdir, name: &str, extra: &[&str]) -> crate::harness::Run {
     w.zwgk(&args)
 }
 
+/// The command as an officer runs it, in Chinese.
+fn cmd_zh(w: &Workdir, name: &str, extra: &[&str]) -> crate::harness::Run {
+    let mut args = extra.to_vec();
+    args.extend(["--lang", "zh"]);
+    cmd(w, name, &args)
+}
+
 #[test]
 fn whatif_rescales_the_tree_and_reports_rank_moves() {
     // A 40 → 100 (its children keep 20 + 20, so A = Σ children × 100/40).
@@ -22,10 +29,10 @@ fn whatif_rescales_the_tree_and_reports_rank_moves() {
     // 县 (roots 100 + 30 + 30 = 160): U1: (65 + 21 + 25.5) × 100/160 = 69.6875,
     // + bonus 2 = 71.6875 → 71.69
     let w = Workdir::with_fixture("hand");
-    let r = cmd(&w, "whatif", &["--set", "A=100", "--out", "wi"]);
+    let r = cmd_zh(&w, "whatif", &["--set", "A=100", "--out", "wi"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("what-if: A 分值 40 → 100"),
+        r.stdout.contains("假设调整：A 分值 40 → 100"),
         "{}",
         r.stdout
     );
@@ -43,7 +50,7 @@ fn whatif_rescales_the_tree_and_reports_rank_moves() {
     );
     assert!(
         r.stdout
-            .contains("变动最大：市财政局 ↑1（第2→第1），市教育局 ↓1（第1→第2）"),
+            .contains("变动最大：市财政局 ↑1（第2→第1）、市教育局 ↓1（第1→第2）"),
         "{}",
         r.stdout
     );
@@ -108,12 +115,21 @@ fn whatif_rejects_unknown_ids_and_bad_values_together() {
 #[test]
 fn explain_shows_every_lost_point_and_the_distance_to_the_next_grade() {
     let w = Workdir::with_fixture("hand");
-    let r = cmd(&w, "explain", &["东湖"]);
+    let r = cmd_zh(&w, "explain", &["东湖"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let t = r.stdout;
     assert!(
-        t.starts_with("东湖区 (U1) · 县（市、区） · 第2名 / 3 · 良好 · 总分 74.50"),
+        t.starts_with("东湖区 (U1) · 县（市、区） · 第2名 / 共3个 · 良好 · 总分 74.50"),
         "{t}"
+    );
+    let en = cmd(&w, "explain", &["东湖"]).stdout;
+    assert!(
+        en.starts_with("东湖区 (U1) · 县（市、区） · rank 2 of 3 · 良好 · total 74.50"),
+        "{en}"
+    );
+    assert!(
+        en.contains("grade 良好: 优秀 (90 points) is 15.50 points away."),
+        "{en}"
     );
     assert!(t.contains("├─ B 平台建设 [合并扣分]  21.00 / 30.00"), "{t}");
     assert!(t.contains("扣分：I3 新媒体问题 ×2 −6（记录 R3×2）"), "{t}");
@@ -124,10 +140,10 @@ fn explain_shows_every_lost_point_and_the_distance_to_the_next_grade() {
         t.contains("等次 良好：距“优秀”（90分）还差 15.50 分。"),
         "{t}"
     );
-    let t = cmd(&w, "explain", &["U3"]).stdout;
+    let t = cmd_zh(&w, "explain", &["U3"]).stdout;
     assert!(t.contains("等次 较差：有一票否决记录"), "{t}");
     assert!(t.contains("P1 材料迟报 ×1 −1.5（记录 R5）"), "{t}");
-    let t = cmd(&w, "explain", &["U2"]).stdout;
+    let t = cmd_zh(&w, "explain", &["U2"]).stdout;
     assert!(t.contains("B2 新媒体 [扣分制]  不涉及 / 10.00"), "{t}");
     assert!(t.contains("不涉及（非责任单位）"), "{t}");
 }
@@ -160,11 +176,18 @@ fn compare_lists_rank_and_grade_changes_and_units_in_one_file_only() {
     units[5]["name"] = "市商务局".into();
     json["assessment"]["year"] = 2024.into();
     w.write("new.json", serde_json::to_string_pretty(&json).unwrap());
-    let r = w.zwgk(&["compare", "out/results.json", "new.json", "--out", "cmp"]);
+    let r = w.zwgk(&[
+        "compare",
+        "out/results.json",
+        "new.json",
+        "--out",
+        "cmp",
+        "--lang",
+        "zh",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout
-            .contains("compare: 手算用例 (2023) → 手算用例 (2024)"),
+        r.stdout.contains("比较：手算用例 (2023) → 手算用例 (2024)"),
         "{}",
         r.stdout
     );
@@ -230,12 +253,12 @@ fn sensitivity_with_zero_spread_keeps_every_unit_at_its_baseline_rank() {
 #[test]
 fn sensitivity_is_reproducible_per_seed() {
     let w = Workdir::with_fixture("hand");
-    let a = cmd(
+    let a = cmd_zh(
         &w,
         "sensitivity",
         &["--samples", "200", "--spread", "0.5", "--seed", "11"],
     );
-    let b = cmd(
+    let b = cmd_zh(
         &w,
         "sensitivity",
         &["--samples", "200", "--spread", "0.5", "--seed", "11"],
@@ -244,7 +267,7 @@ fn sensitivity_is_reproducible_per_seed() {
     assert_eq!(a.stdout, b.stdout);
     assert!(
         a.stdout
-            .contains("sensitivity: 200 samples, spread ±50%, seed 11"),
+            .contains("敏感性分析：200 次抽样，分值浮动 ±50%，随机种子 11"),
         "{}",
         a.stdout
     );

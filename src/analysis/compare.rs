@@ -125,8 +125,11 @@ pub fn compare(old: &Path, new: &Path) -> Result<Comparison> {
 }
 
 pub fn render_text(c: &Comparison) -> String {
-    let mut out = format!("compare: {} → {}\n\n", c.old, c.new);
-    out.push_str("分组      原名次  新名次  变化   原总分   新总分  等次变化    单位\n");
+    let mut out = crate::tr!("比较：{} → {}\n\n", "compare: {} → {}\n\n", c.old, c.new);
+    out.push_str(&crate::tr!(
+        "分组      原名次  新名次  变化   原总分   新总分  等次变化    单位\n",
+        "group     old     new     move  old total new total grade      unit\n"
+    ));
     for u in &c.units {
         let grade = if u.old_grade == u.new_grade {
             u.new_grade.clone()
@@ -134,9 +137,9 @@ pub fn render_text(c: &Comparison) -> String {
             format!("{}→{}", u.old_grade, u.new_grade)
         };
         let moved = if u.group_changed {
-            "（分组变化）"
+            crate::tr!("（分组变化）", " (group changed)")
         } else {
-            ""
+            String::new()
         };
         out.push_str(&format!(
             "{:<8}  {:>6}  {:>6}  {:>4}  {:>7}  {:>7}  {:<10}  {}{moved}\n",
@@ -151,10 +154,18 @@ pub fn render_text(c: &Comparison) -> String {
         ));
     }
     if !c.only_old.is_empty() {
-        out.push_str(&format!("\n仅在原结果中：{}\n", c.only_old.join("、")));
+        out.push_str(&crate::tr!(
+            "\n仅在原结果中：{}\n",
+            "\nonly in the old results: {}\n",
+            crate::lang::list(&c.only_old)
+        ));
     }
     if !c.only_new.is_empty() {
-        out.push_str(&format!("\n仅在新结果中：{}\n", c.only_new.join("、")));
+        out.push_str(&crate::tr!(
+            "\n仅在新结果中：{}\n",
+            "\nonly in the new results: {}\n",
+            crate::lang::list(&c.only_new)
+        ));
     }
     out
 }

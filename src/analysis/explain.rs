@@ -40,8 +40,9 @@ pub fn explain(a: &Assessment, u: usize) -> String {
     let sc = &a.scores[u];
     let st = &a.ranking.standings[u];
     let group_size = a.ranking.order[unit.group].len();
-    let mut out = format!(
-        "{} ({}) · {} · 第{}名 / {} · {} · 总分 {}{}\n",
+    let mut out = crate::tr!(
+        "{} ({}) · {} · 第{}名 / 共{}个 · {} · 总分 {}{}\n",
+        "{} ({}) · {} · rank {} of {} · {} · total {}{}\n",
         unit.name,
         unit.id,
         s.groups[unit.group].name,
@@ -54,7 +55,11 @@ pub fn explain(a: &Assessment, u: usize) -> String {
     for (k, &r) in s.roots.iter().enumerate() {
         node_lines(a, u, r, "", k + 1 == s.roots.len(), &mut out);
     }
-    out.push_str(&format!("\n基础得分 {}", sc.base.publish(dp)));
+    out.push_str(&crate::tr!(
+        "\n基础得分 {}",
+        "\nbase {}",
+        sc.base.publish(dp)
+    ));
     let ev = &a.evidence[u];
     let bonus_items: Vec<String> = ev
         .bonus_items
@@ -69,29 +74,44 @@ pub fn explain(a: &Assessment, u: usize) -> String {
             )
         })
         .collect();
-    out.push_str(&format!("  加分 +{}", sc.bonus.publish(dp)));
+    out.push_str(&crate::tr!(
+        "  加分 +{}",
+        "  bonus +{}",
+        sc.bonus.publish(dp)
+    ));
     if !bonus_items.is_empty() {
         out.push_str(&format!("（{}", bonus_items.join("；")));
         if sc.bonus.is_zero() {
-            out.push_str(&format!(
+            out.push_str(&crate::tr!(
                 "；基础得分低于 {} 不计加分",
+                "; no bonus below a base of {}",
                 s.bonus_gate.unwrap_or_default().normalize()
             ));
         } else if ev.bonus_raw > s.bonus_cap {
-            out.push_str(&format!("；加分上限 {}", s.bonus_cap.normalize()));
+            out.push_str(&crate::tr!(
+                "；加分上限 {}",
+                "; bonus capped at {}",
+                s.bonus_cap.normalize()
+            ));
         }
         out.push('）');
     }
-    out.push_str(&format!("  扣分 −{}", sc.penalty.publish(dp)));
+    out.push_str(&crate::tr!(
+        "  扣分 −{}",
+        "  penalty −{}",
+        sc.penalty.publish(dp)
+    ));
     for d in &ev.penalties {
-        out.push_str(&format!(
+        out.push_str(&crate::tr!(
             "\n    {}（记录 {}）",
+            "\n    {} (records {})",
             finding_text(a, d),
             a.inputs.findings[d.finding].ids
         ));
     }
-    out.push_str(&format!(
+    out.push_str(&crate::tr!(
         "\n总分 {}，绩效分 {}（权重 {}%）\n",
+        "\ntotal {}, performance points {} (weight {}%)\n",
         sc.total.publish(dp),
         sc.performance_points.publish(dp),
         s.weight_percent
@@ -140,16 +160,22 @@ fn leaf_lines(a: &Assessment, u: usize, leaf: usize) -> Vec<String> {
         Some(Rule::Deduct { .. }) => {
             lines.extend(detail.deductions.iter().map(|d| {
                 let records = &a.inputs.findings[d.finding].ids;
-                format!("扣分：{}（记录 {records}）", finding_text(a, d))
+                crate::tr!(
+                    "扣分：{}（记录 {records}）",
+                    "deducted: {} (records {records})",
+                    finding_text(a, d)
+                )
             }));
             if detail.deductions.is_empty() && a.scores[u].indicators[leaf].is_some() {
                 lines.push("无检查问题".into());
             }
         }
         Some(Rule::Rating { .. }) if !detail.input.is_empty() => {
-            lines.push(format!("评分：{}", detail.input))
+            lines.push(crate::tr!("评分：{}", "ratings: {}", detail.input))
         }
-        _ if !detail.input.is_empty() => lines.push(format!("填报：{}", detail.input)),
+        _ if !detail.input.is_empty() => {
+            lines.push(crate::tr!("填报：{}", "submitted: {}", detail.input))
+        }
         _ => {}
     }
     if !detail.note.is_empty() {
@@ -165,19 +191,25 @@ fn grade_note(a: &Assessment, u: usize) -> String {
     let total = a.scores[u].total.publish(s.precision);
     let grade = &s.grades[st.grade];
     if a.scores[u].vetoed {
-        return format!(
+        return crate::tr!(
             "等次 {}：有一票否决记录，无论得分均为最低等次。",
+            "grade {}: a one-vote veto record gives the last grade whatever the score.",
             grade.name
         );
     }
     if st.grade == 0 {
-        return format!("等次 {}：已是最高等次。", grade.name);
+        return crate::tr!(
+            "等次 {}：已是最高等次。",
+            "grade {}: the best grade already.",
+            grade.name
+        );
     }
     let better = &s.grades[st.grade - 1];
     let gap = better.min - total;
     if gap <= rust_decimal::Decimal::ZERO {
-        format!(
-            "等次 {}：得分已达“{}”线（{}分），但本组“{}”名额（{}）已满或并列名次不能拆分，顺延为“{}”。",
+        crate::tr!(
+"等次 {}：得分已达“{}”线（{}分），但本组“{}”名额（{}）已满或并列名次不能拆分，顺延为“{}”。",
+"grade {}: the score reaches {} ({} points), but the group's quota for {} ({}) is used up or a tie may not be split, so it is {}.",
             grade.name,
             better.name,
             better.min.normalize(),
@@ -186,8 +218,9 @@ fn grade_note(a: &Assessment, u: usize) -> String {
             grade.name
         )
     } else {
-        format!(
+        crate::tr!(
             "等次 {}：距“{}”（{}分）还差 {} 分。",
+            "grade {}: {} ({} points) is {} points away.",
             grade.name,
             better.name,
             better.min.normalize(),

@@ -376,7 +376,7 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    bar.set_message("sensitivity");
+    bar.set_message(crate::tr!("敏感性分析", "sensitivity"));
     let t = std::time::Instant::now();
     let samples = run_samples(&model, s, &settings, None, &bar);
     crate::assess::timing(
@@ -471,13 +471,17 @@ pub fn render_text(r: &Report, a: &Assessment) -> String {
         r.seed
     );
     for g in &r.groups {
-        out.push_str(&format!(
-            "\n== {} ({}个单位) — 第一名发生变化的样本占 {:.1}% ==\n",
+        out.push_str(&crate::tr!(
+            "\n== {}（{}个单位）— 第一名发生变化的样本占 {:.1}% ==\n",
+            "\n== {} ({} units) — the first place changes in {:.1}% of the samples ==\n",
             g.name,
             g.units,
             g.first_place_changes * 100.0
         ));
-        out.push_str("基准名次  中位名次  5%–95%区间  单位\n");
+        out.push_str(&crate::tr!(
+            "基准名次  中位名次  5%–95%区间  单位\n",
+            "baseline    median    5%–95%  unit\n"
+        ));
         for u in r.units.iter().filter(|u| u.group == g.id) {
             out.push_str(&format!(
                 "{:>8}  {:>8}  {:>5}–{:<5}  {}\n",
@@ -485,7 +489,10 @@ pub fn render_text(r: &Report, a: &Assessment) -> String {
             ));
         }
     }
-    out.push_str("\n各一级指标分值对排名的影响（仅该指标分值变化时，平均名次变动）：\n");
+    out.push_str(&crate::tr!(
+        "\n各一级指标分值对排名的影响（仅该指标分值变化时，平均名次变动）：\n",
+        "\nHow much each top-level indicator's points move the ranking (mean rank change when only its points vary):\n"
+    ));
     for i in &r.indicators {
         out.push_str(&format!(
             "  {} {}: {:.3}\n",

@@ -187,19 +187,26 @@ pub fn render_text(r: &Report) -> String {
                 "{} {} {} → {}",
                 c.id,
                 if c.kind == "weight" {
-                    "权重"
+                    crate::tr!("权重", "weight")
                 } else {
-                    "分值"
+                    crate::tr!("分值", "points")
                 },
                 c.old,
                 c.new
             )
         })
         .collect();
-    out.push_str(&format!("what-if: {}\n", changes.join("; ")));
+    out.push_str(&crate::tr!(
+        "假设调整：{}\n",
+        "what-if: {}\n",
+        crate::lang::list(&changes)
+    ));
     for g in &r.groups {
         out.push_str(&format!("\n== {} ==\n", g.name));
-        out.push_str("新名次  原名次  变化   原总分   新总分  等次变化    单位\n");
+        out.push_str(&crate::tr!(
+            "新名次  原名次  变化   原总分   新总分  等次变化    单位\n",
+            " new    old    move  old total new total grade      unit\n"
+        ));
         for m in &g.units {
             let grade = if m.old_grade == m.new_grade {
                 m.new_grade.clone()
@@ -220,14 +227,15 @@ pub fn render_text(r: &Report) -> String {
         let mut movers: Vec<&Moved> = g.units.iter().filter(|m| m.change != 0).collect();
         movers.sort_by_key(|m| std::cmp::Reverse(m.change.abs()));
         if movers.is_empty() {
-            out.push_str("名次无变化\n");
+            out.push_str(&crate::tr!("名次无变化\n", "no rank changed\n"));
         } else {
             let top: Vec<String> = movers
                 .iter()
                 .take(5)
                 .map(|m| {
-                    format!(
+                    crate::tr!(
                         "{} {}（第{}→第{}）",
+                        "{} {} (rank {} → {})",
                         m.name,
                         arrow(m.change),
                         m.old_rank,
@@ -235,7 +243,11 @@ pub fn render_text(r: &Report) -> String {
                     )
                 })
                 .collect();
-            out.push_str(&format!("变动最大：{}\n", top.join("，")));
+            out.push_str(&crate::tr!(
+                "变动最大：{}\n",
+                "biggest movers: {}\n",
+                crate::lang::list(&top)
+            ));
         }
     }
     out
