@@ -2,17 +2,7 @@
 //! them, in a Chinese locale and with `--lang zh`; English with `--lang en`
 //! or an English locale; and `--help` of every command in both languages.
 
-use crate::harness::{chinese, english, Run, Workdir};
-use std::process::Command;
-
-fn zwgk_in(w: &Workdir, locale: fn(Command) -> Command, args: &[&str]) -> Run {
-    locale(Command::new(env!("CARGO_BIN_EXE_zwgk")))
-        .args(args)
-        .current_dir(w.path())
-        .output()
-        .expect("run zwgk")
-        .into()
-}
+use crate::harness::{chinese, english, Workdir};
 
 /// `zwgk check` on the hand fixture with edits, in a Chinese locale.
 fn check_zh(edits: &[(&str, &str, &str)]) -> String {
@@ -20,8 +10,7 @@ fn check_zh(edits: &[(&str, &str, &str)]) -> String {
     for (file, from, to) in edits {
         w.edit(file, from, to);
     }
-    let r = zwgk_in(
-        &w,
+    let r = w.zwgk_in(
         chinese,
         &["check", "--indicators", "indicators.toml", "--data", "data"],
     );
@@ -84,7 +73,7 @@ fn a_missing_table_is_named_in_chinese_and_in_english_with_lang_en() {
     let w = Workdir::with_fixture("hand");
     std::fs::remove_file(w.path().join("data/ratings.csv")).unwrap();
     let args = ["check", "--indicators", "indicators.toml", "--data", "data"];
-    let r = zwgk_in(&w, chinese, &args);
+    let r = w.zwgk_in(chinese, &args);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(
@@ -96,7 +85,7 @@ fn a_missing_table_is_named_in_chinese_and_in_english_with_lang_en() {
     // The same facts in English, by flag in a Chinese locale; same exit code.
     let mut en = args.to_vec();
     en.extend(["--lang", "en"]);
-    let r = zwgk_in(&w, chinese, &en);
+    let r = w.zwgk_in(chinese, &en);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("data: the table ratings (评分) is missing, and leaves C1 use rule rating: add ratings.csv or 评分.csv"),
@@ -104,7 +93,7 @@ fn a_missing_table_is_named_in_chinese_and_in_english_with_lang_en() {
         r.stderr
     );
     // …and by locale.
-    let r = zwgk_in(&w, english, &args);
+    let r = w.zwgk_in(english, &args);
     assert!(
         r.stderr.starts_with("error: 1 error(s) in the inputs:"),
         "{}",
@@ -115,8 +104,7 @@ fn a_missing_table_is_named_in_chinese_and_in_english_with_lang_en() {
 #[test]
 fn the_summary_and_warnings_are_in_chinese() {
     let w = Workdir::with_fixture("hand");
-    let r = zwgk_in(
-        &w,
+    let r = w.zwgk_in(
         chinese,
         &[
             "run",
@@ -148,17 +136,17 @@ fn the_summary_and_warnings_are_in_chinese() {
 #[test]
 fn argument_errors_are_in_chinese() {
     let w = Workdir::new();
-    let r = zwgk_in(&w, chinese, &["run", "--bogus"]);
+    let r = w.zwgk_in(chinese, &["run", "--bogus"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.starts_with("错误：未知参数“--bogus”"),
         "{}",
         r.stderr
     );
-    let r = zwgk_in(&w, chinese, &["run", "--notice-date", "2024-02-30"]);
+    let r = w.zwgk_in(chinese, &["run", "--notice-date", "2024-02-30"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("“2024-02-30”不是日期"), "{}", r.stderr);
-    let r = zwgk_in(&w, chinese, &["explain"]);
+    let r = w.zwgk_in(chinese, &["explain"]);
     assert!(
         r.stderr.starts_with("错误：缺少必需的参数：<UNIT>"),
         "{}",
@@ -188,7 +176,7 @@ fn help_of_every_command_in_both_languages() {
                 vec![command]
             };
             args.extend(["--help", "--lang", lang]);
-            let r = zwgk_in(&w, english, &args);
+            let r = w.zwgk_in(english, &args);
             assert_eq!(r.code, 0, "{command} {lang}: {}", r.stderr);
             let name = format!(
                 "help_{}_{lang}",

@@ -42,6 +42,17 @@ pub fn chinese(mut c: Command) -> Command {
     c
 }
 
+/// The unit `id` of a results.json.
+pub fn unit_result(results: &serde_json::Value, id: &str) -> serde_json::Value {
+    results["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap_or_else(|| panic!("unit {id} in results.json"))
+        .clone()
+}
+
 /// The result of one run of the binary.
 pub struct Run {
     pub code: i32,
@@ -150,7 +161,12 @@ impl Workdir {
     /// The binary in an English locale: most tests read the English
     /// messages (`--lang zh` still gives Chinese).
     pub fn zwgk(&self, args: &[&str]) -> Run {
-        english(Command::new(env!("CARGO_BIN_EXE_zwgk")))
+        self.zwgk_in(english, args)
+    }
+
+    /// The binary in the locale `locale` sets up ([`english`], [`chinese`]).
+    pub fn zwgk_in(&self, locale: fn(Command) -> Command, args: &[&str]) -> Run {
+        locale(Command::new(env!("CARGO_BIN_EXE_zwgk")))
             .args(args)
             .current_dir(self.path())
             .output()

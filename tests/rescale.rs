@@ -2,7 +2,7 @@
 //! applicable items and the total is converted once, 得分 ÷ 应得分 × 100, as
 //! county score sheets do.
 
-use crate::harness::Workdir;
+use crate::harness::{unit_result as unit, Workdir};
 
 /// 涡阳县 2020年第三季度 评分表 (SPEC §2): 基本信息 is worth 100 points and
 /// 重点领域 0.64, published out of 100.
@@ -67,16 +67,6 @@ fn workdir(rescale: &str) -> Workdir {
          T2,J1,50\nT2,J2,不涉及\nT2,Z,0.64\n",
     );
     w
-}
-
-fn unit(results: &serde_json::Value, id: &str) -> serde_json::Value {
-    results["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["id"] == id)
-        .unwrap()
-        .clone()
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! beside them, a table saved under a name that is no table's, a table left
 //! out. Nothing is skipped silently.
 
-use crate::harness::{fixture, Workdir};
+use crate::harness::{fixture, unit_result, Workdir};
 use rust_xlsxwriter::Workbook;
 
 fn run_ok(w: &Workdir) -> String {
@@ -160,15 +160,7 @@ fn a_needed_table_left_out_is_an_error_and_a_header_only_table_means_none() {
     );
     run_ok(&w);
     let results: serde_json::Value = serde_json::from_str(&w.read("out/results.json")).unwrap();
-    let unit = |id: &str| {
-        results["units"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let unit = |id: &str| unit_result(&results, id);
     assert_eq!(unit("U1")["indicators"]["A1"], "20.00");
     assert_eq!(unit("U3")["vetoed"], false);
     let r = w.zwgk(&["check", "--indicators", "indicators.toml", "--data", "data"]);
