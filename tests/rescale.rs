@@ -142,3 +142,41 @@ fn the_default_conversion_at_every_parent_gives_another_figure() {
     assert_eq!(t2["indicators"]["J"], "82.80");
     assert_eq!(t2["total"], "83.44");
 }
+
+/// `sensitivity` models the totals in f64; with flat conversion it must
+/// convert once, as `run` does. T3: J1 60, J2 不涉及, Z 0 → 60 × 100 / 60.64
+/// = 98.94; T4: 60 + 39.195 + 0.64 = 99.835 → 99.20, first. Rescaled at
+/// every parent T3 would score 100 × 100 / 100.64 = 99.36 and be first.
+#[test]
+fn sensitivity_models_flat_conversion_as_run_does() {
+    let w = workdir("\"flat\"");
+    w.write(
+        "data/units.csv",
+        "id,name,group\nT3,龙山镇,town\nT4,义门镇,town\n",
+    );
+    w.write(
+        "data/submissions.csv",
+        "unit,indicator,value\nT3,J1,60\nT3,J2,不涉及\nT3,Z,0\nT4,J1,60\nT4,J2,39.195\nT4,Z,0.64\n",
+    );
+    let r = w.zwgk(&[
+        "sensitivity",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+        "--samples",
+        "4",
+        "--spread",
+        "0",
+        "--out",
+        "s",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&w.read("s/sensitivity.json")).unwrap();
+    let units = json["units"].as_array().unwrap();
+    let t4 = units.iter().find(|u| u["id"] == "T4").unwrap();
+    assert_eq!(t4["baseline_rank"], 1);
+    for u in units {
+        assert_eq!(u["median_rank"], u["baseline_rank"], "{u}");
+    }
+}

@@ -40,6 +40,8 @@ pub struct Model {
     cap: Vec<Option<f64>>,
     full: Decimal,
     full_f: f64,
+    /// Flat conversion (折算): parents add up, the base total converts once.
+    flat: bool,
     bonus_cap: f64,
     bonus_gate: Option<f64>,
     cap_at_full: bool,
@@ -116,6 +118,7 @@ impl Model {
             cap,
             full: s.full_score,
             full_f: to_f(s.full_score),
+            flat: s.rescale == crate::config::Rescale::Flat,
             bonus_cap: to_f(s.bonus_cap),
             bonus_gate: s.bonus_gate.map(to_f),
             cap_at_full: s.cap_at_full,
@@ -145,8 +148,15 @@ impl Model {
             .collect()
     }
 
-    /// One unit's node scores (NaN = N/A) into `scores`; returns the total.
-    fn score_unit(&self, u: &UnitModel, points: &[f64], scores: &mut [f64]) -> f64 {
+    /// One unit's node scores (NaN = N/A) into `scores` and their
+    /// applicable points into `applicable`; returns the total.
+    fn score_unit(
+        &self,
+        u: &UnitModel,
+        points: &[f64],
+        scores: &mut [f64],
+        applicable: &mut [f64],
+    ) -> f64 {
         for &i in &self.post_order {
             let p = points[i];
             scores[i] = if self.children[i].is_empty() {
@@ -178,14 +188,23 @@ impl Model {
                 } else {
                     f64::NAN
                 }
+            } else if self.flat {
+                sum_applicable(&self.children[i], scores, applicable).0
             } else {
-                rescaled(&self.children[i], scores, points, p)
+                rescaled(&self.children[i], scores, applicable, p)
+            };
+            applicable[i] = if scores[i].is_nan() {
+                0.0
+            } else if self.flat && !self.children[i].is_empty() && self.pool_leaves[i].is_none() {
+                sum_applicable(&self.children[i], scores, applicable).1
+            } else {
+                p
             };
         }
         let base = if self.roots.is_empty() {
             0.0
         } else {
-            rescaled(&self.roots, scores, points, self.full_f)
+            rescaled(&self.roots, scores, applicable, self.full_f)
         };
         let base = if base.is_nan() { 0.0 } else { base };
         let bonus = if self.bonus_gate.is_some_and(|g| base < g - 1e-9) {
@@ -214,11 +233,12 @@ impl Model {
     pub fn ranks(&self, system: &System, factors: &[f64]) -> Vec<u32> {
         let points = self.points(system, factors);
         let mut scores = vec![0.0; points.len()];
+        let mut applicable = vec![0.0; points.len()];
         let keys: Vec<Vec<f64>> = self
             .units
             .iter()
             .map(|u| {
-                let total = self.score_unit(u, &points, &mut scores);
+                let total = self.score_unit(u, &points, &mut scores, &mut applicable);
                 let mut key = vec![self.publish(total)];
                 key.extend(self.tie_break.iter().map(|&t| {
                     if scores[t].is_nan() {
@@ -253,18 +273,30 @@ impl Model {
     }
 }
 
-fn rescaled(children: &[usize], scores: &[f64], points: &[f64], p: f64) -> f64 {
+/// Σ scores and Σ applicable points of the children that apply (NaN when
+/// none does).
+fn sum_applicable(children: &[usize], scores: &[f64], applicable: &[f64]) -> (f64, f64) {
     let mut sum = 0.0;
-    let mut applicable = 0.0;
+    let mut points = 0.0;
     let mut any = false;
     for &c in children {
         if !scores[c].is_nan() {
             sum += scores[c];
-            applicable += points[c];
+            points += applicable[c];
             any = true;
         }
     }
-    if !any {
+    if any {
+        (sum, points)
+    } else {
+        (f64::NAN, 0.0)
+    }
+}
+
+/// `Σ scores × p / Σ applicable points` of the children that apply.
+fn rescaled(children: &[usize], scores: &[f64], applicable_points: &[f64], p: f64) -> f64 {
+    let (sum, applicable) = sum_applicable(children, scores, applicable_points);
+    if sum.is_nan() {
         f64::NAN
     } else if applicable == 0.0 {
         0.0
