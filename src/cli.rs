@@ -26,7 +26,7 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Language of messages: zh (Chinese, the default) or en; without it the
     /// locale (LC_ALL, LC_MESSAGES, LANG) decides.
-    #[arg(long, global = true, value_parser = ["zh", "en"])]
+    #[arg(long, global = true, value_parser = ["zh", "en"], display_order = 900)]
     pub lang: Option<String>,
 }
 
@@ -48,6 +48,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Write the submissions workbook to send to units (from the roster).
     Template(TemplateArgs),
+    /// Where weights come from: AHP pairwise comparisons or entropy of a run's scores.
+    Weights(WeightsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -61,6 +63,50 @@ pub struct TemplateArgs {
     /// Output directory for submissions.xlsx.
     #[arg(long)]
     pub out: PathBuf,
+    /// Replace an output directory an earlier zwgk command wrote.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct WeightsArgs {
+    #[command(subcommand)]
+    pub method: WeightsMethod,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WeightsMethod {
+    /// Analytic hierarchy process: weights of each parent's children from pairwise comparisons.
+    Ahp(AhpArgs),
+    /// Entropy weight method over the units' leaf scores of a run.
+    Entropy(EntropyArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AhpArgs {
+    /// The comparisons (TOML): one [[set]] per parent, with parent, children, upper.
+    pub file: PathBuf,
+    /// The indicator system (TOML).
+    #[arg(long, default_value = DEMO_INDICATORS)]
+    pub indicators: PathBuf,
+    /// Also write weights.json into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write a copy of the indicator system with the children given these weights.
+    #[arg(long)]
+    pub write: Option<PathBuf>,
+    /// Replace an output directory an earlier zwgk command wrote.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EntropyArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Also write weights.json into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Replace an output directory an earlier zwgk command wrote.
     #[arg(long)]
     pub force: bool,
@@ -275,6 +321,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Some(Command::Explain(args)) => commands::explain::explain(args),
         Some(Command::Generate(args)) => commands::generate::generate(args),
         Some(Command::Template(args)) => commands::template::template(args),
+        Some(Command::Weights(args)) => commands::weights::weights(args),
     }
 }
 

@@ -16,4 +16,5 @@ mod rescale;
 mod run;
 mod small;
 mod sources;
+mod weights;
 mod xlsx;

@@ -19,6 +19,9 @@ fn about(command: Option<&str>) -> Option<&'static str> {
         Some("explain") => "以树形列出一个单位的得分：每一分得失及其原因",
         Some("generate") => "生成任意规模的合成考核数据（indicators.toml 和 data/）",
         Some("template") => "根据单位名单生成发给各单位填报的报送工作簿",
+        Some("weights") => "权重从何而来：层次分析法（两两比较）或按得分的熵权法",
+        Some("ahp") => "层次分析法：按两两比较矩阵求各上级指标下级指标的权重",
+        Some("entropy") => "熵权法：按本次各单位末级指标得分的离散程度求权重",
         Some(_) => return None,
     })
 }
@@ -45,6 +48,8 @@ fn help(id: &str) -> Option<&'static str> {
         "unit" => "单位：编码、名称或别名",
         "units" => "单位数",
         "records" => "检查记录数",
+        "file" => "两两比较矩阵文件（TOML）：每个上级指标一个 [[set]]，含 parent、children、upper",
+        "write" => "另存一份指标体系，把这些下级指标改为上述权重（weight）",
         "lang" => "界面语言：zh（中文，默认）或 en（英文）；也可由 LC_ALL、LC_MESSAGES、LANG 决定",
         _ => return None,
     })
@@ -65,9 +70,18 @@ pub fn localize(cmd: Command) -> Command {
         .subcommand_help_heading("命令")
         .subcommand_value_name("命令")
         .disable_help_subcommand(true);
+    localize_subcommands(cmd)
+}
+
+/// Every subcommand, and theirs (`weights ahp`), in Chinese.
+fn localize_subcommands(cmd: Command) -> Command {
     cmd.mut_subcommands(|sc| {
         let name = sc.get_name().to_string();
-        localize_one(sc, Some(&name))
+        let sc = localize_one(sc, Some(&name))
+            .subcommand_help_heading("命令")
+            .subcommand_value_name("命令")
+            .disable_help_subcommand(true);
+        localize_subcommands(sc)
     })
 }
 
@@ -182,7 +196,10 @@ mod tests {
     fn every_command_and_option_has_its_chinese_text() {
         let cmd = super::super::Cli::command();
         assert!(about(None).is_some());
-        for sc in cmd.get_subcommands() {
+        let mut all: Vec<&Command> = cmd.get_subcommands().collect();
+        let nested: Vec<&Command> = all.iter().flat_map(|c| c.get_subcommands()).collect();
+        all.extend(nested);
+        for sc in all {
             assert!(about(Some(sc.get_name())).is_some(), "{}", sc.get_name());
             for arg in sc.get_arguments() {
                 assert!(

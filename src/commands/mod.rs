@@ -9,6 +9,7 @@ pub mod generate;
 pub mod run;
 pub mod sensitivity;
 pub mod template;
+pub mod weights;
 pub mod whatif;
 
 use crate::assess::Assessment;
