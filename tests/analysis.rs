@@ -245,7 +245,11 @@ fn sensitivity_with_zero_spread_keeps_every_unit_at_its_baseline_rank() {
         assert_eq!(g["first_place_changes"], 0.0);
     }
     for i in json["indicators"].as_array().unwrap() {
-        assert_eq!(i["mean_abs_rank_change"], 0.0);
+        assert_eq!(i["total_order"]["value"], 0.0);
+        assert_eq!(i["first_order"]["value"], 0.0);
+    }
+    for u in json["units"].as_array().unwrap() {
+        assert_eq!(u["grade_kept"], 1.0, "{u}");
     }
     assert!(w.exists("s/charts/sensitivity-g1.png"));
 }
@@ -273,4 +277,97 @@ fn sensitivity_is_reproducible_per_seed() {
     );
     // With ±50 % the tie between U4 and U5 (broken by B) must sometimes flip.
     assert!(a.stdout.contains("第一名发生变化的样本占"), "{}", a.stdout);
+}
+
+/// Only A can move this ranking. U1 and U2 are assessed on A alone (B is
+/// 不涉及 for them), a deduct leaf, so their totals are 100 × (1 − lost /
+/// (50 × f_A)): U1 loses 10 → 100 − 20 / f_A, 80 at f_A = 1; U2 loses 5 →
+/// 90. U3 is assessed on B alone (A is not its duty): 39 of 50 → 78,
+/// whatever f_B. U1 falls below U3 exactly when f_A < 20/22, and nothing
+/// else ever moves: the total-order index of A is 1 and that of B is 0.
+#[test]
+fn sobol_indices_find_the_one_indicator_the_ranking_depends_on() {
+    let w = Workdir::new();
+    w.write(
+        "indicators.toml",
+        r#"
+[assessment]
+name = "只有A能改变名次"
+year = 2023
+[performance]
+weight_percent = 4
+[[group]]
+id = "g"
+name = "组"
+[[grade]]
+name = "好"
+min = 79
+max_share = 0.5
+[[grade]]
+name = "一般"
+min = 0
+[[indicator]]
+id = "A"
+name = "扣分项"
+points = 50
+rule = "deduct"
+[[indicator]]
+id = "B"
+name = "评定项"
+points = 50
+rule = "manual"
+allow_na = true
+[[issue]]
+code = "X"
+name = "问题"
+indicator = "A"
+deduct = 1
+"#,
+    );
+    w.write(
+        "data/units.csv",
+        "id,name,group\nU1,甲,g\nU2,乙,g\nU3,丙,g\n",
+    );
+    w.write("data/duties.csv", "indicator,unit\nA,\"U1、U2\"\n");
+    w.write(
+        "data/inspections.csv",
+        "unit,issue,count\nU1,X,10\nU2,X,5\n",
+    );
+    w.write(
+        "data/submissions.csv",
+        "unit,indicator,value\nU1,B,不涉及\nU2,B,不涉及\nU3,B,39\n",
+    );
+    let r = cmd(
+        &w,
+        "sensitivity",
+        &["--samples", "800", "--spread", "0.2", "--out", "s"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&w.read("s/sensitivity.json")).unwrap();
+    assert_eq!(json["sobol_samples"], 200);
+    let index = |id: &str, order: &str| {
+        json["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()[order]["value"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(index("A", "total_order") > 0.95, "{json}");
+    assert!(index("A", "first_order") > 0.9, "{json}");
+    assert!(index("B", "total_order").abs() < 1e-12, "{json}");
+    // U2 stays first and 好 (quota 1 of 3); U1 keeps 好 only while above 79.
+    let unit = |id: &str| {
+        json["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(unit("U2")["grade_kept"], 1.0);
+    assert_eq!(unit("U3")["grade_kept"], 1.0);
 }

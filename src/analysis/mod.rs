@@ -10,4 +10,5 @@ pub mod compare;
 pub mod entropy;
 pub mod explain;
 pub mod sensitivity;
+pub mod sobol;
 pub mod whatif;

@@ -7,6 +7,7 @@
 //! all cores; sample k draws from its own ChaCha8 stream seeded from
 //! (seed, k), so the result is the same on any machine and thread count.
 
+use super::sobol::{self, Estimate};
 use crate::assess::Assessment;
 use crate::config::{validate::resolved_points, RankTies, Rule, Share, System};
 use crate::score::rules::Outcome;
@@ -49,6 +50,8 @@ pub struct Model {
     scale: f64,
     ties: RankTies,
     tie_break: Vec<usize>,
+    /// (min, max_share) of each grade, best first.
+    grades: Vec<(f64, Option<f64>)>,
     /// Per unit: leaf outcomes indexed by indicator (parents unused).
     units: Vec<UnitModel>,
     /// Units of each group.
@@ -126,6 +129,11 @@ impl Model {
             scale: 10f64.powi(s.precision as i32),
             ties: s.rank_ties,
             tie_break: s.tie_break.clone(),
+            grades: s
+                .grades
+                .iter()
+                .map(|g| (to_f(g.min), g.max_share.map(to_f)))
+                .collect(),
             units,
             groups: a.ranking.order.clone(),
         }
@@ -229,8 +237,8 @@ impl Model {
         (x * self.scale + 1e-7).round() / self.scale
     }
 
-    /// Ranks of every unit for one set of factors.
-    pub fn ranks(&self, system: &System, factors: &[f64]) -> Vec<u32> {
+    /// Ranks and grades of every unit for one set of factors.
+    pub fn standings(&self, system: &System, factors: &[f64]) -> (Vec<u32>, Vec<u8>) {
         let points = self.points(system, factors);
         let mut scores = vec![0.0; points.len()];
         let mut applicable = vec![0.0; points.len()];
@@ -251,6 +259,7 @@ impl Model {
             })
             .collect();
         let mut ranks = vec![0u32; self.units.len()];
+        let mut grades = vec![0u8; self.units.len()];
         for members in &self.groups {
             let mut order = members.clone();
             order.sort_by(|&a, &b| {
@@ -268,8 +277,55 @@ impl Model {
                 }
                 ranks[u] = rank;
             }
+            self.grade(&order, &keys, &ranks, &mut grades);
         }
-        ranks
+        (ranks, grades)
+    }
+
+    /// The grades of one group's units in rank order (`order`), as
+    /// [`crate::rank`] gives them: the band of the published total, the last
+    /// grade on a veto, then each quota from the best grade down (a tie the
+    /// allowance would split drops whole, with everyone below it).
+    fn grade(&self, order: &[usize], keys: &[Vec<f64>], ranks: &[u32], grades: &mut [u8]) {
+        let last = self.grades.len().saturating_sub(1);
+        for &u in order {
+            grades[u] = if self.units[u].vetoed {
+                last as u8
+            } else {
+                let total = keys[u][0];
+                self.grades
+                    .iter()
+                    .position(|(min, _)| *min <= total + 1e-9)
+                    .unwrap_or(last) as u8
+            };
+        }
+        let n = order.len() as f64;
+        for (g, (_, share)) in self.grades.iter().enumerate().take(last) {
+            let Some(share) = share else { continue };
+            let allowance = (n * share + 1e-9).floor() as usize;
+            let in_grade: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&u| grades[u] == g as u8)
+                .collect();
+            let mut admitted = 0;
+            let mut i = 0;
+            while i < in_grade.len() {
+                let rank = ranks[in_grade[i]];
+                let end = in_grade[i..]
+                    .iter()
+                    .position(|&u| ranks[u] != rank)
+                    .map_or(in_grade.len(), |k| i + k);
+                if admitted + (end - i) > allowance {
+                    for &u in &in_grade[i..] {
+                        grades[u] = g as u8 + 1;
+                    }
+                    break;
+                }
+                admitted += end - i;
+                i = end;
+            }
+        }
     }
 }
 
@@ -340,6 +396,9 @@ pub struct UnitInterval {
     pub median_rank: u32,
     pub p5_rank: u32,
     pub p95_rank: u32,
+    pub baseline_grade: String,
+    /// Share of samples in which the unit keeps its baseline grade.
+    pub grade_kept: f64,
 }
 
 #[derive(Serialize, Debug, Clone)]
@@ -351,13 +410,16 @@ pub struct GroupStability {
     pub first_place_changes: f64,
 }
 
+/// How much the ranking depends on one top-level indicator's points: its
+/// Sobol indices for the mean absolute rank shift of all units, alone
+/// (first order) and with the others (total order), with 95 % bootstrap
+/// intervals.
 #[derive(Serialize, Debug, Clone)]
 pub struct IndicatorInfluence {
     pub id: String,
     pub name: String,
-    /// Mean |sampled rank − baseline rank| over units and samples when only
-    /// this indicator's points vary.
-    pub mean_abs_rank_change: f64,
+    pub first_order: Estimate,
+    pub total_order: Estimate,
 }
 
 #[derive(Serialize, Debug)]
@@ -368,6 +430,8 @@ pub struct Report {
     pub note: &'static str,
     pub units: Vec<UnitInterval>,
     pub groups: Vec<GroupStability>,
+    /// Base samples N of the Sobol design (N × (k + 2) rescorings).
+    pub sobol_samples: usize,
     pub indicators: Vec<IndicatorInfluence>,
 }
 
@@ -380,29 +444,59 @@ fn quantile(sorted: &[u32], q: f64) -> u32 {
     sorted[idx]
 }
 
+/// Ranks and grades of every sample.
 fn run_samples(
     model: &Model,
     system: &System,
     settings: &Settings,
-    only: Option<usize>,
     bar: &ProgressBar,
-) -> Vec<Vec<u32>> {
+) -> Vec<(Vec<u32>, Vec<u8>)> {
     let n = system.indicators.len();
     (0..settings.samples as u64)
         .into_par_iter()
         .map(|k| {
-            let r = model.ranks(system, &factors(n, settings, k, only));
+            let r = model.standings(system, &factors(n, settings, k, None));
             bar.inc(1);
             r
         })
         .collect()
 }
 
+/// Sobol indices of each top-level indicator's points for the mean
+/// absolute rank shift; `n` base samples.
+fn top_level_indices(
+    model: &Model,
+    system: &System,
+    settings: &Settings,
+    baseline: &[u32],
+    n: usize,
+    bar: &ProgressBar,
+) -> sobol::Indices {
+    let count = system.indicators.len();
+    let shift = |u: &[f64]| {
+        let mut f = vec![1.0; count];
+        for (k, &r) in system.roots.iter().enumerate() {
+            f[r] = 1.0 - settings.spread + 2.0 * settings.spread * u[k];
+        }
+        let (ranks, _) = model.standings(system, &f);
+        bar.inc(1);
+        let moved: u64 = ranks
+            .iter()
+            .zip(baseline)
+            .map(|(x, b)| (*x as i64 - *b as i64).unsigned_abs())
+            .sum();
+        moved as f64 / baseline.len().max(1) as f64
+    };
+    sobol::analyse(system.roots.len(), n, settings.seed, shift)
+}
+
 pub fn analyse(a: &Assessment, settings: Settings) -> Report {
     let model = Model::new(a);
     let s = &a.system;
-    let per_indicator = settings.samples.min(200);
-    let total_work = settings.samples + per_indicator * s.roots.len();
+    let k = s.roots.len();
+    // The Sobol design costs N(k + 2) rescorings: as many as the samples.
+    let sobol_n = (settings.samples / (k + 2)).max(8);
+    let total_work = settings.samples + sobol_n * (k + 2);
     let bar = ProgressBar::with_draw_target(Some(total_work as u64), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
@@ -410,7 +504,7 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
     );
     bar.set_message(crate::tr!("敏感性分析", "sensitivity"));
     let t = std::time::Instant::now();
-    let samples = run_samples(&model, s, &settings, None, &bar);
+    let samples = run_samples(&model, s, &settings, &bar);
     crate::assess::timing(
         &crate::tr!(
             "敏感性分析：{} 次抽样 × {} 个单位",
@@ -424,8 +518,10 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
     let units = a
         .ordered_units()
         .map(|u| {
-            let mut ranks: Vec<u32> = samples.iter().map(|r| r[u]).collect();
+            let mut ranks: Vec<u32> = samples.iter().map(|r| r.0[u]).collect();
             ranks.sort_unstable();
+            let grade = a.ranking.standings[u].grade;
+            let kept = samples.iter().filter(|r| r.1[u] as usize == grade).count();
             UnitInterval {
                 id: a.inputs.units[u].id.clone(),
                 name: a.inputs.units[u].name.clone(),
@@ -434,6 +530,8 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
                 median_rank: quantile(&ranks, 0.5),
                 p5_rank: quantile(&ranks, 0.05),
                 p95_rank: quantile(&ranks, 0.95),
+                baseline_grade: s.grades[grade].name.clone(),
+                grade_kept: kept as f64 / samples.len().max(1) as f64,
             }
         })
         .collect();
@@ -446,7 +544,7 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
             let members = &a.ranking.order[g];
             let changed = samples
                 .iter()
-                .filter(|r| members.iter().any(|&u| (r[u] == 1) != (baseline[u] == 1)))
+                .filter(|r| members.iter().any(|&u| (r.0[u] == 1) != (baseline[u] == 1)))
                 .count();
             GroupStability {
                 id: group.id.clone(),
@@ -456,32 +554,21 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
             }
         })
         .collect();
-    let sub = Settings {
-        samples: per_indicator,
-        ..settings
-    };
+    let t = std::time::Instant::now();
+    let indices = top_level_indices(&model, s, &settings, &baseline, sobol_n, &bar);
+    crate::assess::timing("sensitivity: Sobol indices", t);
     let mut indicators: Vec<IndicatorInfluence> = s
         .roots
         .iter()
-        .map(|&r| {
-            let runs = run_samples(&model, s, &sub, Some(r), &bar);
-            let moved: u64 = runs
-                .iter()
-                .flat_map(|run| {
-                    run.iter()
-                        .zip(&baseline)
-                        .map(|(x, b)| (*x as i64 - *b as i64).unsigned_abs())
-                })
-                .sum();
-            let count = (runs.len() * baseline.len()).max(1) as f64;
-            IndicatorInfluence {
-                id: s.indicators[r].id.clone(),
-                name: s.indicators[r].name.clone(),
-                mean_abs_rank_change: moved as f64 / count,
-            }
+        .enumerate()
+        .map(|(k, &r)| IndicatorInfluence {
+            id: s.indicators[r].id.clone(),
+            name: s.indicators[r].name.clone(),
+            first_order: indices.first[k],
+            total_order: indices.total[k],
         })
         .collect();
-    indicators.sort_by(|x, y| y.mean_abs_rank_change.total_cmp(&x.mean_abs_rank_change));
+    indicators.sort_by(|x, y| y.total_order.value.total_cmp(&x.total_order.value));
     bar.finish_and_clear();
     Report {
         samples: settings.samples,
@@ -490,6 +577,7 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
         note: "sampled scores use f64 arithmetic; baseline ranks are exact",
         units,
         groups,
+        sobol_samples: sobol_n,
         indicators,
     }
 }
@@ -511,24 +599,38 @@ pub fn render_text(r: &Report, a: &Assessment) -> String {
             g.first_place_changes * 100.0
         ));
         out.push_str(&crate::tr!(
-            "基准名次  中位名次  5%–95%区间  单位\n",
-            "baseline    median    5%–95%  unit\n"
+            "基准名次  中位名次  5%–95%区间  等次保持  单位\n",
+            "baseline    median    5%–95%  grade kept  unit\n"
         ));
         for u in r.units.iter().filter(|u| u.group == g.id) {
             out.push_str(&format!(
-                "{:>8}  {:>8}  {:>5}–{:<5}  {}\n",
-                u.baseline_rank, u.median_rank, u.p5_rank, u.p95_rank, u.name
+                "{:>8}  {:>8}  {:>5}–{:<5}  {:>7.1}%  {}（{}）\n",
+                u.baseline_rank,
+                u.median_rank,
+                u.p5_rank,
+                u.p95_rank,
+                u.grade_kept * 100.0,
+                u.name,
+                u.baseline_grade
             ));
         }
     }
     out.push_str(&crate::tr!(
-        "\n各一级指标分值对排名的影响（仅该指标分值变化时，平均名次变动）：\n",
-        "\nHow much each top-level indicator's points move the ranking (mean rank change when only its points vary):\n"
+        "\n排名对各一级指标分值的依赖（Sobol 指数，输出为全部单位的平均名次变动；{} 个基础样本，括号内为 95% 自助法区间）：\n  指标            一阶（单独）               总效应（含交互）\n",
+        "\nWhat the ranking depends on (Sobol indices of the mean rank shift of all units; {} base samples, 95% bootstrap intervals):\n  indicator       first order (alone)        total order (with the others)\n",
+        r.sobol_samples
     ));
     for i in &r.indicators {
+        let (f, t) = (&i.first_order, &i.total_order);
         out.push_str(&format!(
-            "  {} {}: {:.3}\n",
-            i.id, i.name, i.mean_abs_rank_change
+            "  {:<14}  {:>6.3} [{:>6.3}, {:>6.3}]   {:>6.3} [{:>6.3}, {:>6.3}]\n",
+            format!("{} {}", i.id, i.name),
+            f.value,
+            f.low,
+            f.high,
+            t.value,
+            t.low,
+            t.high
         ));
     }
     let _ = a;
