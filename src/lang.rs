@@ -122,6 +122,30 @@ macro_rules! tr {
     };
 }
 
+/// The columns `text` takes in a terminal: two for CJK and full-width
+/// characters, one for others.
+pub fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `text` padded with spaces to `width` terminal columns (left-aligned),
+/// so that columns line up whatever mix of Chinese and Latin they hold.
+pub fn pad(text: &str, width: usize) -> String {
+    let w = display_width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 /// The end of a sentence: `。` or `.`.
 pub fn full_stop() -> &'static str {
     match get() {
@@ -146,6 +170,14 @@ pub fn list<S: AsRef<str>>(items: &[S]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_line_up_with_chinese_text() {
+        assert_eq!(display_width("良好→较差"), 9);
+        assert_eq!(pad("良好", 6), "良好  ");
+        assert_eq!(pad("good", 6), "good  ");
+        assert_eq!(display_width(&pad("县（市、区）", 14)), 14);
+    }
 
     #[test]
     fn the_language_comes_from_the_flag_then_the_locale() {

@@ -95,7 +95,8 @@ fn whatif_rejects_unknown_ids_and_bad_values_together() {
     );
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("--set: Q=3: unknown indicator id \"Q\""),
+        r.stderr
+            .contains("--set: Q=3: unknown id \"Q\": expected an indicator or bonus id"),
         "{}",
         r.stderr
     );
@@ -192,14 +193,16 @@ fn compare_lists_rank_and_grade_changes_and_units_in_one_file_only() {
         r.stdout
     );
     assert!(
-        r.stdout
-            .contains("g2             1       2    ↓1    74.29    74.29  良好          市教育局"),
+        r.stdout.contains(
+            "部门               1       2    ↓1    74.29    74.29  良好          市教育局"
+        ),
         "{}",
         r.stdout
     );
     assert!(
-        r.stdout
-            .contains("g2             2       1    ↑1    74.29    74.29  良好→优秀       市财政局"),
+        r.stdout.contains(
+            "部门               2       1    ↑1    74.29    74.29  良好→优秀     市财政局"
+        ),
         "{}",
         r.stdout
     );
@@ -370,4 +373,50 @@ deduct = 1
     };
     assert_eq!(unit("U2")["grade_kept"], 1.0);
     assert_eq!(unit("U3")["grade_kept"], 1.0);
+}
+
+/// A bonus item's points per occurrence can be set too. J1 (1 per
+/// occurrence, at most 2): U1 claimed 3 → min(2, 3 × 0.5) = 1.5, total
+/// 72.5 + 1.5 = 74.00 (was 74.50); U2 100 + 0.5 stays capped at 100.
+#[test]
+fn whatif_sets_a_bonus_items_points_and_its_chart_says_what_changed() {
+    let w = Workdir::with_fixture("hand");
+    let r = cmd_zh(&w, "whatif", &["--set", "J1=0.5", "--out", "wi"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("假设调整：J1 每次加分 1 → 0.5"),
+        "{}",
+        r.stdout
+    );
+    let json: serde_json::Value = serde_json::from_str(&w.read("wi/whatif.json")).unwrap();
+    let u1 = &json["groups"][0]["units"][1];
+    assert_eq!(u1["id"], "U1");
+    assert_eq!(u1["new_total"], "74.00");
+    let svg = w.read("wi/charts/whatif-g1.svg");
+    assert!(
+        svg.contains("调整后的名次变化（J1 每次加分 1→0.5）"),
+        "{svg}"
+    );
+    // A change that moves grades shows them in the chart.
+    let r = cmd(&w, "whatif", &["--set", "A=100", "--out", "wi2"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = w.read("wi2/charts/whatif-g2.svg");
+    assert!(svg.contains("良好→较差"), "{svg}");
+}
+
+/// The rank axis of the sensitivity chart starts at rank 1, not 0.
+#[test]
+fn the_sensitivity_chart_counts_ranks_from_one() {
+    let w = Workdir::with_fixture("hand");
+    let r = cmd(&w, "sensitivity", &["--samples", "20", "--out", "s"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = w.read("s/charts/sensitivity-g1.svg");
+    let ticks: Vec<&str> = svg
+        .split("text-anchor=\"middle\"")
+        .skip(1)
+        .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+        .map(str::trim)
+        .collect();
+    assert_eq!(ticks.first(), Some(&"1"), "{ticks:?}");
+    assert!(!ticks.contains(&"0"), "{ticks:?}");
 }

@@ -10,12 +10,14 @@ const UP: Rgb = RGBColor(46, 125, 50);
 const DOWN: Rgb = RGBColor(198, 40, 40);
 const SAME: Rgb = RGBColor(144, 164, 174);
 
-/// One unit's movement: label, new total (for the bar), old and new rank.
+/// One unit's movement: label, new total (for the bar), old and new rank,
+/// and its grade (`良好→较差` when it changed).
 pub struct Movement {
     pub name: String,
     pub total: f64,
     pub old_rank: u32,
     pub new_rank: u32,
+    pub grade: String,
 }
 
 /// Bars of the new totals in new rank order, coloured by the direction of
@@ -41,8 +43,9 @@ pub fn movement_chart(title: &str, x_max: f64, rows: &[Movement]) -> HBarChart {
                         label: format!("{}. {}", m.new_rank, m.name),
                         segments: vec![(m.total, color)],
                         end_text: format!(
-                            "{:.2}  第{}→第{} {}",
+                            "{:.2} {}  第{}→第{} {}",
                             m.total,
+                            m.grade,
                             m.old_rank,
                             m.new_rank,
                             super::whatif::arrow(change)
@@ -52,9 +55,10 @@ pub fn movement_chart(title: &str, x_max: f64, rows: &[Movement]) -> HBarChart {
                 .collect(),
             crate::report::charts::MAX_BARS,
         ),
+        x_min: 0.0,
         x_max,
         thresholds: Vec::new(),
-        note: "条长为新总分；颜色表示名次变化方向".into(),
+        note: "条长为新总分；颜色表示名次变化方向；等次有变化的写作“原等次→新等次”".into(),
     }
 }
 
@@ -77,7 +81,7 @@ pub fn interval_chart(title: &str, n: usize, rows: &[Interval]) -> HBarChart {
                 .map(|r| Bar {
                     label: format!("{}. {}", r.baseline, r.name),
                     segments: vec![
-                        (r.p5 as f64 - 0.5, RGBColor(255, 255, 255)),
+                        (r.p5 as f64 - 1.0, RGBColor(255, 255, 255)),
                         ((r.p95 - r.p5) as f64 + 1.0, SERIES_COLORS[0]),
                     ],
                     end_text: format!("中位 {} ({}–{})", r.median, r.p5, r.p95),
@@ -85,6 +89,7 @@ pub fn interval_chart(title: &str, n: usize, rows: &[Interval]) -> HBarChart {
                 .collect(),
             crate::report::charts::MAX_BARS,
         ),
+        x_min: 0.5,
         x_max: n as f64 + 0.5,
         thresholds: Vec::new(),
         note: "横轴为名次，刻度对准名次中心；标签中的数字为基准名次".into(),

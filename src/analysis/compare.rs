@@ -10,7 +10,15 @@ use std::path::Path;
 #[derive(Deserialize)]
 struct Results {
     assessment: Header,
+    #[serde(default)]
+    groups: Vec<GroupResult>,
     units: Vec<UnitResult>,
+}
+
+#[derive(Deserialize)]
+struct GroupResult {
+    id: String,
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -35,6 +43,8 @@ pub struct Change {
     pub id: String,
     pub name: String,
     pub group: String,
+    /// The group's name, as the later results.json gives it.
+    pub group_name: String,
     pub old_total: String,
     pub new_total: String,
     pub old_rank: u32,
@@ -85,6 +95,12 @@ pub fn compare(old: &Path, new: &Path) -> Result<Comparison> {
     let (o, n) = (load(old)?, load(new)?);
     let by_id: HashMap<&str, &UnitResult> = o.units.iter().map(|u| (u.id.as_str(), u)).collect();
     let new_ids: HashMap<&str, ()> = n.units.iter().map(|u| (u.id.as_str(), ())).collect();
+    let group_name = |id: &str| {
+        n.groups
+            .iter()
+            .find(|g| g.id == id)
+            .map_or_else(|| id.to_string(), |g| g.name.clone())
+    };
     let units = n
         .units
         .iter()
@@ -94,6 +110,7 @@ pub fn compare(old: &Path, new: &Path) -> Result<Comparison> {
                 id: nu.id.clone(),
                 name: nu.name.clone(),
                 group: nu.group.clone(),
+                group_name: group_name(&nu.group),
                 old_total: ou.total.clone(),
                 new_total: nu.total.clone(),
                 old_rank: ou.rank,
@@ -126,9 +143,17 @@ pub fn compare(old: &Path, new: &Path) -> Result<Comparison> {
 
 pub fn render_text(c: &Comparison) -> String {
     let mut out = crate::tr!("比较：{} → {}\n\n", "compare: {} → {}\n\n", c.old, c.new);
+    let group_width = c
+        .units
+        .iter()
+        .map(|u| crate::lang::display_width(&u.group_name))
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    out.push_str(&crate::lang::pad(&crate::tr!("分组", "group"), group_width));
     out.push_str(&crate::tr!(
-        "分组      原名次  新名次  变化   原总分   新总分  等次变化    单位\n",
-        "group     old     new     move  old total new total grade      unit\n"
+        "  原名次  新名次  变化   原总分   新总分  等次变化      单位\n",
+        "     old     new  move  old total new total grade         unit\n"
     ));
     for u in &c.units {
         let grade = if u.old_grade == u.new_grade {
@@ -142,14 +167,14 @@ pub fn render_text(c: &Comparison) -> String {
             String::new()
         };
         out.push_str(&format!(
-            "{:<8}  {:>6}  {:>6}  {:>4}  {:>7}  {:>7}  {:<10}  {}{moved}\n",
-            u.group,
+            "{}  {:>6}  {:>6}  {:>4}  {:>7}  {:>7}  {}  {}{moved}\n",
+            crate::lang::pad(&u.group_name, group_width),
             u.old_rank,
             u.new_rank,
             super::whatif::arrow(u.rank_change),
             u.old_total,
             u.new_total,
-            grade,
+            crate::lang::pad(&grade, 12),
             u.name
         ));
     }

@@ -15,7 +15,8 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 pub struct Change {
     pub id: String,
-    /// "points" or "weight": what V replaced.
+    /// "points", "weight" or "bonus" (a bonus item's points per
+    /// occurrence): what V replaced.
     pub kind: &'static str,
     pub old: String,
     pub new: String,
@@ -29,8 +30,16 @@ pub struct WhatIf {
     pub ranking: Ranking,
 }
 
+/// What a setting changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Indicator(usize),
+    /// A bonus item's points per occurrence.
+    Bonus(usize),
+}
+
 /// Parses `ID=V` settings against the system; every bad one is reported.
-pub fn parse_settings(system: &System, settings: &[String]) -> Result<Vec<(usize, Decimal)>> {
+pub fn parse_settings(system: &System, settings: &[String]) -> Result<Vec<(Target, Decimal)>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for s in settings {
@@ -42,11 +51,20 @@ pub fn parse_settings(system: &System, settings: &[String]) -> Result<Vec<(usize
             ));
             continue;
         };
-        let Some(i) = system.index_of(id.trim()) else {
+        let id = id.trim();
+        let bonus = system.bonuses.iter().position(|b| b.id == id);
+        let Some(i) = system
+            .index_of(id)
+            .map(Target::Indicator)
+            .or(bonus.map(Target::Bonus))
+        else {
             errors.push(Diagnostic::new(
                 "--set",
                 s.as_str(),
-                crate::tr!("未知指标代码“{}”", "unknown indicator id \"{}\"", id.trim()),
+                crate::tr!(
+                    "未知代码“{id}”：应为指标或加分项代码",
+                    "unknown id \"{id}\": expected an indicator or bonus id"
+                ),
             ));
             continue;
         };
@@ -71,10 +89,24 @@ pub fn parse_settings(system: &System, settings: &[String]) -> Result<Vec<(usize
 }
 
 /// Applies the changes to a copy of the system and rescores.
-pub fn rescore(a: &Assessment, settings: &[(usize, Decimal)]) -> WhatIf {
+pub fn rescore(a: &Assessment, settings: &[(Target, Decimal)]) -> WhatIf {
     let mut system = a.system.clone();
     let mut changes = Vec::new();
-    for &(i, v) in settings {
+    for &(target, v) in settings {
+        let i = match target {
+            Target::Indicator(i) => i,
+            Target::Bonus(b) => {
+                let bonus = &mut system.bonuses[b];
+                changes.push(Change {
+                    id: bonus.id.clone(),
+                    kind: "bonus",
+                    old: bonus.points.normalize().to_string(),
+                    new: v.normalize().to_string(),
+                });
+                bonus.points = v;
+                continue;
+            }
+        };
         let node = &mut system.indicators[i];
         let (kind, old) = match node.share {
             Share::Weight(w) => {
@@ -186,10 +218,10 @@ pub fn render_text(r: &Report) -> String {
             format!(
                 "{} {} {} → {}",
                 c.id,
-                if c.kind == "weight" {
-                    crate::tr!("权重", "weight")
-                } else {
-                    crate::tr!("分值", "points")
+                match c.kind {
+                    "weight" => crate::tr!("权重", "weight"),
+                    "bonus" => crate::tr!("每次加分", "points per occurrence"),
+                    _ => crate::tr!("分值", "points"),
                 },
                 c.old,
                 c.new
@@ -204,8 +236,8 @@ pub fn render_text(r: &Report) -> String {
     for g in &r.groups {
         out.push_str(&format!("\n== {} ==\n", g.name));
         out.push_str(&crate::tr!(
-            "新名次  原名次  变化   原总分   新总分  等次变化    单位\n",
-            " new    old    move  old total new total grade      unit\n"
+            "新名次  原名次  变化   原总分   新总分  等次变化      单位\n",
+            "  new     old  move  old total new total grade         unit\n"
         ));
         for m in &g.units {
             let grade = if m.old_grade == m.new_grade {
@@ -214,13 +246,13 @@ pub fn render_text(r: &Report) -> String {
                 format!("{}→{}", m.old_grade, m.new_grade)
             };
             out.push_str(&format!(
-                "{:>5}  {:>6}  {:>4}  {:>7}  {:>7}  {:<10}  {}\n",
+                "{:>5}  {:>6}  {:>4}  {:>7}  {:>7}  {}  {}\n",
                 m.new_rank,
                 m.old_rank,
                 arrow(m.change),
                 m.old_total,
                 m.new_total,
-                grade,
+                crate::lang::pad(&grade, 12),
                 m.name
             ));
         }

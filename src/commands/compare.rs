@@ -11,9 +11,13 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     print!("{}", compare::render_text(&c));
     let mut files = Vec::new();
     if args.out.is_some() {
-        let mut groups: Vec<&str> = c.units.iter().map(|u| u.group.as_str()).collect();
+        let mut groups: Vec<(&str, &str)> = c
+            .units
+            .iter()
+            .map(|u| (u.group.as_str(), u.group_name.as_str()))
+            .collect();
         groups.dedup();
-        for g in groups {
+        for (g, name) in groups {
             let rows: Vec<charts::Movement> = c
                 .units
                 .iter()
@@ -23,12 +27,17 @@ pub fn compare(args: CompareArgs) -> Result<()> {
                     total: u.new_total.parse().unwrap_or(0.0),
                     old_rank: u.old_rank,
                     new_rank: u.new_rank,
+                    grade: super::whatif::grade_change(&u.old_grade, &u.new_grade),
                 })
                 .collect();
             let x_max = rows.iter().map(|r| r.total).fold(100.0, f64::max);
             files.extend(charts::files(
                 &format!("compare-{g}"),
-                &charts::movement_chart(&format!("{g} 名次变化"), x_max, &rows),
+                &charts::movement_chart(
+                    &format!("{name} 名次变化（{} → {}）", c.old, c.new),
+                    x_max,
+                    &rows,
+                ),
             )?);
         }
     }

@@ -15,6 +15,20 @@ pub fn whatif(args: WhatifArgs) -> Result<()> {
     print!("{}", whatif::render_text(&r));
     let mut files = Vec::new();
     if args.out.is_some() {
+        // The chart says what was changed: "A 分值 40→100；J1 每次加分 1→0.5".
+        let scenario: Vec<String> = w
+            .changes
+            .iter()
+            .map(|c| {
+                let what = match c.kind {
+                    "weight" => "权重",
+                    "bonus" => "每次加分",
+                    _ => "分值",
+                };
+                format!("{} {what} {}→{}", c.id, c.old, c.new)
+            })
+            .collect();
+        let scenario = scenario.join("；");
         let x_max = w
             .scores
             .iter()
@@ -34,12 +48,16 @@ pub fn whatif(args: WhatifArgs) -> Result<()> {
                     total: w.scores[u].total.to_f64(),
                     old_rank: a.ranking.standings[u].rank,
                     new_rank: w.ranking.standings[u].rank,
+                    grade: grade_change(
+                        &a.system.grades[a.ranking.standings[u].grade].name,
+                        &a.system.grades[w.ranking.standings[u].grade].name,
+                    ),
                 })
                 .collect();
             files.extend(charts::files(
                 &format!("whatif-{}", group.id),
                 &charts::movement_chart(
-                    &format!("{} 调整分值后的名次变化", group.name),
+                    &format!("{} 调整后的名次变化（{}）", group.name, scenario),
                     x_max,
                     &rows,
                 ),
@@ -47,4 +65,13 @@ pub fn whatif(args: WhatifArgs) -> Result<()> {
         }
     }
     write_extra(args.out.as_deref(), args.force, "whatif.json", &r, files)
+}
+
+/// "良好" when the grade stayed, "良好→较差" when it changed.
+pub(crate) fn grade_change(old: &str, new: &str) -> String {
+    if old == new {
+        new.to_string()
+    } else {
+        format!("{old}→{new}")
+    }
 }

@@ -96,6 +96,7 @@ pub fn ranking(a: &Assessment, group: usize) -> HBarChart {
         title: format!("{} 考核得分排名", s.groups[group].name),
         legend: grade_legend(a),
         bars,
+        x_min: 0.0,
         x_max: score_axis(a),
         thresholds: s
             .grades
@@ -164,6 +165,7 @@ pub fn indicators(a: &Assessment, group: usize) -> HBarChart {
         title: format!("{} 各项指标得分", s.groups[group].name),
         legend,
         bars,
+        x_min: 0.0,
         x_max: score_axis(a),
         thresholds: Vec::new(),
         note: draft_note(
@@ -214,6 +216,7 @@ pub fn issues(a: &Assessment) -> HBarChart {
         title: "检查发现的主要问题".into(),
         legend: Vec::new(),
         bars,
+        x_min: 0.0,
         x_max,
         thresholds: Vec::new(),
         note: draft_note(a, "按问题出现次数排序，最多列出15类"),

@@ -73,6 +73,9 @@ pub struct HBarChart {
     pub title: String,
     pub legend: Vec<(String, Rgb)>,
     pub bars: Vec<Bar>,
+    /// Where the value axis starts (0 for scores; 0.5 for ranks, whose
+    /// first tick is 1) and ends; bars start at `x_min`.
+    pub x_min: f64,
     pub x_max: f64,
     /// Vertical lines (x, label), e.g. grade thresholds.
     pub thresholds: Vec<(f64, String)>,
@@ -242,8 +245,12 @@ impl HBarChart {
     /// The x of value `v`.
     fn x_of(&self, v: f64) -> i32 {
         let (x0, x1) = self.axis();
-        let max = if self.x_max > 0.0 { self.x_max } else { 1.0 };
-        x0 + ((v / max).clamp(0.0, 1.0) * (x1 - x0) as f64).round() as i32
+        let span = if self.x_max > self.x_min {
+            self.x_max - self.x_min
+        } else {
+            1.0
+        };
+        x0 + (((v - self.x_min) / span).clamp(0.0, 1.0) * (x1 - x0) as f64).round() as i32
     }
 
     /// The y of the middle of bar `i`.
@@ -275,8 +282,16 @@ impl Chart for HBarChart {
         let max = if self.x_max > 0.0 { self.x_max } else { 1.0 };
         let sx = |v: f64| self.x_of(v);
         // grid and ticks
-        let step = tick_step(max);
-        let mut t = 0.0;
+        let mut step = tick_step(max - self.x_min.min(max));
+        if self.x_min > 0.0 {
+            // A rank axis: whole ranks only.
+            step = step.max(1.0).ceil();
+        }
+        let mut t = if self.x_min > 0.0 {
+            self.x_min.ceil()
+        } else {
+            0.0
+        };
         while t <= max + 1e-9 {
             let x = sx(t);
             root.draw(&PathElement::new(
@@ -308,7 +323,7 @@ impl Chart for HBarChart {
                 (x0 - 8, yc),
                 text_style(LABEL_FONT, &INK, Pos::new(HPos::Right, VPos::Center)),
             ))?;
-            let mut acc = 0.0;
+            let mut acc = self.x_min;
             for (v, color) in &bar.segments {
                 if *v <= 0.0 {
                     continue;
@@ -482,6 +497,7 @@ mod tests {
                 segments: vec![(80.0, GRADE_COLORS[1])],
                 end_text: "80.00 良好".into(),
             }],
+            x_min: 0.0,
             x_max: 100.0,
             thresholds: vec![(85.0, "优秀 85".into())],
             note: String::new(),

@@ -40,7 +40,7 @@ pub fn score_all(system: &System, evidence: &[UnitEvidence]) -> Vec<UnitScore> {
 
 pub fn score_unit(system: &System, ev: &UnitEvidence) -> UnitScore {
     let (indicators, base) = tree::aggregate(system, &ev.outcomes);
-    let bonus = bonus(system, base, ev.bonus_raw);
+    let bonus = bonus(system, base, bonus_claimed(system, ev));
     let penalty = Exact::from_decimal(ev.penalty);
     let total = total(system, base, bonus, penalty, ev.vetoed);
     let performance_points = total
@@ -55,6 +55,19 @@ pub fn score_unit(system: &System, ev: &UnitEvidence) -> UnitScore {
         performance_points,
         vetoed: ev.vetoed,
     }
+}
+
+/// Σ min(max, points × count) over the bonus items the unit claimed, with
+/// the system's points (a what-if may change them).
+pub fn bonus_claimed(system: &System, ev: &UnitEvidence) -> Decimal {
+    ev.bonus_items
+        .iter()
+        .map(|&(b, count, _)| {
+            let item = &system.bonuses[b];
+            let raw = item.points * count;
+            item.max.map_or(raw, |m| raw.min(m))
+        })
+        .sum()
 }
 
 /// `min(bonus_cap, Σ items)`, and 0 when the exact base is below `bonus_gate`.
