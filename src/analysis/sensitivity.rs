@@ -616,15 +616,15 @@ pub fn render_text(r: &Report, a: &Assessment) -> String {
         }
     }
     out.push_str(&crate::tr!(
-        "\n排名对各一级指标分值的依赖（Sobol 指数，输出为全部单位的平均名次变动；{} 个基础样本，括号内为 95% 自助法区间）：\n  指标            一阶（单独）               总效应（含交互）\n",
-        "\nWhat the ranking depends on (Sobol indices of the mean rank shift of all units; {} base samples, 95% bootstrap intervals):\n  indicator       first order (alone)        total order (with the others)\n",
+        "\n排名对各一级指标分值的依赖（Sobol 指数，输出为全部单位的平均名次变动；{} 个基础样本，括号内为 95% 自助法区间）：\n  指标                一阶（单独）              总效应（含交互）\n",
+        "\nWhat the ranking depends on (Sobol indices of the mean rank shift of all units; {} base samples, 95% bootstrap intervals):\n  indicator           first order (alone)       total order (with the others)\n",
         r.sobol_samples
     ));
     for i in &r.indicators {
         let (f, t) = (&i.first_order, &i.total_order);
         out.push_str(&format!(
-            "  {:<14}  {:>6.3} [{:>6.3}, {:>6.3}]   {:>6.3} [{:>6.3}, {:>6.3}]\n",
-            format!("{} {}", i.id, i.name),
+            "  {}  {:>6.3} [{:>6.3}, {:>6.3}]   {:>6.3} [{:>6.3}, {:>6.3}]\n",
+            crate::lang::pad(&format!("{} {}", i.id, i.name), 18),
             f.value,
             f.low,
             f.high,
