@@ -400,3 +400,42 @@ fn the_template_describes_each_item_by_its_input_kind() {
     );
     assert!(!hint_of("F2").contains("比例"), "{}", hint_of("F2"));
 }
+
+/// The workbooks print as officers print them: A4 landscape, all columns on
+/// the page width, the header row on every page, header and unit columns
+/// frozen, the assessment's name and page numbers in the footer.
+#[test]
+fn the_workbooks_print_on_a4_landscape_fitted_to_the_width() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&["--no-charts"]).code, 0);
+    for (book, frozen) in [
+        ("scores.xlsx", "xSplit=\"4\""),
+        ("breakdown.xlsx", "xSplit=\"3\""),
+    ] {
+        let file = std::fs::File::open(w.path().join("out").join(book)).unwrap();
+        let mut zip = zip::ZipArchive::new(file).unwrap();
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        let sheet = read("xl/worksheets/sheet1.xml");
+        assert!(
+            sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+            "{book}: {sheet}"
+        );
+        assert!(sheet.contains("paperSize=\"9\""), "{book}");
+        assert!(sheet.contains("orientation=\"landscape\""), "{book}");
+        assert!(sheet.contains("fitToHeight=\"0\""), "{book}");
+        assert!(sheet.contains(frozen), "{book}: the unit columns frozen");
+        assert!(
+            sheet.contains("<oddFooter>&amp;L手算用例&amp;R第 &amp;P 页，共 &amp;N 页</oddFooter>"),
+            "{book}"
+        );
+        let workbook = read("xl/workbook.xml");
+        assert!(
+            workbook.contains("_xlnm.Print_Titles"),
+            "{book}: the header row repeats"
+        );
+    }
+}

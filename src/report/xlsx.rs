@@ -43,6 +43,8 @@ fn number_format(precision: u32) -> Format {
 
 struct Styles {
     header: Format,
+    /// Text longer than its column is wide: wrapped onto more lines.
+    wrap: Format,
     score: Format,
     integer: Format,
     grades: Vec<Format>,
@@ -50,6 +52,7 @@ struct Styles {
 
 fn styles(a: &Assessment) -> Styles {
     Styles {
+        wrap: Format::new().set_text_wrap(),
         header: Format::new()
             .set_bold()
             .set_background_color(Color::RGB(0xE8EAF6))
@@ -70,6 +73,17 @@ fn styles(a: &Assessment) -> Styles {
     }
 }
 
+/// How a sheet's columns are laid out.
+#[derive(Clone, Copy)]
+struct Layout<'c> {
+    /// The column whose text is a grade name (coloured).
+    grade_col: Option<usize>,
+    /// Columns of scores (`precision` decimals); other numbers are whole.
+    score_cols: &'c [usize],
+    /// The widest a column gets; longer text wraps.
+    max_width: f64,
+}
+
 /// Writes a header and rows (of a grid, or some of its rows); `grade_col`
 /// is the column whose text is a grade name.
 fn write_grid<'r, 'a: 'r>(
@@ -78,9 +92,13 @@ fn write_grid<'r, 'a: 'r>(
     rows: impl Iterator<Item = &'r Vec<Cell<'a>>>,
     st: &Styles,
     a: &Assessment,
-    grade_col: Option<usize>,
-    score_cols: &[usize],
+    layout: &Layout,
 ) -> Result<(), XlsxError> {
+    let Layout {
+        grade_col,
+        score_cols,
+        max_width,
+    } = *layout;
     let mut widths: Vec<f64> = header.iter().map(|h| display_width(h)).collect();
     // A number's format is its column's: scores with `precision` decimals,
     // other numbers (ranks) whole.
@@ -98,6 +116,19 @@ fn write_grid<'r, 'a: 'r>(
     }
     for (r, row) in rows.enumerate() {
         let r = r as u32 + 1;
+        // A row with wrapped text is made tall enough for it (spreadsheets
+        // do not grow rows on opening a file).
+        let lines = row
+            .iter()
+            .map(|cell| match cell {
+                Cell::Text(t) => (display_width(t) / max_width).ceil().max(1.0),
+                Cell::Num(_) => 1.0,
+            })
+            .fold(1.0, f64::max)
+            .min(12.0);
+        if lines > 1.0 {
+            ws.set_row_height(r, 15.0 * lines)?;
+        }
         for (c, cell) in row.iter().enumerate() {
             let col = c as u16;
             match cell {
@@ -114,6 +145,9 @@ fn write_grid<'r, 'a: 'r>(
                         .and_then(|_| a.system.grades.iter().position(|g| g.name == *t))
                     {
                         Some(g) => ws.write_string_with_format(r, col, t, &st.grades[g])?,
+                        None if display_width(t) > max_width => {
+                            ws.write_string_with_format(r, col, t, &st.wrap)?
+                        }
                         None => ws.write_string(r, col, t)?,
                     };
                     widths[c] = widths[c].max(display_width(t));
@@ -122,9 +156,34 @@ fn write_grid<'r, 'a: 'r>(
         }
     }
     for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, (w + 2.0).clamp(6.0, 60.0))?;
+        ws.set_column_width(c as u16, (w + 2.0).clamp(6.0, max_width + 2.0))?;
     }
-    ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, a, frozen_columns(header))?;
+    Ok(())
+}
+
+/// The columns up to and including the unit's name (单位名称), which stay
+/// in view and on every printed page's left.
+fn frozen_columns(header: &[String]) -> u16 {
+    header
+        .iter()
+        .position(|h| h == "单位名称")
+        .map_or(0, |c| c as u16 + 1)
+}
+
+/// As officers print a table: A4 landscape, every column fitted to the
+/// page width (as many pages down as it takes), the header row repeated on
+/// every page, the header and unit columns frozen on screen, the
+/// assessment's name and the page numbers in the footer.
+fn print_setup(ws: &mut Worksheet, a: &Assessment, frozen: u16) -> Result<(), XlsxError> {
+    ws.set_freeze_panes(1, frozen)?;
+    ws.set_paper_size(9); // A4
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_print_center_horizontally(true);
+    let name = a.system.name.replace('&', "&&");
+    ws.set_footer(format!("&L{name}&R第 &P 页，共 &N 页"));
     Ok(())
 }
 
@@ -174,7 +233,12 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("总表")?;
     let (header, rows) = &grid;
-    write_grid(ws, header, rows.iter(), &st, a, Some(5), &score_cols)?;
+    let layout = Layout {
+        grade_col: Some(5),
+        score_cols: &score_cols,
+        max_width: 58.0,
+    };
+    write_grid(ws, header, rows.iter(), &st, a, &layout)?;
     let mut used = vec!["总表".to_string()];
     for group in &a.system.groups {
         let group_cell = Cell::text(&group.name);
@@ -190,7 +254,7 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
         let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
         let group_rows = rows.iter().filter(in_group);
-        write_grid(ws, header, group_rows, &st, a, Some(5), &score_cols)?;
+        write_grid(ws, header, group_rows, &st, a, &layout)?;
     }
     wb.save_to_buffer()
 }
@@ -202,7 +266,14 @@ fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let grid = breakdown_grid(a, &labels);
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("得分明细")?;
-    write_grid(ws, &grid.0, grid.1.iter(), &st, a, None, &[7, 8])?;
+    // Narrower columns, long texts wrapped: the 14 columns fit a landscape
+    // page at a readable size.
+    let layout = Layout {
+        grade_col: None,
+        score_cols: &[7, 8],
+        max_width: 26.0,
+    };
+    write_grid(ws, &grid.0, grid.1.iter(), &st, a, &layout)?;
     let last_col = grid.0.len().saturating_sub(1) as u16;
     ws.autofilter(0, 0, grid.1.len() as u32, last_col)?;
     wb.save_to_buffer()
