@@ -70,9 +70,7 @@ fn the_notice_has_its_four_sections_and_is_self_contained() {
     assert!(md.contains("| 1 | 西山区 | 100.00 | 优秀 |"), "{md}");
     // I1: R1 (U1 ×2), R6 (U4), R7 (U5), R9 (U6 ×10) = 14 times, 4 units.
     assert!(
-        md.contains(
-            "1. 文件未公开（I1）：14次，涉及4个单位（东湖区、市教育局、市财政局、市民政局）。"
-        ),
+        md.contains("1. 文件未公开：14次，涉及4个单位（东湖区、市教育局、市财政局、市民政局）。"),
         "{md}"
     );
     assert!(md.contains("| 3 | 南城区 | 59.00 | 较差（否决） |"), "{md}");
@@ -185,4 +183,111 @@ fn a_cut_list_of_units_in_the_notice_ends_with_deng_after_the_last_name() {
     // More than 12 units had the commonest problems: 12 names, then 等.
     assert!(md.contains("等）。"), "{md}");
     assert!(!md.contains("、等"), "{md}");
+}
+
+/// The notice reads as a 公文: 发文字号, title, 主送机关, the four sections
+/// with （一）（二） group headings, problems by name and never by code,
+/// every veto-level problem however rare, the quota that moved units down a
+/// grade, and the issuer and date at the end.
+#[test]
+fn the_notice_follows_the_form_of_an_official_document() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "indicators.toml",
+        "bonus_cap = 3",
+        "bonus_cap = 3\nissuer = \"某市人民政府办公室\"",
+    );
+    w.write(
+        "indicators.toml",
+        w.read("indicators.toml")
+            + "\n[notice]\naddressee = \"各县（市、区）人民政府，市政府各部门：\"\ndoc_number = \"某府办函〔2024〕3号\"\nrequirements = [\"抓好整改。\"]\n",
+    );
+    let r = w.run_with_charts(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = w.read("out/notice.md");
+    let at = |needle: &str| {
+        md.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {md}"))
+    };
+    // In this order: number, title, addressee, sections, the closing.
+    let order = [
+        at("某府办函〔2024〕3号"),
+        at("# 关于手算用例结果的通报"),
+        at("各县（市、区）人民政府，市政府各部门："),
+        at("## 一、总体情况"),
+        at("### （一）县（市、区）"),
+        at("### （二）部门"),
+        at("## 三、存在的主要问题"),
+        at("## 四、下步工作要求"),
+        at("某市人民政府办公室<br>2024年3月1日"),
+    ];
+    assert!(order.windows(2).all(|p| p[0] < p[1]), "{order:?}");
+    // Problems by name only: no issue code anywhere in the prose.
+    for code in ["I1", "I2", "I3", "V1", "P1"] {
+        assert!(!md.contains(&format!("（{code}）")), "{code} in {md}");
+    }
+    assert!(!md.contains("标准差"));
+    // V1 (a grade veto, one record) is named however rare.
+    assert!(
+        md.contains("考核发现否决事项：泄密（一票否决），涉及南城区。"),
+        "{md}"
+    );
+    // 部门: U4 and U5 both 74.29 — no quota there; 县: 优秀 quota
+    // floor(3 × 0.5) = 1 and only U2 reaches 90, so no sentence either.
+    assert!(!md.contains("按名次顺延"), "{md}");
+    let html = w.read("out/notice.html");
+    assert!(html.contains("<div class=\"closing\">某市人民政府办公室<br>2024年3月1日</div>"));
+    assert!(
+        html.contains("<h1>关于手算用例结果的通报</h1>"),
+        "no parentheses to keep together"
+    );
+}
+
+/// A quota that moves units down a grade is said, with why; with
+/// `publish = "grades"` the units are listed under their grades in roster
+/// order, without ranks or scores.
+#[test]
+fn the_notice_says_when_a_quota_moved_units_and_can_publish_grades_only() {
+    let w = Workdir::with_fixture("hand");
+    // 优秀 from 70: in 县 U2 (100) and U1 (74.5) reach it; the quota of
+    // floor(3 × 0.5) = 1 keeps U2 and moves U1 down to 良好.
+    w.edit("indicators.toml", "min = 90", "min = 70");
+    w.edit(
+        "indicators.toml",
+        "min = 70\n\n[[grade]]\nname = \"较差\"",
+        "min = 60\n\n[[grade]]\nname = \"较差\"",
+    );
+    w.write(
+        "indicators.toml",
+        w.read("indicators.toml") + "\n[notice]\npublish = \"grades\"\n",
+    );
+    let r = w.run(&["--no-charts", "--notice-date", "2024-03-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = w.read("out/notice.md");
+    assert!(
+        md.contains("东湖区得分达到“优秀”等次分数线（70分），但“优秀”等次不超过本组3个单位的50%，即1个（并列名次不拆分），按名次顺延为“良好”。"),
+        "{md}"
+    );
+    // 县 in roster order under each grade; no ranked table.
+    assert!(md.contains("优秀：西山区。"), "{md}");
+    assert!(md.contains("良好：东湖区。"), "{md}");
+    assert!(md.contains("较差：南城区。"), "{md}");
+    assert!(!md.contains("| 名次 |"), "{md}");
+}
+
+#[test]
+fn a_title_keeps_its_parentheses_on_one_line() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "indicators.toml",
+        "name = \"手算用例\"",
+        "name = \"手算用例（演示）\"",
+    );
+    let r = w.run(&["--no-charts"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = w.read("out/notice.html");
+    assert!(
+        html.contains("<h1>关于手算用例<span class=\"nb\">（演示）</span>结果的通报</h1>"),
+        "{html}"
+    );
 }

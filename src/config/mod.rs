@@ -50,6 +50,25 @@ pub struct System {
     pub bonuses: Vec<Bonus>,
     pub notice_title: Option<String>,
     pub notice_requirements: Vec<String>,
+    /// 主送机关 of the notice.
+    pub notice_addressee: Option<String>,
+    /// 发文字号 of the notice.
+    pub notice_doc_number: Option<String>,
+    /// What the notice publishes per group.
+    pub publish: Publish,
+    /// 整改时限 of the feedback sheets.
+    pub feedback_deadline: Option<NaiveDate>,
+    /// 整改要求 of the feedback sheets.
+    pub feedback_requirements: Vec<String>,
+}
+
+/// What the notice publishes for each group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publish {
+    /// Ranked tables with scores (the default).
+    Ranks,
+    /// The units under their grade, in roster order, without ranks or scores.
+    Grades,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

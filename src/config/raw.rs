@@ -24,7 +24,8 @@ pub struct RawSystem {
     pub issue: Vec<Spanned<RawIssue>>,
     #[serde(default)]
     pub bonus: Vec<Spanned<RawBonus>>,
-    pub notice: Option<RawNotice>,
+    pub notice: Option<Spanned<RawNotice>>,
+    pub feedback: Option<RawFeedback>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +130,17 @@ pub struct RawBonus {
 #[serde(deny_unknown_fields)]
 pub struct RawNotice {
     pub title: Option<String>,
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    pub addressee: Option<String>,
+    pub doc_number: Option<String>,
+    pub publish: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawFeedback {
+    pub deadline: Option<Datetime>,
     #[serde(default)]
     pub requirements: Vec<String>,
 }

@@ -26,12 +26,12 @@ fn kind_of(key: &str) -> Option<Kind> {
         "year" | "precision" | "trim" => Integer,
         "name" | "id" | "code" | "parent" | "rule" | "mode" | "late_unit" | "direction"
         | "indicator" | "veto" | "issuer" | "rank_ties" | "rank_on" | "rescale" | "title"
-        | "input" => Text,
+        | "input" | "addressee" | "doc_number" | "publish" => Text,
         "cap_at_full" | "allow_na" | "pool" => Bool,
-        "due" => Date,
+        "due" | "deadline" => Date,
         "holidays" | "workdays" | "groups" | "tie_break" | "curve" | "levels" | "aliases"
         | "requirements" => List,
-        "assessment" | "performance" | "calendar" | "notice" => Table,
+        "assessment" | "performance" | "calendar" | "notice" | "feedback" => Table,
         _ => return None,
     })
 }

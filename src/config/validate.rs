@@ -193,10 +193,41 @@ pub(super) fn resolve(
         }
     }
 
+    let publish = match raw
+        .notice
+        .as_ref()
+        .and_then(|n| n.get_ref().publish.as_deref())
+    {
+        None | Some("ranks") => Publish::Ranks,
+        Some("grades") => Publish::Grades,
+        Some(other) => {
+            if let Some(n) = &raw.notice {
+                c.at(
+                    n,
+                    crate::tr!(
+                        "notice.publish = \"{other}\"：应为 \"ranks\"（名次和得分）或 \"grades\"（按等次列出单位）",
+                        "notice.publish = \"{other}\": expected \"ranks\" (ranks and scores) or \"grades\" (units listed under their grades)"
+                    ),
+                );
+            }
+            Publish::Ranks
+        }
+    };
+    let feedback = raw.feedback.unwrap_or_default();
+    let feedback_deadline = feedback.deadline.as_ref().and_then(|d| {
+        let date = to_date(d);
+        if date.is_none() {
+            c.general(crate::tr!(
+                "feedback.deadline = {d}：应为日期 YYYY-MM-DD",
+                "feedback.deadline = {d}: expected a plain date YYYY-MM-DD"
+            ));
+        }
+        date
+    });
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    let notice = raw.notice.unwrap_or_default();
+    let notice = raw.notice.map(|n| n.into_inner()).unwrap_or_default();
     let a = raw.assessment.into_inner();
     Ok(System {
         name: a.name,
@@ -222,6 +253,11 @@ pub(super) fn resolve(
         bonuses,
         notice_title: notice.title,
         notice_requirements: notice.requirements,
+        notice_addressee: notice.addressee,
+        notice_doc_number: notice.doc_number,
+        publish,
+        feedback_deadline,
+        feedback_requirements: feedback.requirements,
     })
 }
 

@@ -23,10 +23,19 @@ struct Row {
     vetoed: bool,
 }
 
+/// The units of one grade, in roster order (`publish = "grades"`).
+#[derive(Serialize)]
+struct GradeList {
+    grade: String,
+    units: String,
+}
+
 #[derive(Serialize)]
 struct GroupSummary {
     id: String,
     name: String,
+    /// （一）, （二）, …
+    heading: String,
     units: usize,
     mean: String,
     spread: String,
@@ -34,6 +43,9 @@ struct GroupSummary {
     min: String,
     grade_counts: Vec<usize>,
     rows: Vec<Row>,
+    grade_lists: Vec<GradeList>,
+    /// Where a quota moved units down a grade: which, and why.
+    quota_note: Option<String>,
     chart_svg: Option<Value>,
 }
 
@@ -43,6 +55,15 @@ struct IssueLine {
     name: String,
     count: String,
     unit_count: usize,
+    units: String,
+}
+
+/// A veto-level problem that occurred, and the units that had it.
+#[derive(Serialize)]
+struct VetoIssue {
+    name: String,
+    /// 一票否决 or 单项否决
+    kind: String,
     units: String,
 }
 
@@ -73,6 +94,7 @@ fn mean_and_spread(totals: &[Exact], dp: u32) -> (String, String) {
 fn group_summary(
     a: &Assessment,
     g: usize,
+    position: usize,
     svgs: &[(String, String)],
     with_svg: bool,
 ) -> GroupSummary {
@@ -90,6 +112,7 @@ fn group_summary(
     GroupSummary {
         id: s.groups[g].id.clone(),
         name: s.groups[g].name.clone(),
+        heading: format!("（{}）", numeral(position)),
         units: members.len(),
         mean,
         spread,
@@ -106,8 +129,116 @@ fn group_summary(
                 vetoed: a.scores[u].vetoed,
             })
             .collect(),
+        grade_lists: grade_lists(a, g),
+        quota_note: quota_note(a, g),
         chart_svg: svg(svgs, &chart_name, with_svg),
     }
+}
+
+/// 一, 二, …, 十, 十一, … for headings.
+fn numeral(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n].to_string(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", DIGITS[n - 10]),
+        _ => format!("{}十{}", DIGITS[(n / 10).min(9)], DIGITS[n % 10]),
+    }
+}
+
+/// "甲、乙、丙"
+fn names(a: &Assessment, units: impl Iterator<Item = usize>) -> String {
+    units
+        .map(|u| a.inputs.units[u].name.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Each grade's units of group `g` in roster order.
+fn grade_lists(a: &Assessment, g: usize) -> Vec<GradeList> {
+    let mut members = a.ranking.order[g].clone();
+    members.sort_unstable();
+    a.system
+        .grades
+        .iter()
+        .enumerate()
+        .map(|(k, grade)| GradeList {
+            grade: grade.name.clone(),
+            units: names(
+                a,
+                members
+                    .iter()
+                    .copied()
+                    .filter(|&u| a.ranking.standings[u].grade == k),
+            ),
+        })
+        .collect()
+}
+
+/// The sentence saying which units a quota moved down a grade, and why:
+/// their published totals reach a grade's line, but the grade may hold
+/// only floor(n × max_share) units of the group.
+fn quota_note(a: &Assessment, g: usize) -> Option<String> {
+    let s = &a.system;
+    let members = &a.ranking.order[g];
+    let mut parts = Vec::new();
+    for (k, grade) in s.grades.iter().enumerate() {
+        let Some(share) = grade.max_share else {
+            continue;
+        };
+        let moved: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&u| {
+                !a.scores[u].vetoed
+                    && crate::rank::band(s, a.scores[u].total.publish(s.precision)) == k
+                    && a.ranking.standings[u].grade > k
+            })
+            .collect();
+        if moved.is_empty() {
+            continue;
+        }
+        let allowance = (Decimal::from(members.len() as u64) * share).floor();
+        let percent = (share * Decimal::ONE_HUNDRED).normalize();
+        let to = &s.grades[a.ranking.standings[moved[0]].grade].name;
+        parts.push(format!(
+            "{}得分达到“{}”等次分数线（{}分），但“{}”等次不超过本组{}个单位的{}%，即{}个（并列名次不拆分），按名次顺延为“{}”",
+            names(a, moved.iter().copied()),
+            grade.name,
+            grade.min.normalize(),
+            grade.name,
+            members.len(),
+            percent,
+            allowance,
+            to
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("{}。", parts.join("；")))
+}
+
+/// Every veto-level problem that occurred, however rare, with its units.
+fn veto_issues(a: &Assessment) -> Vec<VetoIssue> {
+    use crate::config::Veto;
+    a.system
+        .issues
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.veto != Veto::None)
+        .filter_map(|(k, issue)| {
+            let units: Vec<usize> = a
+                .ordered_units()
+                .filter(|&u| a.inputs.findings_of(u).iter().any(|f| f.issue == k))
+                .collect();
+            (!units.is_empty()).then(|| VetoIssue {
+                name: issue.name.clone(),
+                kind: match issue.veto {
+                    Veto::Grade => "一票否决".into(),
+                    _ => "单项否决，该项计0分".into(),
+                },
+                units: names(a, units.into_iter()),
+            })
+        })
+        .collect()
 }
 
 fn svg(svgs: &[(String, String)], name: &str, with_svg: bool) -> Option<Value> {
@@ -177,11 +308,16 @@ fn build_context(a: &Assessment, date: &str, svgs: &[(String, String)], with_svg
     let (mean, spread) = mean_and_spread(&all, s.precision);
     let groups: Vec<GroupSummary> = (0..s.groups.len())
         .filter(|&g| !a.ranking.order[g].is_empty())
-        .map(|g| group_summary(a, g, svgs, with_svg))
+        .enumerate()
+        .map(|(k, g)| group_summary(a, g, k + 1, svgs, with_svg))
         .collect();
     let (issues, issue_total) = issue_lines(a);
     context! {
         title => s.notice_title.clone().unwrap_or_else(|| format!("关于{}结果的通报", s.name)),
+        doc_number => s.notice_doc_number.clone(),
+        addressee => s.notice_addressee.clone(),
+        publish_grades => s.publish == crate::config::Publish::Grades,
+        veto_issues => veto_issues(a),
         issuer => s.issuer.clone().unwrap_or_default(),
         date => date,
         draft => a.draft,
@@ -214,10 +350,36 @@ fn md(text: String) -> String {
         .replace('>', "&gt;")
 }
 
+/// HTML of a title with each （…） kept on one line, so that a line never
+/// breaks inside the parentheses (…（演 / 示）); the text is escaped.
+fn nobreak_parens(text: String) -> Value {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    let mut out = String::new();
+    let mut rest = escaped.as_str();
+    while let Some(open) = rest.find('（') {
+        match rest[open..].find('）') {
+            Some(close) => {
+                let end = open + close + '）'.len_utf8();
+                out.push_str(&rest[..open]);
+                out.push_str(&format!("<span class=\"nb\">{}</span>", &rest[open..end]));
+                rest = &rest[end..];
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    Value::from_safe_string(out)
+}
+
 fn render(template: &str, name: &str, escape: AutoEscape, ctx: Value) -> Result<String> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(move |_| escape);
     env.add_filter("md", md);
+    env.add_filter("nobreak_parens", nobreak_parens);
     env.add_template(name, template).map_err(|e| {
         Error::Usage(crate::tr!(
             "通报模板 {name}：{e}",
