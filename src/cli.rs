@@ -241,6 +241,12 @@ pub struct RunArgs {
     /// (2024-02-20, 2024/2/20, 2024.2.20, 2024年2月20日) [default: today].
     #[arg(long, value_parser = notice_date)]
     pub notice_date: Option<chrono::NaiveDate>,
+    /// Write the feedback to units (feedback.xlsx, the 整改台账) also above 2,000 units.
+    #[arg(long, conflicts_with = "no_feedback")]
+    pub feedback: bool,
+    /// Leave the feedback to units out.
+    #[arg(long)]
+    pub no_feedback: bool,
 }
 
 /// A date on the command line, in the formats the tables accept.
@@ -312,6 +318,8 @@ pub fn execute(cli: Cli) -> Result<()> {
             font: std::env::var_os("ZWGK_FONT").map(PathBuf::from),
             template: None,
             notice_date: None,
+            feedback: false,
+            no_feedback: false,
         }),
         Some(Command::Run(args)) => commands::run::run(args),
         Some(Command::Check(args)) => commands::run::check(args),

@@ -291,3 +291,85 @@ fn a_title_keeps_its_parentheses_on_one_line() {
         "{html}"
     );
 }
+
+/// feedback.xlsx, the 整改台账: a row per unit and item where it lost
+/// points, per total-level problem and per grade veto, with the columns the
+/// office fills in (numbers from fixtures/hand/expected/README.md).
+#[test]
+fn the_feedback_ledger_lists_every_lost_point_by_unit() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let w = Workdir::with_fixture("hand");
+    w.write(
+        "indicators.toml",
+        w.read("indicators.toml") + "\n[feedback]\ndeadline = 2024-03-31\n",
+    );
+    assert_eq!(w.run(&["--no-charts"]).code, 0);
+    let mut book = open_workbook_auto(w.path().join("out/feedback.xlsx")).unwrap();
+    let range = book.worksheet_range("整改台账").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    c => c.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rows[0][..6],
+        ["序号", "分组", "单位编码", "单位名称", "总分", "等次"]
+    );
+    assert_eq!(rows[0][13..], ["整改措施", "整改情况", "完成时间"]);
+    let of = |unit: &str| -> Vec<Vec<String>> {
+        rows.iter().filter(|r| r[2] == unit).cloned().collect()
+    };
+    // U2 lost nothing: no row.
+    assert!(of("U2").is_empty());
+    // U3: C1 13.5 of 15, C2 0 of 15 (10 days late), P1 −1.5, the V1 veto.
+    let u3 = of("U3");
+    assert_eq!(u3.len(), 4, "{u3:?}");
+    assert_eq!(
+        u3[1][6..12],
+        [
+            "C2 年报",
+            "15",
+            "0",
+            "15",
+            "填报 2024-02-10；逾期 10 天（截止 2024-01-31）",
+            ""
+        ]
+    );
+    assert_eq!(
+        u3[2][6..12],
+        [
+            "总分扣分：材料迟报",
+            "",
+            "",
+            "1.5",
+            "P1 材料迟报 ×1 −1.5",
+            "R5"
+        ]
+    );
+    assert_eq!(u3[3][6], "一票否决：泄密");
+    assert_eq!(u3[3][11], "R4");
+    assert_eq!(u3[0][12], "2024年3月31日", "the deadline of [feedback]");
+    // U6: A1 loses all 20 to I1 ×10, A2 未报送, B1 −5.
+    let u6 = of("U6");
+    assert_eq!(
+        u6[0][6..12],
+        [
+            "A1 文件公开",
+            "20",
+            "0",
+            "20",
+            "I1 文件未公开 ×10 −20",
+            "R9×10"
+        ]
+    );
+    assert_eq!(u6[1][10], "未报送");
+    // --no-feedback leaves it out.
+    assert_eq!(w.run(&["--no-charts", "--force", "--no-feedback"]).code, 0);
+    assert!(!w.exists("out/feedback.xlsx"));
+}

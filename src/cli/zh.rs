@@ -50,6 +50,8 @@ fn help(id: &str) -> Option<&'static str> {
         "records" => "检查记录数",
         "file" => "两两比较矩阵文件（TOML）：每个上级指标一个 [[set]]，含 parent、children、upper",
         "write" => "另存一份指标体系，把这些下级指标改为上述权重（weight）",
+        "feedback" => "单位超过 2000 个时也写出整改台账 feedback.xlsx",
+        "no_feedback" => "不写出整改台账",
         "lang" => "界面语言：zh（中文，默认）或 en（英文）；也可由 LC_ALL、LC_MESSAGES、LANG 决定",
         _ => return None,
     })

@@ -47,6 +47,8 @@ pub fn run(args: RunArgs) -> Result<()> {
         charts: !args.no_charts,
         html_template,
         date: date.format("%Y年%-m月%-d日").to_string(),
+        feedback: !args.no_feedback
+            && (args.feedback || a.inputs.units.len() <= report::FEEDBACK_UNITS),
     };
     let t = std::time::Instant::now();
     let staging = report::output::Staging::begin(&out, force)?;

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod draw;
 pub mod font;
 pub mod json;
+pub mod ledger;
 pub mod notice;
 pub mod output;
 pub mod tables;
@@ -44,7 +45,12 @@ pub struct Options {
     pub html_template: Option<String>,
     /// The date printed on the notice.
     pub date: String,
+    /// Write the feedback to units (the 整改台账 feedback.xlsx).
+    pub feedback: bool,
 }
+
+/// Most units whose feedback a run writes unless asked (`--feedback`).
+pub const FEEDBACK_UNITS: usize = 2_000;
 
 /// Most breakdown rows written as a workbook: beyond this breakdown.xlsx is
 /// left out (said in the run's summary and run.log) and breakdown.csv carries the rows — a
@@ -74,7 +80,12 @@ pub fn left_out(a: &Assessment) -> Option<String> {
 pub fn write_run(a: &Assessment, options: &Options, out: &Staging) -> Result<()> {
     let (tables, notice_and_charts) =
         rayon::join(|| write_tables(a, out), || write_notice(a, options, out));
-    tables.and(notice_and_charts)
+    tables.and(notice_and_charts)?;
+    if options.feedback {
+        let ledger = ledger::LedgerXlsx;
+        out.write_with(ledger.file_name(), |w| ledger.write(a, w))?;
+    }
+    Ok(())
 }
 
 /// The charts (unless left out) and the notice that shows them.

@@ -6,7 +6,7 @@
 //! formula.
 
 use super::draw::GRADE_COLORS;
-use super::tables::{breakdown_grid, scores_grid, Cell, LeafLabels};
+use super::tables::{breakdown_grid, scores_grid, Cell, Grid, LeafLabels};
 use super::Export;
 use crate::assess::Assessment;
 use rust_xlsxwriter::{
@@ -272,6 +272,29 @@ fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
         grade_col: None,
         score_cols: &[7, 8],
         max_width: 26.0,
+    };
+    write_grid(ws, &grid.0, grid.1.iter(), &st, a, &layout)?;
+    let last_col = grid.0.len().saturating_sub(1) as u16;
+    ws.autofilter(0, 0, grid.1.len() as u32, last_col)?;
+    wb.save_to_buffer()
+}
+
+/// A one-sheet workbook of `grid` (the ledger), laid out and set up for
+/// print like the others, with an autofilter.
+pub(super) fn ledger_book(
+    a: &Assessment,
+    sheet: &str,
+    grid: &Grid<'_>,
+    score_cols: &[usize],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = new_book(a)?;
+    let st = styles(a);
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name(sheet)?;
+    let layout = Layout {
+        grade_col: Some(5),
+        score_cols,
+        max_width: 30.0,
     };
     write_grid(ws, &grid.0, grid.1.iter(), &st, a, &layout)?;
     let last_col = grid.0.len().saturating_sub(1) as u16;
