@@ -4,6 +4,7 @@
 mod analysis;
 mod chinese;
 mod coinr;
+mod docx;
 mod duties;
 mod generate;
 mod harness;

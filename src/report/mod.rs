@@ -6,6 +6,7 @@
 pub mod account;
 pub mod bitmap;
 pub mod charts;
+pub mod docx;
 pub mod draw;
 pub mod font;
 pub mod json;
@@ -108,6 +109,8 @@ fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> Result<()> 
     for (name, bytes) in notice.iter().chain(&rendered.files) {
         out.write(name, bytes)?;
     }
+    let docx = docx::notice_docx(&notice::context_json(a, &options.date), &rendered.files)?;
+    out.write("notice.docx", &docx)?;
     crate::assess::timing("render notice", t);
     Ok(())
 }

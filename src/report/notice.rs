@@ -402,6 +402,12 @@ fn render(template: &str, name: &str, escape: AutoEscape, ctx: Value) -> Result<
 
 /// `notice.md` and `notice.html`; `html_template` replaces the built-in
 /// HTML template; `svgs` are the rendered charts (empty with --no-charts).
+/// The notice's facts as JSON, for notice.docx (the same as the HTML's and
+/// Markdown's, without the inline charts).
+pub fn context_json(a: &Assessment, date: &str) -> serde_json::Value {
+    serde_json::to_value(build_context(a, date, &[], false)).unwrap_or_default()
+}
+
 pub fn render_notice(
     a: &Assessment,
     date: &str,

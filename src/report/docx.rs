@@ -1,0 +1,454 @@
+//! `notice.docx`: the notice as the 公文 an office edits in WPS or Word and
+//! circulates, laid out by GB/T 9704-2012: A4 with margins 37/35/28/26 mm,
+//! the title in 2号 方正小标宋简体, the body in 3号 仿宋_GB2312 with a
+//! first-line indent of two characters and an exact line spacing of 22
+//! lines a page, 一、 headings in 黑体 and （一） headings in 楷体_GB2312,
+//! Times New Roman for Latin text and digits, bordered tables whose header
+//! row repeats on every page, the charts as pictures at text width, page
+//! numbers `— 1 —` in 4号 宋体 (odd pages right, even pages left), and the
+//! issuer and date at the end, four characters from the right margin.
+//!
+//! The facts are those of notice.html and notice.md (the same context,
+//! read as JSON), so the three say the same in the same order.
+
+use crate::error::{Error, Result};
+use docx_rs::{
+    AlignmentType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
+    WidthType,
+};
+use serde_json::Value;
+
+/// A4 in twips, and the margins of GB/T 9704: top 37 mm, bottom 35 mm,
+/// left 28 mm, right 26 mm.
+const PAGE: (u32, u32) = (11906, 16838);
+const MARGIN: (i32, i32, i32, i32) = (2098, 1984, 1587, 1474);
+/// The text width: 8845 twips (156 mm).
+const TEXT_WIDTH: usize = (PAGE.0 as i32 - MARGIN.2 - MARGIN.3) as usize;
+/// 22 lines in the 12756 twips of the text height.
+const LINE: i32 = 579;
+/// 3号 (16 pt) in half-points; one character of it in twips.
+const BODY: usize = 32;
+const CHAR: i32 = 320;
+
+const FANGSONG: &str = "仿宋_GB2312";
+const XIAOBIAOSONG: &str = "方正小标宋简体";
+const HEITI: &str = "黑体";
+const KAITI: &str = "楷体_GB2312";
+const SONGTI: &str = "宋体";
+
+/// A run of `text` in the East Asian font `east`, Times New Roman for
+/// Latin text and digits, at `size` half-points.
+fn run(text: &str, east: &str, size: usize) -> Run {
+    Run::new().add_text(text).size(size).fonts(
+        RunFonts::new()
+            .east_asia(east)
+            .ascii("Times New Roman")
+            .hi_ansi("Times New Roman"),
+    )
+}
+
+fn exact(line: i32) -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(line)
+}
+
+/// A body paragraph: 仿宋_GB2312 3号, first line indented two characters.
+fn body(text: &str) -> Paragraph {
+    indented(run(text, FANGSONG, BODY))
+}
+
+fn indented(r: Run) -> Paragraph {
+    Paragraph::new()
+        .add_run(r)
+        .line_spacing(exact(LINE))
+        .indent(
+            None,
+            Some(SpecialIndentType::FirstLine(2 * CHAR)),
+            None,
+            None,
+        )
+}
+
+fn centered(text: &str, font: &str, size: usize, line: i32) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(text, font, size))
+        .align(AlignmentType::Center)
+        .line_spacing(exact(line))
+}
+
+fn blank() -> Paragraph {
+    Paragraph::new().line_spacing(exact(LINE))
+}
+
+/// A bordered table at text width: `widths` in twips (they add up to the
+/// text width), the header row first (in 黑体); text in 小四 (12 pt).
+fn table(header: &[&str], rows: &[Vec<String>], widths: &[usize]) -> Table {
+    let cell = |text: &str, w: usize, bold_font: &str| {
+        TableCell::new().width(w, WidthType::Dxa).add_paragraph(
+            Paragraph::new()
+                .add_run(run(text, bold_font, 24))
+                .align(AlignmentType::Center)
+                .line_spacing(exact(360)),
+        )
+    };
+    let head = TableRow::new(
+        header
+            .iter()
+            .zip(widths)
+            .map(|(h, &w)| cell(h, w, HEITI))
+            .collect(),
+    )
+    .cant_split();
+    let mut all = vec![head];
+    all.extend(rows.iter().map(|r| {
+        TableRow::new(
+            r.iter()
+                .zip(widths)
+                .map(|(t, &w)| cell(t, w, FANGSONG))
+                .collect(),
+        )
+        .cant_split()
+    }));
+    Table::new(all)
+        .set_grid(widths.to_vec())
+        .width(TEXT_WIDTH, WidthType::Dxa)
+}
+
+/// A PNG's width and height in pixels, from its IHDR chunk.
+fn png_size(png: &[u8]) -> Option<(u32, u32)> {
+    let w = u32::from_be_bytes(png.get(16..20)?.try_into().ok()?);
+    let h = u32::from_be_bytes(png.get(20..24)?.try_into().ok()?);
+    (png.starts_with(b"\x89PNG") && w > 0 && h > 0).then_some((w, h))
+}
+
+/// A chart at text width, its own paragraph, centred.
+fn picture(png: &[u8]) -> Option<Paragraph> {
+    let (w, h) = png_size(png)?;
+    let emu_w = TEXT_WIDTH as u64 * 635;
+    let emu_h = emu_w * h as u64 / w as u64;
+    let pic = Pic::new_with_dimensions(png.to_vec(), w, h).size(emu_w as u32, emu_h as u32);
+    Some(
+        Paragraph::new()
+            .add_run(Run::new().add_image(pic))
+            .align(AlignmentType::Center),
+    )
+}
+
+/// `— N —` in 4号 宋体, right on odd pages, left on even pages (one
+/// character in from the margin).
+fn page_number(align: AlignmentType) -> Footer {
+    let dash = |t: &str| run(t, SONGTI, 28);
+    let field = Run::new()
+        .size(28)
+        .fonts(RunFonts::new().ascii("Times New Roman").east_asia(SONGTI))
+        .add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("1")
+        .add_field_char(FieldCharType::End, false);
+    let mut p = Paragraph::new()
+        .add_run(dash("— "))
+        .add_run(field)
+        .add_run(dash(" —"))
+        .align(align);
+    p = match align {
+        AlignmentType::Right => p.indent(None, None, Some(CHAR), None),
+        _ => p.indent(Some(CHAR), None, None, None),
+    };
+    Footer::new().add_paragraph(p)
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], |a| a.as_slice())
+}
+
+/// The notice as a .docx: `ctx` is the notice's context (as for the
+/// HTML and Markdown), `charts` the run's chart files.
+pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    let mut doc = Docx::new()
+        .page_size(PAGE.0, PAGE.1)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN.0)
+                .bottom(MARGIN.1)
+                .left(MARGIN.2)
+                .right(MARGIN.3)
+                .header(851)
+                .footer(992),
+        )
+        .footer(page_number(AlignmentType::Right))
+        .even_footer(page_number(AlignmentType::Left))
+        .default_size(BODY);
+    let chart = |name: &str| {
+        charts
+            .iter()
+            .find(|(n, _)| *n == format!("charts/{name}.png"))
+            .and_then(|(_, png)| picture(png))
+    };
+    if ctx.get("draft").and_then(Value::as_bool) == Some(true) {
+        doc = doc.add_paragraph(centered(
+            "【征求意见稿】本稿含尚未审核通过的报送材料，仅供征求意见，不得作为正式考核结果引用。",
+            HEITI,
+            28,
+            LINE,
+        ));
+    }
+    let number = text(ctx, "doc_number");
+    if !number.is_empty() {
+        doc = doc.add_paragraph(centered(&number, FANGSONG, BODY, LINE));
+        doc = doc.add_paragraph(blank());
+    }
+    doc = doc.add_paragraph(centered(&text(ctx, "title"), XIAOBIAOSONG, 44, 700));
+    doc = doc.add_paragraph(blank());
+    let addressee = text(ctx, "addressee");
+    if !addressee.is_empty() {
+        doc = doc.add_paragraph(
+            Paragraph::new()
+                .add_run(run(&addressee, FANGSONG, BODY))
+                .line_spacing(exact(LINE)),
+        );
+    }
+    // 一、总体情况
+    doc = doc.add_paragraph(indented(run("一、总体情况", HEITI, BODY)));
+    doc = doc.add_paragraph(body(&format!(
+        "根据《{}》安排，对{}个单位{}年度政务公开工作进行了考核。考核满分{}分，政务公开在目标绩效考核中的权重为{}%。全部单位平均得分{}分。",
+        text(ctx, "name"),
+        ctx["units"],
+        ctx["year"],
+        text(ctx, "full_score"),
+        text(ctx, "weight_percent"),
+        text(ctx, "mean"),
+    )));
+    let grade_names: Vec<String> = list(ctx, "grade_names")
+        .iter()
+        .filter_map(|g| g.as_str().map(String::from))
+        .collect();
+    let mut header = vec!["分组", "单位数", "平均分", "最高分", "最低分"];
+    header.extend(grade_names.iter().map(String::as_str));
+    let rows: Vec<Vec<String>> = list(ctx, "groups")
+        .iter()
+        .map(|g| {
+            let mut r = vec![
+                text(g, "name"),
+                g["units"].to_string(),
+                text(g, "mean"),
+                text(g, "max"),
+                text(g, "min"),
+            ];
+            r.extend(list(g, "grade_counts").iter().map(|c| c.to_string()));
+            r
+        })
+        .collect();
+    // Group names widest, scores wide enough for "100.00", grade counts narrow.
+    let grades = header.len() - 5;
+    let count = (TEXT_WIDTH - 1800 - 860 - 3 * 1000) / grades.max(1);
+    let mut widths = vec![1800, 860, 1000, 1000, 1000];
+    widths.extend(std::iter::repeat_n(count, grades));
+    let used: usize = widths.iter().sum();
+    widths[0] += TEXT_WIDTH - used;
+    doc = doc.add_table(table(&header, &rows, &widths));
+    // 二、考核结果
+    doc = doc.add_paragraph(indented(run("二、考核结果", HEITI, BODY)));
+    let grades_only = ctx.get("publish_grades").and_then(Value::as_bool) == Some(true);
+    for g in list(ctx, "groups") {
+        let heading = format!("{}{}", text(g, "heading"), text(g, "name"));
+        doc = doc.add_paragraph(indented(run(&heading, KAITI, BODY)));
+        if grades_only {
+            for l in list(g, "grade_lists") {
+                let units = text(l, "units");
+                if !units.is_empty() {
+                    doc = doc.add_paragraph(body(&format!("{}：{}。", text(l, "grade"), units)));
+                }
+            }
+        } else {
+            let rows: Vec<Vec<String>> = list(g, "rows")
+                .iter()
+                .map(|r| {
+                    let veto = if r["vetoed"].as_bool() == Some(true) {
+                        "（否决）"
+                    } else {
+                        ""
+                    };
+                    vec![
+                        r["rank"].to_string(),
+                        text(r, "name"),
+                        text(r, "total"),
+                        format!("{}{veto}", text(r, "grade")),
+                    ]
+                })
+                .collect();
+            doc = doc.add_table(table(
+                &["名次", "单位", "总分", "等次"],
+                &rows,
+                &[1100, 4245, 1600, 1900],
+            ));
+            if let Some(p) = chart(&format!("rank-{}", text(g, "id"))) {
+                doc = doc.add_paragraph(p);
+            }
+        }
+        let quota = text(g, "quota_note");
+        if !quota.is_empty() {
+            doc = doc.add_paragraph(body(&quota));
+        }
+    }
+    // 三、存在的主要问题
+    doc = doc.add_paragraph(indented(run("三、存在的主要问题", HEITI, BODY)));
+    let vetoes: Vec<String> = list(ctx, "veto_issues")
+        .iter()
+        .map(|v| {
+            format!(
+                "{}（{}），涉及{}",
+                text(v, "name"),
+                text(v, "kind"),
+                text(v, "units")
+            )
+        })
+        .collect();
+    if !vetoes.is_empty() {
+        doc = doc.add_paragraph(body(&format!("考核发现否决事项：{}。", vetoes.join("；"))));
+    }
+    let vetoed: Vec<String> = list(ctx, "vetoed")
+        .iter()
+        .map(|v| format!("{}（{}）", text(v, "name"), text(v, "reason")))
+        .collect();
+    if !vetoed.is_empty() {
+        doc = doc.add_paragraph(body(&format!(
+            "以下单位存在一票否决情形，考核等次确定为“{}”：{}。",
+            text(ctx, "last_grade"),
+            vetoed.join("；")
+        )));
+    }
+    let issues = list(ctx, "issues");
+    if issues.is_empty() {
+        doc = doc.add_paragraph(body("考核检查未发现问题记录。"));
+    } else {
+        doc = doc.add_paragraph(body(&format!(
+            "考核检查共发现问题{}个（次），出现较多的问题有：",
+            text(ctx, "issue_total")
+        )));
+        for (k, i) in issues.iter().enumerate() {
+            doc = doc.add_paragraph(body(&format!(
+                "{}. {}：{}次，涉及{}个单位（{}）。",
+                k + 1,
+                text(i, "name"),
+                text(i, "count"),
+                i["unit_count"],
+                text(i, "units")
+            )));
+        }
+    }
+    // 四、下步工作要求
+    doc = doc.add_paragraph(indented(run("四、下步工作要求", HEITI, BODY)));
+    for (k, r) in list(ctx, "requirements").iter().enumerate() {
+        doc = doc.add_paragraph(body(&format!(
+            "{}. {}",
+            k + 1,
+            r.as_str().unwrap_or_default()
+        )));
+    }
+    doc = doc.add_paragraph(body(&format!(
+        "注：各项得分均按精确值分别四舍五入至{}位小数，分项之和与总分可能存在尾差。",
+        ctx["precision"]
+    )));
+    // 落款 and 成文日期, right-aligned four characters from the margin.
+    doc = doc.add_paragraph(blank()).add_paragraph(blank());
+    for line in [text(ctx, "issuer"), text(ctx, "date")] {
+        doc = doc.add_paragraph(
+            Paragraph::new()
+                .add_run(run(&line, FANGSONG, BODY))
+                .align(AlignmentType::Right)
+                .line_spacing(exact(LINE))
+                .indent(None, None, Some(4 * CHAR), None),
+        );
+    }
+    // What docx-rs leaves undone, done on its XML before it is packed:
+    // every table's header row repeats on each page (`w:tblHeader`), and
+    // every picture has its own id (docx-rs gives them all
+    // `wp:docPr id="1"`, which Word then repairs).
+    let mut xml = doc.build();
+    let document = String::from_utf8_lossy(&xml.document).into_owned();
+    xml.document = unique_picture_ids(&repeat_header_rows(&document)).into_bytes();
+    let mut bytes = Vec::new();
+    xml.pack(std::io::Cursor::new(&mut bytes))
+        .map_err(|e| Error::Usage(format!("notice.docx: {e}")))?;
+    Ok(bytes)
+}
+
+/// The first row of every table marked as a header row.
+fn repeat_header_rows(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut rest = xml;
+    while let Some(t) = rest.find("<w:tbl>") {
+        let (before, after) = rest.split_at(t);
+        out.push_str(before);
+        match after.find("<w:trPr>") {
+            Some(p) if after[..p].matches("<w:tr>").count() == 1 => {
+                let at = p + "<w:trPr>".len();
+                out.push_str(&after[..at]);
+                out.push_str("<w:tblHeader />");
+                rest = &after[at..];
+            }
+            _ => {
+                out.push_str("<w:tbl>");
+                rest = &after["<w:tbl>".len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `wp:docPr id="1"` made 1, 2, 3, … in order.
+fn unique_picture_ids(xml: &str) -> String {
+    let mut n = 0;
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    let mark = "<wp:docPr id=\"";
+    while let Some(p) = rest.find(mark) {
+        n += 1;
+        out.push_str(&rest[..p + mark.len()]);
+        rest = &rest[p + mark.len()..];
+        let end = rest.find('"').unwrap_or(0);
+        out.push_str(&n.to_string());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_rows_repeat_and_pictures_get_their_own_ids() {
+        let xml = "<w:tbl><w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr><w:tr><w:trPr></w:trPr></w:tr></w:tbl>";
+        assert_eq!(
+            repeat_header_rows(xml),
+            "<w:tbl><w:tr><w:trPr><w:tblHeader /><w:cantSplit /></w:trPr></w:tr><w:tr><w:trPr></w:trPr></w:tr></w:tbl>"
+        );
+        let pics = "<wp:docPr id=\"1\" name=\"a\"/><wp:docPr id=\"1\" name=\"b\"/>";
+        assert_eq!(
+            unique_picture_ids(pics),
+            "<wp:docPr id=\"1\" name=\"a\"/><wp:docPr id=\"2\" name=\"b\"/>"
+        );
+    }
+
+    #[test]
+    fn the_text_area_holds_22_lines() {
+        let height = PAGE.1 as i32 - MARGIN.0 - MARGIN.1;
+        assert_eq!(height / LINE, 22);
+        assert_eq!(TEXT_WIDTH, 8845);
+    }
+}

@@ -1,0 +1,147 @@
+//! notice.docx opened as what it is, a zip of XML: the GB/T 9704 layout
+//! (page, margins, fonts, exact line spacing, footers with PAGE fields,
+//! repeated table header rows, one picture per group chart) and the
+//! content rules of the notice; its text is snapshot-tested.
+
+use crate::harness::Workdir;
+use std::io::Read;
+
+/// The demo run with charts and a fixed date; the notice's parts.
+fn demo_docx() -> (String, String, Vec<String>) {
+    let w = Workdir::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        root.join("indicators/demo.toml").to_str().unwrap(),
+        "--data",
+        root.join("data/demo").to_str().unwrap(),
+        "--out",
+        "out",
+        "--notice-date",
+        "2024-03-01",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = std::fs::File::open(w.path().join("out/notice.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let document = read("word/document.xml");
+    let settings = read("word/settings.xml");
+    let footers = vec![read("word/footer1.xml"), read("word/footer2.xml")];
+    (document, settings, footers)
+}
+
+/// The text of each paragraph, in order.
+fn paragraphs(document: &str) -> Vec<String> {
+    document
+        .split("</w:p>")
+        .map(|p| {
+            p.split("<w:t xml:space=\"preserve\">")
+                .skip(1)
+                .filter_map(|t| t.split("</w:t>").next())
+                .collect::<String>()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_notice_docx_has_the_layout_of_an_official_document() {
+    let (doc, settings, footers) = demo_docx();
+    // A4, margins 37/35/28/26 mm.
+    assert!(
+        doc.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\""),
+        "page size"
+    );
+    for m in [
+        "w:top=\"2098\"",
+        "w:bottom=\"1984\"",
+        "w:left=\"1587\"",
+        "w:right=\"1474\"",
+    ] {
+        assert!(doc.contains(m), "margin {m}");
+    }
+    // Title 2号 方正小标宋简体; body 3号 仿宋_GB2312, two-character indent,
+    // exactly 22 lines a page; headings in 黑体 and 楷体_GB2312; Latin text
+    // in Times New Roman.
+    let title = doc
+        .find("关于2023年度锦城市政务公开工作考核结果的通报")
+        .unwrap();
+    let before = &doc[..title];
+    let run_start = before.rfind("<w:r>").unwrap();
+    assert!(doc[run_start..title].contains("w:eastAsia=\"方正小标宋简体\""));
+    assert!(doc[run_start..title].contains("<w:sz w:val=\"44\" />"));
+    assert!(doc.contains("w:eastAsia=\"仿宋_GB2312\""));
+    assert!(doc.contains("<w:sz w:val=\"32\" />"));
+    assert!(doc.contains("w:line=\"579\" w:lineRule=\"exact\""));
+    assert!(doc.contains("w:firstLine=\"640\""));
+    assert!(doc.contains("w:ascii=\"Times New Roman\""));
+    let heading = |text: &str, font: &str| {
+        let at = doc.find(text).unwrap_or_else(|| panic!("{text}"));
+        let start = doc[..at].rfind("<w:r>").unwrap();
+        assert!(
+            doc[start..at].contains(&format!("w:eastAsia=\"{font}\"")),
+            "{text} in {font}"
+        );
+    };
+    heading("一、总体情况", "黑体");
+    heading("三、存在的主要问题", "黑体");
+    heading("（一）县（市、区）", "楷体_GB2312");
+    // Every table's header row repeats: the summary and one per group.
+    assert_eq!(doc.matches("<w:tbl>").count(), 4);
+    assert_eq!(doc.matches("<w:tblHeader />").count(), 4);
+    // One picture per group's ranking chart, each with its own id.
+    assert_eq!(doc.matches("<pic:pic").count(), 3);
+    let ids: Vec<&str> = doc
+        .split("<wp:docPr id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    // — N — at the foot, right on odd pages and left on even pages.
+    assert!(settings.contains("evenAndOddHeaders"), "{settings}");
+    for f in &footers {
+        assert!(f.contains("PAGE"), "{f}");
+        assert!(f.contains(">— <"), "{f}");
+    }
+    assert!(footers
+        .iter()
+        .any(|f| f.contains("<w:jc w:val=\"right\" />")));
+    assert!(footers
+        .iter()
+        .any(|f| f.contains("<w:jc w:val=\"left\" />")));
+}
+
+#[test]
+fn the_notice_docx_says_what_the_notice_says() {
+    let (doc, _, _) = demo_docx();
+    let text = paragraphs(&doc).join("\n");
+    // No problem codes in the text.
+    for code in [
+        "A101", "A102", "A201", "A401", "B201", "W01", "W02", "W03", "M01", "M02", "S01", "S02",
+    ] {
+        assert!(!text.contains(code), "{code} in the notice");
+    }
+    // The hacked website (veto level, rare) and the quota in 园区 are said.
+    assert!(
+        text.contains("网站被篡改或挂马（单项否决，该项计0分），涉及市公安局"),
+        "{text}"
+    );
+    assert!(
+        text.contains("综合保税区、文旅康养度假区、临空经济区得分达到“优秀”等次分数线"),
+        "{text}"
+    );
+    // The issuer and the date close it.
+    assert!(
+        text.ends_with("锦城市人民政府办公室\n2024年3月1日"),
+        "{text}"
+    );
+    insta::assert_snapshot!("notice_docx_text", text);
+}
