@@ -145,3 +145,64 @@ fn the_notice_docx_says_what_the_notice_says() {
     );
     insta::assert_snapshot!("notice_docx_text", text);
 }
+
+/// The text of one .docx of a run.
+fn docx_text(path: &std::path::Path) -> String {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut doc = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut doc)
+        .unwrap();
+    paragraphs(&doc).join("\n")
+}
+
+/// A feedback sheet per unit, named by its id, from the same facts as the
+/// breakdown (numbers from fixtures/hand/expected/README.md).
+#[test]
+fn each_unit_gets_a_feedback_sheet_with_every_lost_point() {
+    let w = Workdir::with_fixture("hand");
+    w.write(
+        "indicators.toml",
+        w.read("indicators.toml")
+            + "\n[feedback]\ndeadline = 2024-03-31\nrequirements = [\"逐项整改。\"]\n",
+    );
+    let r = w.run(&["--no-charts", "--notice-date", "2024-03-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut files: Vec<String> = std::fs::read_dir(w.path().join("out/feedback"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["U1.docx", "U2.docx", "U3.docx", "U4.docx", "U5.docx", "U6.docx"]
+    );
+    let u3 = docx_text(&w.path().join("out/feedback/U3.docx"));
+    assert!(u3.contains("南城区："), "{u3}");
+    assert!(
+        u3.contains("你单位（U3，县（市、区））2023年度政务公开工作考核总分59.00分（基础得分83.50分，加分0.00分，扣分1.50分），在3个单位中排第3名，等次为“较差”（一票否决），折合目标绩效考核2.95分。"),
+        "{u3}"
+    );
+    // C2: 10 days late, beyond zero_after 5: all 15 points lost.
+    assert!(
+        u3.contains("C2 年报\n15.00\n0.00\n15.00\n填报 2024-02-10；逾期 10 天（截止 2024-01-31）"),
+        "{u3}"
+    );
+    assert!(u3.contains("一票否决：泄密"), "{u3}");
+    assert!(u3.contains("请于2024年3月31日前完成整改"), "{u3}");
+    assert!(u3.contains("1. 逐项整改。"), "{u3}");
+    // U2: B2 is not its duty; A2 it declared 不涉及.
+    let u2 = docx_text(&w.path().join("out/feedback/U2.docx"));
+    assert!(
+        u2.contains("A2 公开比例（不涉及（单位报送不涉及））"),
+        "{u2}"
+    );
+    assert!(u2.contains("B2 新媒体（不涉及（非责任单位））"), "{u2}");
+    assert!(u2.contains("各项指标均未失分。"), "{u2}");
+    // --no-feedback leaves the sheets out.
+    let r = w.run(&["--no-charts", "--force", "--no-feedback"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!w.exists("out/feedback"));
+}

@@ -21,25 +21,25 @@ use serde_json::Value;
 
 /// A4 in twips, and the margins of GB/T 9704: top 37 mm, bottom 35 mm,
 /// left 28 mm, right 26 mm.
-const PAGE: (u32, u32) = (11906, 16838);
-const MARGIN: (i32, i32, i32, i32) = (2098, 1984, 1587, 1474);
+pub(super) const PAGE: (u32, u32) = (11906, 16838);
+pub(super) const MARGIN: (i32, i32, i32, i32) = (2098, 1984, 1587, 1474);
 /// The text width: 8845 twips (156 mm).
-const TEXT_WIDTH: usize = (PAGE.0 as i32 - MARGIN.2 - MARGIN.3) as usize;
+pub(super) const TEXT_WIDTH: usize = (PAGE.0 as i32 - MARGIN.2 - MARGIN.3) as usize;
 /// 22 lines in the 12756 twips of the text height.
-const LINE: i32 = 579;
+pub(super) const LINE: i32 = 579;
 /// 3号 (16 pt) in half-points; one character of it in twips.
-const BODY: usize = 32;
-const CHAR: i32 = 320;
+pub(super) const BODY: usize = 32;
+pub(super) const CHAR: i32 = 320;
 
-const FANGSONG: &str = "仿宋_GB2312";
-const XIAOBIAOSONG: &str = "方正小标宋简体";
-const HEITI: &str = "黑体";
-const KAITI: &str = "楷体_GB2312";
+pub(super) const FANGSONG: &str = "仿宋_GB2312";
+pub(super) const XIAOBIAOSONG: &str = "方正小标宋简体";
+pub(super) const HEITI: &str = "黑体";
+pub(super) const KAITI: &str = "楷体_GB2312";
 const SONGTI: &str = "宋体";
 
 /// A run of `text` in the East Asian font `east`, Times New Roman for
 /// Latin text and digits, at `size` half-points.
-fn run(text: &str, east: &str, size: usize) -> Run {
+pub(super) fn run(text: &str, east: &str, size: usize) -> Run {
     Run::new().add_text(text).size(size).fonts(
         RunFonts::new()
             .east_asia(east)
@@ -48,18 +48,18 @@ fn run(text: &str, east: &str, size: usize) -> Run {
     )
 }
 
-fn exact(line: i32) -> LineSpacing {
+pub(super) fn exact(line: i32) -> LineSpacing {
     LineSpacing::new()
         .line_rule(LineSpacingType::Exact)
         .line(line)
 }
 
 /// A body paragraph: 仿宋_GB2312 3号, first line indented two characters.
-fn body(text: &str) -> Paragraph {
+pub(super) fn body(text: &str) -> Paragraph {
     indented(run(text, FANGSONG, BODY))
 }
 
-fn indented(r: Run) -> Paragraph {
+pub(super) fn indented(r: Run) -> Paragraph {
     Paragraph::new()
         .add_run(r)
         .line_spacing(exact(LINE))
@@ -71,25 +71,30 @@ fn indented(r: Run) -> Paragraph {
         )
 }
 
-fn centered(text: &str, font: &str, size: usize, line: i32) -> Paragraph {
+pub(super) fn centered(text: &str, font: &str, size: usize, line: i32) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, font, size))
         .align(AlignmentType::Center)
         .line_spacing(exact(line))
 }
 
-fn blank() -> Paragraph {
+pub(super) fn blank() -> Paragraph {
     Paragraph::new().line_spacing(exact(LINE))
 }
 
 /// A bordered table at text width: `widths` in twips (they add up to the
 /// text width), the header row first (in 黑体); text in 小四 (12 pt).
-fn table(header: &[&str], rows: &[Vec<String>], widths: &[usize]) -> Table {
+pub(super) fn table(header: &[&str], rows: &[Vec<String>], widths: &[usize]) -> Table {
     let cell = |text: &str, w: usize, bold_font: &str| {
         TableCell::new().width(w, WidthType::Dxa).add_paragraph(
             Paragraph::new()
                 .add_run(run(text, bold_font, 24))
-                .align(AlignmentType::Center)
+                // Short cells centred, running text from the left.
+                .align(if text.chars().count() > 12 {
+                    AlignmentType::Left
+                } else {
+                    AlignmentType::Center
+                })
                 .line_spacing(exact(360)),
         )
     };
@@ -138,7 +143,7 @@ fn picture(png: &[u8]) -> Option<Paragraph> {
 
 /// `— N —` in 4号 宋体, right on odd pages, left on even pages (one
 /// character in from the margin).
-fn page_number(align: AlignmentType) -> Footer {
+pub(super) fn page_number(align: AlignmentType) -> Footer {
     let dash = |t: &str| run(t, SONGTI, 28);
     let field = Run::new()
         .size(28)
@@ -173,10 +178,10 @@ fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
         .map_or(&[], |a| a.as_slice())
 }
 
-/// The notice as a .docx: `ctx` is the notice's context (as for the
-/// HTML and Markdown), `charts` the run's chart files.
-pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let mut doc = Docx::new()
+/// A document with the page of GB/T 9704: A4, its margins, `— N —` page
+/// numbers, 3号 as the default size.
+pub(super) fn official_page() -> Docx {
+    Docx::new()
         .page_size(PAGE.0, PAGE.1)
         .page_margin(
             PageMargin::new()
@@ -189,7 +194,44 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
         )
         .footer(page_number(AlignmentType::Right))
         .even_footer(page_number(AlignmentType::Left))
-        .default_size(BODY);
+        .default_size(BODY)
+}
+
+/// The issuer and the date, right-aligned four characters from the
+/// margin, after two blank lines.
+pub(super) fn closing(mut doc: Docx, issuer: &str, date: &str) -> Docx {
+    doc = doc.add_paragraph(blank()).add_paragraph(blank());
+    for line in [issuer, date] {
+        doc = doc.add_paragraph(
+            Paragraph::new()
+                .add_run(run(line, FANGSONG, BODY))
+                .align(AlignmentType::Right)
+                .line_spacing(exact(LINE))
+                .indent(None, None, Some(4 * CHAR), None),
+        );
+    }
+    doc
+}
+
+/// The document packed, with header rows repeated and picture ids unique.
+pub(super) fn pack(doc: Docx, name: &str) -> Result<Vec<u8>> {
+    // What docx-rs leaves undone, done on its XML before it is packed:
+    // every table's header row repeats on each page (`w:tblHeader`), and
+    // every picture has its own id (docx-rs gives them all
+    // `wp:docPr id="1"`, which Word then repairs).
+    let mut xml = doc.build();
+    let document = String::from_utf8_lossy(&xml.document).into_owned();
+    xml.document = unique_picture_ids(&repeat_header_rows(&document)).into_bytes();
+    let mut bytes = Vec::new();
+    xml.pack(std::io::Cursor::new(&mut bytes))
+        .map_err(|e| Error::Usage(format!("{name}: {e}")))?;
+    Ok(bytes)
+}
+
+/// The notice as a .docx: `ctx` is the notice's context (as for the
+/// HTML and Markdown), `charts` the run's chart files.
+pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    let mut doc = official_page();
     let chart = |name: &str| {
         charts
             .iter()
@@ -362,27 +404,8 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
         ctx["precision"]
     )));
     // 落款 and 成文日期, right-aligned four characters from the margin.
-    doc = doc.add_paragraph(blank()).add_paragraph(blank());
-    for line in [text(ctx, "issuer"), text(ctx, "date")] {
-        doc = doc.add_paragraph(
-            Paragraph::new()
-                .add_run(run(&line, FANGSONG, BODY))
-                .align(AlignmentType::Right)
-                .line_spacing(exact(LINE))
-                .indent(None, None, Some(4 * CHAR), None),
-        );
-    }
-    // What docx-rs leaves undone, done on its XML before it is packed:
-    // every table's header row repeats on each page (`w:tblHeader`), and
-    // every picture has its own id (docx-rs gives them all
-    // `wp:docPr id="1"`, which Word then repairs).
-    let mut xml = doc.build();
-    let document = String::from_utf8_lossy(&xml.document).into_owned();
-    xml.document = unique_picture_ids(&repeat_header_rows(&document)).into_bytes();
-    let mut bytes = Vec::new();
-    xml.pack(std::io::Cursor::new(&mut bytes))
-        .map_err(|e| Error::Usage(format!("notice.docx: {e}")))?;
-    Ok(bytes)
+    doc = closing(doc, &text(ctx, "issuer"), &text(ctx, "date"));
+    pack(doc, "notice.docx")
 }
 
 /// The first row of every table marked as a header row.

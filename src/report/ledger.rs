@@ -29,11 +29,11 @@ const HEADER: &[&str] = &[
 ];
 
 /// One ledger row before its number: (item, points, score, lost, why, records).
-type Entry = (String, String, String, String, String, String);
+pub(super) type Entry = (String, String, String, String, String, String);
 
 /// Unit `u`'s entries: each applicable leaf below its points, each
 /// total-level problem, a grade veto.
-fn entries(a: &Assessment, u: usize) -> Vec<Entry> {
+pub(super) fn entries(a: &Assessment, u: usize) -> Vec<Entry> {
     let s = &a.system;
     let sc = &a.scores[u];
     let ev = &a.evidence[u];

@@ -8,6 +8,7 @@ pub mod bitmap;
 pub mod charts;
 pub mod docx;
 pub mod draw;
+pub mod feedback;
 pub mod font;
 pub mod json;
 pub mod ledger;
@@ -83,8 +84,11 @@ pub fn write_run(a: &Assessment, options: &Options, out: &Staging) -> Result<()>
         rayon::join(|| write_tables(a, out), || write_notice(a, options, out));
     tables.and(notice_and_charts)?;
     if options.feedback {
+        let t = std::time::Instant::now();
         let ledger = ledger::LedgerXlsx;
         out.write_with(ledger.file_name(), |w| ledger.write(a, w))?;
+        feedback::write_all(a, &options.date, |name, bytes| out.write(&name, &bytes))?;
+        crate::assess::timing("render feedback", t);
     }
     Ok(())
 }

@@ -1,0 +1,175 @@
+//! `feedback/<unit id>.docx`: each unit's account of its score (考核反馈单),
+//! so that it can rectify (整改) what was found, in the notice's document
+//! style: its standing, a table of every item where it lost points and
+//! why (from the same entries as the ledger, feedback.xlsx), the items that
+//! did not apply to it and why, bonus and penalty, then the deadline and
+//! requirements of `[feedback]`. File names come from unit ids, never
+//! names.
+
+use super::docx::{
+    blank, body, centered, closing, indented, official_page, pack, run, table, BODY, FANGSONG,
+    HEITI, LINE, XIAOBIAOSONG,
+};
+use super::ledger::entries;
+use super::published;
+use super::tables::leaf_status;
+use crate::assess::Assessment;
+use crate::error::Result;
+
+/// Unit `u`'s feedback sheet.
+pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
+    let s = &a.system;
+    let unit = &a.inputs.units[u];
+    let sc = &a.scores[u];
+    let st = &a.ranking.standings[u];
+    let group_size = a.ranking.order[unit.group].len();
+    let mut doc = official_page();
+    if a.draft {
+        doc = doc.add_paragraph(centered("【征求意见稿】", HEITI, BODY, LINE));
+    }
+    doc = doc
+        .add_paragraph(centered(&s.name, XIAOBIAOSONG, 44, 700))
+        .add_paragraph(centered("考核反馈单", XIAOBIAOSONG, 44, 700))
+        .add_paragraph(blank())
+        .add_paragraph(
+            docx_rs::Paragraph::new()
+                .add_run(run(&format!("{}：", unit.name), FANGSONG, BODY))
+                .line_spacing(super::docx::exact(LINE)),
+        );
+    doc = doc.add_paragraph(body(&format!(
+        "你单位（{}，{}）{}年度政务公开工作考核总分{}分（基础得分{}分，加分{}分，扣分{}分），在{}个单位中排第{}名，等次为“{}”{}，折合目标绩效考核{}分。现将失分情况反馈如下，请认真整改。",
+        unit.id,
+        s.groups[unit.group].name,
+        s.year,
+        published(a, sc.total),
+        published(a, sc.base),
+        published(a, sc.bonus),
+        published(a, sc.penalty),
+        group_size,
+        st.rank,
+        s.grades[st.grade].name,
+        if sc.vetoed { "（一票否决）" } else { "" },
+        published(a, sc.performance_points),
+    )));
+    doc = doc.add_paragraph(indented(run("一、失分情况", HEITI, BODY)));
+    let lost = entries(a, u);
+    if lost.is_empty() {
+        doc = doc.add_paragraph(body("各项指标均未失分。"));
+    } else {
+        let rows: Vec<Vec<String>> = lost
+            .into_iter()
+            .map(|(item, points, score, lost, why, records)| {
+                let why = if records.is_empty() {
+                    why
+                } else {
+                    format!("{why}（记录 {records}）")
+                };
+                vec![item, points, score, lost, why]
+            })
+            .collect();
+        doc = doc.add_table(table(
+            &["指标或事项", "分值", "得分", "失分", "存在问题及依据"],
+            &rows,
+            &[2400, 800, 800, 800, 4045],
+        ));
+    }
+    let not_applicable: Vec<String> = s
+        .leaves()
+        .into_iter()
+        .filter(|&l| sc.indicators[l].is_none())
+        .map(|l| {
+            let node = &s.indicators[l];
+            format!("{} {}（{}）", node.id, node.name, leaf_status(a, u, l))
+        })
+        .collect();
+    doc = doc.add_paragraph(indented(run("二、不涉及的指标", HEITI, BODY)));
+    doc = doc.add_paragraph(body(&if not_applicable.is_empty() {
+        "无。".to_string()
+    } else {
+        format!(
+            "{}。以上指标不计分，按适用指标的分值折算。",
+            not_applicable.join("；")
+        )
+    }));
+    let ev = &a.evidence[u];
+    let bonus: Vec<String> = ev
+        .bonus_items
+        .iter()
+        .map(|&(b, count, amount)| {
+            let item = &s.bonuses[b];
+            format!(
+                "{} {}次，计{}分",
+                item.name,
+                count.normalize(),
+                amount.normalize()
+            )
+        })
+        .collect();
+    doc = doc.add_paragraph(indented(run("三、加分和扣分", HEITI, BODY)));
+    doc = doc.add_paragraph(body(&format!(
+        "加分{}分{}；扣分{}分。",
+        published(a, sc.bonus),
+        if bonus.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", bonus.join("；"))
+        },
+        published(a, sc.penalty)
+    )));
+    doc = doc.add_paragraph(indented(run("四、整改要求", HEITI, BODY)));
+    if let Some(deadline) = s.feedback_deadline {
+        doc = doc.add_paragraph(body(&format!(
+            "请于{}前完成整改，并将整改情况报送考核办公室。",
+            deadline.format("%Y年%-m月%-d日")
+        )));
+    }
+    if s.feedback_requirements.is_empty() {
+        doc = doc.add_paragraph(body(
+            "请对照上述失分情况，逐项分析原因，落实整改措施，举一反三，建立长效机制。",
+        ));
+    }
+    for (k, r) in s.feedback_requirements.iter().enumerate() {
+        doc = doc.add_paragraph(body(&format!("{}. {r}", k + 1)));
+    }
+    let issuer = s.issuer.clone().unwrap_or_default();
+    doc = closing(doc, &issuer, date);
+    pack(doc, &format!("feedback/{}.docx", unit.id))
+}
+
+/// Every unit's sheet, rendered on all cores in batches (so that memory
+/// stays flat at a province's scale) and handed to `write` in publication
+/// order.
+pub fn write_all(
+    a: &Assessment,
+    date: &str,
+    mut write: impl FnMut(String, Vec<u8>) -> Result<()>,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let units: Vec<usize> = a.ordered_units().collect();
+    for batch in units.chunks(512) {
+        let sheets = batch
+            .par_iter()
+            .map(|&u| sheet(a, u, date).map(|b| (u, b)))
+            .collect::<Result<Vec<_>>>()?;
+        for (u, bytes) in sheets {
+            write(
+                format!("feedback/{}.docx", file_id(&a.inputs.units[u].id)),
+                bytes,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A unit id as a file name: characters a file system refuses are replaced.
+fn file_id(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
