@@ -84,13 +84,18 @@ pub(super) fn blank() -> Paragraph {
 
 /// A bordered table at text width: `widths` in twips (they add up to the
 /// text width), the header row first (in 黑体); text in 小四 (12 pt).
-pub(super) fn table(header: &[&str], rows: &[Vec<String>], widths: &[usize]) -> Table {
-    let cell = |text: &str, w: usize, bold_font: &str| {
+pub(super) fn table(
+    header: &[&str],
+    rows: &[Vec<String>],
+    widths: &[usize],
+    left: &[usize],
+) -> Table {
+    let cell = |text: &str, w: usize, bold_font: &str, left: bool| {
         TableCell::new().width(w, WidthType::Dxa).add_paragraph(
             Paragraph::new()
                 .add_run(run(text, bold_font, 24))
-                // Short cells centred, running text from the left.
-                .align(if text.chars().count() > 12 {
+                // Running text from the left, the rest centred.
+                .align(if left {
                     AlignmentType::Left
                 } else {
                     AlignmentType::Center
@@ -102,7 +107,7 @@ pub(super) fn table(header: &[&str], rows: &[Vec<String>], widths: &[usize]) -> 
         header
             .iter()
             .zip(widths)
-            .map(|(h, &w)| cell(h, w, HEITI))
+            .map(|(h, &w)| cell(h, w, HEITI, false))
             .collect(),
     )
     .cant_split();
@@ -111,7 +116,8 @@ pub(super) fn table(header: &[&str], rows: &[Vec<String>], widths: &[usize]) -> 
         TableRow::new(
             r.iter()
                 .zip(widths)
-                .map(|(t, &w)| cell(t, w, FANGSONG))
+                .enumerate()
+                .map(|(k, (t, &w))| cell(t, w, FANGSONG, left.contains(&k)))
                 .collect(),
         )
         .cant_split()
@@ -299,7 +305,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
     widths.extend(std::iter::repeat_n(count, grades));
     let used: usize = widths.iter().sum();
     widths[0] += TEXT_WIDTH - used;
-    doc = doc.add_table(table(&header, &rows, &widths));
+    doc = doc.add_table(table(&header, &rows, &widths, &[]));
     // 二、考核结果
     doc = doc.add_paragraph(indented(run("二、考核结果", HEITI, BODY)));
     let grades_only = ctx.get("publish_grades").and_then(Value::as_bool) == Some(true);
@@ -334,6 +340,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
                 &["名次", "单位", "总分", "等次"],
                 &rows,
                 &[1100, 4245, 1600, 1900],
+                &[],
             ));
             if let Some(p) = chart(&format!("rank-{}", text(g, "id"))) {
                 doc = doc.add_paragraph(p);

@@ -71,6 +71,7 @@ pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
             &["指标或事项", "分值", "得分", "失分", "存在问题及依据"],
             &rows,
             &[2400, 800, 800, 800, 4045],
+            &[0, 4],
         ));
     }
     let not_applicable: Vec<String> = s
