@@ -35,6 +35,20 @@ fn demo_docx() -> (String, String, Vec<String>) {
     let document = read("word/document.xml");
     let settings = read("word/settings.xml");
     let footers = vec![read("word/footer1.xml"), read("word/footer2.xml")];
+    // The charts are drawn for print: 680 px across the 156 mm text width,
+    // so that their 14 px text prints at 9.1 pt.
+    let pictures: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+        .collect();
+    assert_eq!(pictures.len(), 3, "{pictures:?}");
+    for name in pictures {
+        let mut png = Vec::new();
+        zip.by_name(&name).unwrap().read_to_end(&mut png).unwrap();
+        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        assert_eq!(width, 680, "{name}");
+    }
     (document, settings, footers)
 }
 

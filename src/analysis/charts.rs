@@ -57,6 +57,7 @@ pub fn movement_chart(title: &str, x_max: f64, rows: &[Movement]) -> HBarChart {
         ),
         x_min: 0.0,
         x_max,
+        width: crate::report::draw::WIDTH,
         thresholds: Vec::new(),
         note: "条长为新总分；颜色表示名次变化方向；等次有变化的写作“原等次→新等次”".into(),
     }
@@ -91,6 +92,7 @@ pub fn interval_chart(title: &str, n: usize, rows: &[Interval]) -> HBarChart {
         ),
         x_min: 0.5,
         x_max: n as f64 + 0.5,
+        width: crate::report::draw::WIDTH,
         thresholds: Vec::new(),
         note: "横轴为名次，刻度对准名次中心；标签中的数字为基准名次".into(),
     }

@@ -98,6 +98,7 @@ pub fn ranking(a: &Assessment, group: usize) -> HBarChart {
         bars,
         x_min: 0.0,
         x_max: score_axis(a),
+        width: crate::report::draw::WIDTH,
         thresholds: s
             .grades
             .iter()
@@ -167,6 +168,7 @@ pub fn indicators(a: &Assessment, group: usize) -> HBarChart {
         bars,
         x_min: 0.0,
         x_max: score_axis(a),
+        width: crate::report::draw::WIDTH,
         thresholds: Vec::new(),
         note: draft_note(
             a,
@@ -218,6 +220,7 @@ pub fn issues(a: &Assessment) -> HBarChart {
         bars,
         x_min: 0.0,
         x_max,
+        width: crate::report::draw::WIDTH,
         thresholds: Vec::new(),
         note: draft_note(a, "按问题出现次数排序，最多列出15类"),
     }
@@ -260,13 +263,19 @@ fn draft_note(a: &Assessment, note: &str) -> String {
 pub struct Rendered {
     pub files: Vec<(String, Vec<u8>)>,
     pub svgs: Vec<(String, String)>,
+    /// The ranking charts drawn for print (notice.docx), as
+    /// `charts/rank-<group>.png`: narrower, so that their text prints at
+    /// 9 pt or more at the page's text width.
+    pub print: Vec<(String, Vec<u8>)>,
 }
 
 pub fn render_all(a: &Assessment) -> Result<Rendered> {
     let mut out = Rendered {
         files: Vec::new(),
         svgs: Vec::new(),
+        print: Vec::new(),
     };
+    let mut print = Vec::new();
     let mut add = |name: String, png: Vec<u8>, svg: String| {
         out.files.push((format!("charts/{name}.png"), png));
         out.files
@@ -277,8 +286,15 @@ pub fn render_all(a: &Assessment) -> Result<Rendered> {
         if a.ranking.order[g].is_empty() {
             continue;
         }
-        let (png, svg) = draw::render(&ranking(a, g))?;
+        let chart = ranking(a, g);
+        let (png, svg) = draw::render(&chart)?;
         add(format!("rank-{}", group.id), png, svg);
+        let for_print = draw::HBarChart {
+            width: draw::PRINT_WIDTH,
+            ..chart
+        };
+        let (png, _) = draw::render(&for_print)?;
+        print.push((format!("charts/rank-{}.png", group.id), png));
         let (png, svg) = draw::render(&indicators(a, g))?;
         add(format!("indicators-{}", group.id), png, svg);
     }
@@ -288,6 +304,7 @@ pub fn render_all(a: &Assessment) -> Result<Rendered> {
     }
     let (png, svg) = draw::render(&distribution(a))?;
     add("distribution".into(), png, svg);
+    out.print = print;
     Ok(out)
 }
 

@@ -77,6 +77,9 @@ pub struct HBarChart {
     /// first tick is 1) and ends; bars start at `x_min`.
     pub x_min: f64,
     pub x_max: f64,
+    /// The canvas width in pixels: [`WIDTH`] on screen, [`PRINT_WIDTH`] for
+    /// a picture printed at a page's text width.
+    pub width: u32,
     /// Vertical lines (x, label), e.g. grade thresholds.
     pub thresholds: Vec<(f64, String)>,
     pub note: String,
@@ -206,7 +209,12 @@ fn fmt_tick(v: f64) -> String {
     }
 }
 
-const WIDTH: u32 = 1200;
+/// The width of the charts on screen and in notice.html.
+pub const WIDTH: u32 = 1200;
+/// The width of a chart printed at the 156 mm text width of a GB/T 9704
+/// page: its smallest text (14 px) then prints at 14 / 680 × 156 mm =
+/// 3.2 mm, 9.1 pt.
+pub const PRINT_WIDTH: u32 = 680;
 const ROW: i32 = 32;
 /// Unit names. Charts go into the notice and into Word at page width
 /// (about half their 1200 px), so their text is sized for that.
@@ -223,11 +231,11 @@ impl HBarChart {
             .iter()
             .map(|b| font::text_width(&b.label, LABEL_FONT))
             .fold(0.0, f64::max);
-        widest.min(460.0).ceil() as i32 + 16
+        widest.min(self.width as f64 * 0.38).ceil() as i32 + 16
     }
 
     fn top(&self) -> i32 {
-        64 + 22 * legend_rows(&self.legend, 20, WIDTH as i32)
+        64 + 22 * legend_rows(&self.legend, 20, self.width as i32)
     }
 
     /// Where the value axis runs: (x of 0, x of `x_max`).
@@ -239,7 +247,7 @@ impl HBarChart {
             .map(|b| font::text_width(&b.end_text, END_FONT))
             .fold(0.0, f64::max) as i32
             + 16;
-        (x0, WIDTH as i32 - 20 - end_w.max(60))
+        (x0, self.width as i32 - 20 - end_w.max(60))
     }
 
     /// The x of value `v`.
@@ -262,7 +270,7 @@ impl HBarChart {
 impl Chart for HBarChart {
     fn size(&self) -> (u32, u32) {
         let h = self.top() + ROW * self.bars.len() as i32 + 80;
-        (WIDTH, h.max(200) as u32)
+        (self.width, h.max(200) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -499,6 +507,7 @@ mod tests {
             }],
             x_min: 0.0,
             x_max: 100.0,
+            width: WIDTH,
             thresholds: vec![(85.0, "优秀 85".into())],
             note: String::new(),
         };
@@ -522,6 +531,15 @@ mod tests {
             "the line is drawn above the bars"
         );
         assert_eq!(dashed(yc - 10, yc + 11), 0, "and not through the value");
+    }
+
+    /// At the text width of a GB/T 9704 page (156 mm) a print chart's
+    /// smallest text is at least 9 pt.
+    #[test]
+    fn print_charts_have_text_of_at_least_9_pt() {
+        let mm_per_px = 156.0 / PRINT_WIDTH as f64;
+        let smallest_pt = SMALL_FONT * mm_per_px / 25.4 * 72.0;
+        assert!(smallest_pt >= 9.0, "{smallest_pt}");
     }
 
     #[test]

@@ -101,6 +101,7 @@ fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> Result<()> 
         charts::Rendered {
             files: Vec::new(),
             svgs: Vec::new(),
+            print: Vec::new(),
         }
     };
     let t = std::time::Instant::now();
@@ -113,7 +114,7 @@ fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> Result<()> 
     for (name, bytes) in notice.iter().chain(&rendered.files) {
         out.write(name, bytes)?;
     }
-    let docx = docx::notice_docx(&notice::context_json(a, &options.date), &rendered.files)?;
+    let docx = docx::notice_docx(&notice::context_json(a, &options.date), &rendered.print)?;
     out.write("notice.docx", &docx)?;
     crate::assess::timing("render notice", t);
     Ok(())
