@@ -56,8 +56,8 @@ pub struct Finding {
     /// for a record whose 数量 is 3; `行N` (its row) when the table gives
     /// no 记录编号.
     pub ids: String,
-    /// The records' distinct 问题描述, kept for total-level issues only
-    /// (the breakdown's penalty rows show them).
+    /// The records' distinct 问题描述 (the breakdown's penalty rows and the
+    /// feedback to units show them).
     pub notes: String,
 }
 

@@ -115,8 +115,9 @@ impl Context<'_> {
             )
             .collect()?;
         let mut records = grouped_records(&grouped, issues)?;
-        let has_total_level = self.system.issues.iter().any(|x| x.indicator.is_none());
-        let notes = has_total_level.then(|| t.column("note")).flatten();
+        // Every finding keeps its records' distinct notes: the breakdown's
+        // penalty rows and the feedback to units show them.
+        let notes = t.column("note");
         // chunk_by yields no empty runs; rayon keeps their order.
         let findings = records
             .par_chunk_by_mut(|a, b| (a.unit, a.issue) == (b.unit, b.issue))
@@ -153,7 +154,7 @@ impl Context<'_> {
                 .unwrap_or((Decimal::ONE, None));
             finding.add_record(k.id, k.row as usize, count, text);
         }
-        if let (None, Some(notes)) = (self.system.issues[issue].indicator, notes) {
+        if let Some(notes) = notes {
             finding.notes = distinct_notes(
                 run.iter()
                     .map(|k| notes.get(k.row as usize).copied().flatten()),

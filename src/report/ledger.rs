@@ -57,6 +57,15 @@ pub(super) fn entries(a: &Assessment, u: usize) -> Vec<Entry> {
         if !deductions.is_empty() {
             why.push(deductions);
         }
+        let notes: Vec<&str> = detail
+            .deductions
+            .iter()
+            .map(|d| a.inputs.findings[d.finding].notes.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !notes.is_empty() {
+            why.push(format!("问题描述：{}", notes.join("；")));
+        }
         match node.rule {
             _ if detail.input.is_empty() => {}
             Some(Rule::Deduct { .. }) => {}
