@@ -348,7 +348,7 @@ fn the_feedback_ledger_lists_every_lost_point_by_unit() {
             "",
             "",
             "1.5",
-            "P1 材料迟报 ×1 −1.5",
+            "P1 材料迟报 ×1 −1.5；检查日期 2023-07-01",
             "R5"
         ]
     );
@@ -364,11 +364,17 @@ fn the_feedback_ledger_lists_every_lost_point_by_unit() {
             "20",
             "0",
             "20",
-            "I1 文件未公开 ×10 −20",
+            "I1 文件未公开 ×10 −20；检查日期 2023-03-02",
             "R9×10"
         ]
     );
     assert_eq!(u6[1][10], "未报送");
+    // U1's I1 record R1 was made on 2023-03-01.
+    assert!(
+        of("U1")[0][10].ends_with("检查日期 2023-03-01"),
+        "{:?}",
+        of("U1")
+    );
     // --no-feedback leaves it out.
     assert_eq!(w.run(&["--no-charts", "--force", "--no-feedback"]).code, 0);
     assert!(!w.exists("out/feedback.xlsx"));

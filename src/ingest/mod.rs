@@ -59,6 +59,8 @@ pub struct Finding {
     /// The records' distinct 问题描述 (the breakdown's penalty rows and the
     /// feedback to units show them).
     pub notes: String,
+    /// The first and last 检查日期 of the records that have one.
+    pub dates: Option<(NaiveDate, NaiveDate)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use super::table::Table;
 use super::values;
 use super::{FastMap, FastSet, Finding};
 use crate::error::Diagnostic;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -86,7 +86,7 @@ impl Context<'_> {
             })?,
             counts: Lookup::new(&d.count, |cell| count_index(cell, &mut count_values))?,
             dates: Lookup::new(&d.date, |cell| match cell {
-                None => DateCheck::InYear,
+                None => DateCheck::InYear(None),
                 Some(text) => self.check_date(text),
             })?,
             count_values,
@@ -104,10 +104,10 @@ impl Context<'_> {
         let grouped = keyed
             .lazy()
             .group_by([col("finding_key")])
-            .agg([col("row"), col("count_key"), col("id")])
+            .agg([col("row"), col("count_key"), col("id"), col("day")])
             .sort(["finding_key"], SortMultipleOptions::default())
             .explode(
-                cols(["row", "count_key", "id"]),
+                cols(["row", "count_key", "id", "day"]),
                 ExplodeOptions {
                     empty_as_null: false,
                     keep_nulls: true,
@@ -146,7 +146,13 @@ impl Context<'_> {
             records: 0,
             ids: String::with_capacity(run.len() * 12),
             notes: String::new(),
+            dates: None,
         };
+        let days = run.iter().map(|k| k.day).filter(|&d| d > 0);
+        if let (Some(first), Some(last)) = (days.clone().min(), days.max()) {
+            let date = |d: u32| NaiveDate::from_num_days_from_ce_opt(d as i32);
+            finding.dates = date(first).zip(date(last));
+        }
         for k in run.iter() {
             let (count, text) = count_values
                 .get(k.count as usize)
@@ -178,11 +184,14 @@ impl Context<'_> {
         let year = self.system.year;
         match values::parse_date(text) {
             Err(msg) => DateCheck::Unreadable(msg),
-            Ok(d) if d.year() != year && d.year() != year + 1 => DateCheck::Outside(crate::tr!(
+            Ok(d) if d.year() != year && d.year() != year + 1 => DateCheck::Outside(
+                crate::tr!(
 "检查日期 {d} 不在考核年度 {year} 及次年（现场检查）内",
 "dated {d}, outside the assessment year {year} and the year after (its on-site checks)"
-            )),
-            Ok(_) => DateCheck::InYear,
+                ),
+                d,
+            ),
+            Ok(d) => DateCheck::InYear(Some(d)),
         }
     }
 }
@@ -218,8 +227,8 @@ fn row_diagnostics(
             }
         }
         match r.dates.get(date) {
-            DateCheck::InYear => {}
-            DateCheck::Outside(msg) => out.warnings.push(
+            DateCheck::InYear(_) => {}
+            DateCheck::Outside(msg, _) => out.warnings.push(
                 t.error(i, "date", msg.clone())
                     .about(about("date"))
                     .to_string(),
@@ -264,12 +273,18 @@ fn resolved_rows<'a>(
 fn keyed_records(frame: &DataFrame, r: &Resolved, issues: u64) -> PolarsResult<DataFrame> {
     let mut keys = Vec::with_capacity(frame.height());
     let mut count_keys = Vec::with_capacity(frame.height());
-    for (_, [unit, issue, count], _) in resolved_rows(frame, r)? {
+    let mut days = Vec::with_capacity(frame.height());
+    for (_, [unit, issue, count], date) in resolved_rows(frame, r)? {
         let (Ok(unit), Ok(issue), Ok(count)) = (unit, issue, count) else {
             polars_bail!(ComputeError: "an inspection record with a wrong unit, issue or count after the checks");
         };
         keys.push(u64::from(*unit) * issues + u64::from(*issue));
         count_keys.push(*count);
+        let day = match r.dates.get(date) {
+            DateCheck::InYear(Some(d)) | DateCheck::Outside(_, d) => day_number(*d),
+            _ => 0,
+        };
+        days.push(day);
     }
     DataFrame::new(
         frame.height(),
@@ -278,8 +293,14 @@ fn keyed_records(frame: &DataFrame, r: &Resolved, issues: u64) -> PolarsResult<D
             Column::new("finding_key".into(), keys),
             Column::new("count_key".into(), count_keys),
             frame.column("id")?.clone(),
+            Column::new("day".into(), days),
         ],
     )
+}
+
+/// A date as a day number (1 = 0001-01-01); 0 is "no date".
+fn day_number(d: NaiveDate) -> u32 {
+    u32::try_from(d.num_days_from_ce()).unwrap_or(0)
 }
 
 /// The grouped records, flat, in group order.
@@ -291,9 +312,10 @@ fn grouped_records(grouped: &DataFrame, issues: u64) -> PolarsResult<Vec<Keyed<'
         .into_iter()
         .zip(u32s("row")?)
         .zip(u32s("count_key")?)
-        .zip(grouped.column("id")?.str()?);
+        .zip(grouped.column("id")?.str()?)
+        .zip(u32s("day")?);
     let mut records = Vec::with_capacity(grouped.height());
-    for (((key, row), count), id) in rows {
+    for ((((key, row), count), id), day) in rows {
         let (Some(key), Some(row), Some(count)) = (key, row, count) else {
             polars_bail!(ComputeError: "an inspection record without its key, row or count after the checks");
         };
@@ -303,6 +325,7 @@ fn grouped_records(grouped: &DataFrame, issues: u64) -> PolarsResult<Vec<Keyed<'
             row,
             count,
             id: id.map(str::trim).filter(|s| !s.is_empty()),
+            day: day.unwrap_or(0),
         });
     }
     Ok(records)
@@ -358,7 +381,10 @@ impl Resolved<'_> {
         self.units.in_use().all(Result::is_ok)
             && self.issues.in_use().all(Result::is_ok)
             && self.counts.in_use().all(Result::is_ok)
-            && self.dates.in_use().all(|d| matches!(d, DateCheck::InYear))
+            && self
+                .dates
+                .in_use()
+                .all(|d| matches!(d, DateCheck::InYear(_)))
     }
 }
 
@@ -428,6 +454,8 @@ struct Keyed<'a> {
     row: u32,
     count: u32,
     id: Option<&'a str>,
+    /// [`day_number`] of the record's date, 0 without one.
+    day: u32,
 }
 
 /// The distinct non-empty 问题描述 in order, joined.
@@ -507,9 +535,10 @@ fn duplicate_ids(t: &Table) -> Vec<(u32, Diagnostic)> {
 
 /// What a 检查日期 cell says about its record.
 enum DateCheck {
-    InYear,
+    /// The date, if the cell has one.
+    InYear(Option<NaiveDate>),
     /// A warning: the date lies outside the assessment year and the next.
-    Outside(String),
+    Outside(String, NaiveDate),
     /// An error: not a date.
     Unreadable(String),
 }

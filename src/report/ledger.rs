@@ -28,6 +28,17 @@ const HEADER: &[&str] = &[
     "完成时间",
 ];
 
+/// "2023-03-01" or "2023-03-01至2023-05-01": when a finding's records were
+/// made.
+fn dates_text(f: &crate::ingest::Finding) -> Option<String> {
+    let (first, last) = f.dates?;
+    Some(if first == last {
+        first.to_string()
+    } else {
+        format!("{first}至{last}")
+    })
+}
+
 /// One ledger row before its number: (item, points, score, lost, why, records).
 pub(super) type Entry = (String, String, String, String, String, String);
 
@@ -66,6 +77,14 @@ pub(super) fn entries(a: &Assessment, u: usize) -> Vec<Entry> {
         if !notes.is_empty() {
             why.push(format!("问题描述：{}", notes.join("；")));
         }
+        let dates: Vec<String> = detail
+            .deductions
+            .iter()
+            .filter_map(|d| dates_text(&a.inputs.findings[d.finding]))
+            .collect();
+        if !dates.is_empty() {
+            why.push(format!("检查日期 {}", dates.join("、")));
+        }
         match node.rule {
             _ if detail.input.is_empty() => {}
             Some(Rule::Deduct { .. }) => {}
@@ -97,7 +116,10 @@ pub(super) fn entries(a: &Assessment, u: usize) -> Vec<Entry> {
             String::new(),
             String::new(),
             published(a, Exact::from_decimal(d.amount)),
-            super::tables::finding_text(a, d),
+            match dates_text(finding) {
+                Some(dates) => format!("{}；检查日期 {dates}", super::tables::finding_text(a, d)),
+                None => super::tables::finding_text(a, d),
+            },
             finding.ids.clone(),
         ));
     }
