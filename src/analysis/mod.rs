@@ -9,6 +9,7 @@ pub mod charts;
 pub mod compare;
 pub mod entropy;
 pub mod explain;
+pub mod model;
 pub mod sensitivity;
 pub mod sobol;
 pub mod whatif;

@@ -3,6 +3,7 @@
 //! indicators with exact points, the issue kinds, bonuses, grades and groups.
 
 pub mod calendar;
+mod items;
 pub mod raw;
 mod rule_params;
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! parses every value for its rule, and collects every error with its file,
 //! row and column.
 
+mod encoding;
 pub mod names;
 mod records;
 mod resolve;
