@@ -32,6 +32,7 @@ impl Context<'_> {
             cells(t, "aliases"),
         );
         let mut roster = Vec::new();
+        let group_names = GroupNames::of(self.system);
         for i in t.rows() {
             let (Some(id), Some(name)) = (ids[i], names[i]) else {
                 let which = if ids[i].is_none() { "id" } else { "name" };
@@ -47,7 +48,7 @@ impl Context<'_> {
             };
             // A unit with a bad group still joins the roster, so that rows
             // naming it do not cascade into "unknown unit" errors.
-            let group = self.group_of(t, i, groups[i]).unwrap_or(0);
+            let group = self.group_of(&group_names, t, i, groups[i]).unwrap_or(0);
             let alias_list: Vec<String> = aliases[i]
                 .map(|a| {
                     a.split(['|', '、'])
@@ -119,7 +120,13 @@ impl Context<'_> {
         self.matcher = matcher;
     }
 
-    fn group_of(&mut self, t: &Table, i: usize, cell: Option<&str>) -> Option<usize> {
+    fn group_of(
+        &mut self,
+        groups: &GroupNames,
+        t: &Table,
+        i: usize,
+        cell: Option<&str>,
+    ) -> Option<usize> {
         let Some(g) = cell else {
             self.errors.push(t.error(
                 i,
@@ -131,7 +138,7 @@ impl Context<'_> {
             ));
             return None;
         };
-        let found = group_named(self.system, g);
+        let found = groups.find(g);
         if found.is_none() {
             let known: Vec<String> = self
                 .system
@@ -489,6 +496,7 @@ impl Context<'_> {
     pub(super) fn duties(&mut self, t: &Table, inputs: &mut Inputs) {
         let (indicators, cells_of_units) = (cells(t, "indicator"), cells(t, "unit"));
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.system.groups.len()];
+        let group_names = GroupNames::of(self.system);
         for (u, unit) in inputs.units.iter().enumerate() {
             members[unit.group].push(u);
         }
@@ -529,7 +537,7 @@ impl Context<'_> {
             for name in names::split_names(cell) {
                 if let Some(u) = self.matcher.find(name) {
                     responsible.push(u);
-                } else if let Some(g) = group_named(self.system, name) {
+                } else if let Some(g) = group_names.find(name) {
                     responsible.extend_from_slice(&members[g]);
                 } else {
                     let msg = self.names_no_unit(name);
@@ -572,15 +580,28 @@ fn formula_like(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@'])
 }
 
-/// The group an id, name or alias names (compared as unit names are).
-pub(super) fn group_named(system: &crate::config::System, name: &str) -> Option<usize> {
-    let key = names::normalize(name);
-    system.groups.iter().position(|g| {
-        std::iter::once(&g.id)
-            .chain(std::iter::once(&g.name))
-            .chain(&g.aliases)
-            .any(|n| names::normalize(n) == key)
-    })
+/// The groups by every id, name and alias, normalised once (compared as
+/// unit names are).
+pub(super) struct GroupNames(FastMap<String, usize>);
+
+impl GroupNames {
+    pub(super) fn of(system: &crate::config::System) -> GroupNames {
+        let mut map = FastMap::default();
+        for (k, g) in system.groups.iter().enumerate() {
+            for n in std::iter::once(&g.id)
+                .chain(std::iter::once(&g.name))
+                .chain(&g.aliases)
+            {
+                map.entry(names::normalize(n)).or_insert(k);
+            }
+        }
+        GroupNames(map)
+    }
+
+    /// The group `name` names.
+    pub(super) fn find(&self, name: &str) -> Option<usize> {
+        self.0.get(&names::normalize(name)).copied()
+    }
 }
 
 #[derive(Clone, Copy)]

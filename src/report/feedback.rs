@@ -16,8 +16,8 @@ use super::tables::leaf_status;
 use crate::assess::Assessment;
 use crate::error::Result;
 
-/// Unit `u`'s feedback sheet.
-pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
+/// Unit `u`'s feedback sheet (`leaves`: the system's, in tree order).
+pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<Vec<u8>> {
     let s = &a.system;
     let unit = &a.inputs.units[u];
     let sc = &a.scores[u];
@@ -52,7 +52,7 @@ pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
         published(a, sc.performance_points),
     )));
     doc = doc.add_paragraph(indented(run("一、失分情况", HEITI, BODY)));
-    let lost = entries(a, u);
+    let lost = entries(a, u, leaves);
     if lost.is_empty() {
         doc = doc.add_paragraph(body("各项指标均未失分。"));
     } else {
@@ -74,9 +74,9 @@ pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
             &[0, 4],
         ));
     }
-    let not_applicable: Vec<String> = s
-        .leaves()
-        .into_iter()
+    let not_applicable: Vec<String> = leaves
+        .iter()
+        .copied()
         .filter(|&l| sc.indicators[l].is_none())
         .map(|l| {
             let node = &s.indicators[l];
@@ -147,10 +147,11 @@ pub fn write_all(
 ) -> Result<()> {
     use rayon::prelude::*;
     let units: Vec<usize> = a.ordered_units().collect();
+    let leaves = a.system.leaves();
     for batch in units.chunks(512) {
         let sheets = batch
             .par_iter()
-            .map(|&u| sheet(a, u, date).map(|b| (u, b)))
+            .map(|&u| sheet(a, u, &leaves, date).map(|b| (u, b)))
             .collect::<Result<Vec<_>>>()?;
         for (u, bytes) in sheets {
             write(

@@ -42,14 +42,14 @@ fn dates_text(f: &crate::ingest::Finding) -> Option<String> {
 /// One ledger row before its number: (item, points, score, lost, why, records).
 pub(super) type Entry = (String, String, String, String, String, String);
 
-/// Unit `u`'s entries: each applicable leaf below its points, each
-/// total-level problem, a grade veto.
-pub(super) fn entries(a: &Assessment, u: usize) -> Vec<Entry> {
+/// Unit `u`'s entries: each applicable leaf (of `leaves`, the system's in
+/// tree order) below its points, each total-level problem, a grade veto.
+pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> {
     let s = &a.system;
     let sc = &a.scores[u];
     let ev = &a.evidence[u];
     let mut out = Vec::new();
-    for leaf in s.leaves() {
+    for &leaf in leaves {
         let Some(score) = sc.indicators[leaf] else {
             continue;
         };
@@ -149,10 +149,11 @@ pub fn ledger_grid(a: &Assessment) -> Grid<'_> {
         .feedback_deadline
         .map_or(String::new(), |d| d.format("%Y年%-m月%-d日").to_string());
     let mut rows = Vec::new();
+    let leaves = s.leaves();
     for u in a.ordered_units() {
         let unit = &a.inputs.units[u];
         let st = &a.ranking.standings[u];
-        for (item, points, score, lost, why, records) in entries(a, u) {
+        for (item, points, score, lost, why, records) in entries(a, u, &leaves) {
             let number = rows.len() + 1;
             let num = |x: String| {
                 if x.is_empty() {

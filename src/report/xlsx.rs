@@ -260,12 +260,8 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
 }
 
 fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = new_book(a)?;
-    let st = styles(a);
     let labels = LeafLabels::of(a);
     let grid = breakdown_grid(a, &labels);
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name("得分明细")?;
     // Narrower columns, long texts wrapped: the 14 columns fit a landscape
     // page at a readable size.
     let layout = Layout {
@@ -273,33 +269,41 @@ fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
         score_cols: &[7, 8],
         max_width: 26.0,
     };
-    write_grid(ws, &grid.0, grid.1.iter(), &st, a, &layout)?;
+    one_sheet_book(a, "得分明细", &grid, &layout)
+}
+
+/// A one-sheet workbook of `grid` (the breakdown, the ledger), laid out and
+/// set up for print like the others, with an autofilter.
+fn one_sheet_book(
+    a: &Assessment,
+    sheet: &str,
+    grid: &Grid<'_>,
+    layout: &Layout,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = new_book(a)?;
+    let st = styles(a);
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name(sheet)?;
+    write_grid(ws, &grid.0, grid.1.iter(), &st, a, layout)?;
     let last_col = grid.0.len().saturating_sub(1) as u16;
     ws.autofilter(0, 0, grid.1.len() as u32, last_col)?;
     wb.save_to_buffer()
 }
 
-/// A one-sheet workbook of `grid` (the ledger), laid out and set up for
-/// print like the others, with an autofilter.
+/// The ledger (feedback.xlsx): the grade in column 5, scores in
+/// `score_cols`.
 pub(super) fn ledger_book(
     a: &Assessment,
     sheet: &str,
     grid: &Grid<'_>,
     score_cols: &[usize],
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = new_book(a)?;
-    let st = styles(a);
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name(sheet)?;
     let layout = Layout {
         grade_col: Some(5),
         score_cols,
         max_width: 30.0,
     };
-    write_grid(ws, &grid.0, grid.1.iter(), &st, a, &layout)?;
-    let last_col = grid.0.len().saturating_sub(1) as u16;
-    ws.autofilter(0, 0, grid.1.len() as u32, last_col)?;
-    wb.save_to_buffer()
+    one_sheet_book(a, sheet, grid, &layout)
 }
 
 pub struct ScoresXlsx;
