@@ -227,6 +227,12 @@ fn the_notice_follows_the_form_of_an_official_document() {
         assert!(!md.contains(&format!("（{code}）")), "{code} in {md}");
     }
     assert!(!md.contains("标准差"));
+    // The problems chart (in notice.html) names problems the same way.
+    let issues = w.read("out/charts/issues.svg");
+    assert!(
+        issues.contains("文件未公开") && !issues.contains("I1 "),
+        "{issues}"
+    );
     // V1 (a grade veto, one record) is named however rare.
     assert!(
         md.contains("考核发现否决事项：泄密（一票否决），涉及南城区。"),

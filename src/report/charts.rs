@@ -207,8 +207,10 @@ pub fn issues(a: &Assessment) -> HBarChart {
         .iter()
         .map(|(i, c, units)| {
             let issue = &a.system.issues[*i];
+            // By name, as the notice names problems: codes are the office's
+            // shorthand, not the reader's.
             Bar {
-                label: format!("{} {}", issue.code, issue.name),
+                label: issue.name.clone(),
                 segments: vec![(f((*c).into()), SERIES_COLORS[0])],
                 end_text: format!("{}次，{}个单位", c.normalize(), units.len()),
             }
