@@ -48,6 +48,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Write the submissions workbook to send to units (from the roster).
     Template(TemplateArgs),
+    /// Read the forms units sent back, check every value, merge them into one submissions table.
+    Collect(CollectArgs),
     /// Where weights come from: AHP pairwise comparisons or entropy of a run's scores.
     Weights(WeightsArgs),
 }
@@ -60,11 +62,33 @@ pub struct TemplateArgs {
     /// The directory with the roster (units) and, if any, the duties table.
     #[arg(long, default_value = DEMO_DATA)]
     pub data: PathBuf,
-    /// Output directory for submissions.xlsx.
+    /// Output directory for submissions.xlsx (or the per-unit forms).
     #[arg(long)]
     pub out: PathBuf,
+    /// One protected form per unit, <unit id>.xlsx, with only that unit's items.
+    #[arg(long)]
+    pub per_unit: bool,
     /// Replace an output directory an earlier zwgk command wrote.
     #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CollectArgs {
+    /// The indicator system (TOML).
+    #[arg(long, default_value = DEMO_INDICATORS)]
+    pub indicators: PathBuf,
+    /// The directory with the roster (units) and, if any, the duties table.
+    #[arg(long, default_value = DEMO_DATA)]
+    pub data: PathBuf,
+    /// The directory of the forms units sent back (any file names).
+    #[arg(value_name = "RETURNED_DIR")]
+    pub returned: PathBuf,
+    /// The submissions table to write: a .xlsx or .csv file (collect.log is written beside it).
+    #[arg(long = "out", id = "out_file", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace the file (and its collect.log) if it exists.
+    #[arg(long = "force", id = "force_file")]
     pub force: bool,
 }
 
@@ -329,6 +353,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Some(Command::Explain(args)) => commands::explain::explain(args),
         Some(Command::Generate(args)) => commands::generate::generate(args),
         Some(Command::Template(args)) => commands::template::template(args),
+        Some(Command::Collect(args)) => commands::collect::collect(args),
         Some(Command::Weights(args)) => commands::weights::weights(args),
     }
 }

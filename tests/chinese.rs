@@ -168,6 +168,7 @@ fn help_of_every_command_in_both_languages() {
         "explain",
         "generate",
         "template",
+        "collect",
     ] {
         for lang in ["zh", "en"] {
             let mut args: Vec<&str> = if command.is_empty() {

@@ -6,6 +6,7 @@ mod chinese;
 mod coinr;
 mod docx;
 mod duties;
+mod forms;
 mod generate;
 mod harness;
 mod inputs;

@@ -18,7 +18,8 @@ fn about(command: Option<&str>) -> Option<&'static str> {
         Some("compare") => "比较两份 results.json（如两个年度）的名次和等次变化",
         Some("explain") => "以树形列出一个单位的得分：每一分得失及其原因",
         Some("generate") => "生成任意规模的合成考核数据（indicators.toml 和 data/）",
-        Some("template") => "根据单位名单生成发给各单位填报的报送工作簿",
+        Some("template") => "根据单位名单生成发给各单位填报的报送工作簿（或每个单位一份报送表）",
+        Some("collect") => "读取各单位交回的报送表，逐项检查后合并为一张单位报送表",
         Some("weights") => "权重从何而来：层次分析法（两两比较）或按得分的熵权法",
         Some("ahp") => "层次分析法：按两两比较矩阵求各上级指标下级指标的权重",
         Some("entropy") => "熵权法：按本次各单位末级指标得分的离散程度求权重",
@@ -52,6 +53,10 @@ fn help(id: &str) -> Option<&'static str> {
         "write" => "另存一份指标体系，把这些下级指标改为上述权重（weight）",
         "feedback" => "单位超过 2000 个时也写出整改台账 feedback.xlsx",
         "no_feedback" => "不写出整改台账",
+        "per_unit" => "每个单位一份受保护的报送表（<单位编码>.xlsx），只列该单位应填的项目",
+        "returned" => "各单位交回的报送表所在目录（文件名不限）",
+        "force_file" => "该文件（及其 collect.log）已存在时替换它",
+        "out_file" => "合并后的单位报送表：.xlsx 或 .csv 文件（旁边另写 collect.log）",
         "lang" => "界面语言：zh（中文，默认）或 en（英文）；也可由 LC_ALL、LC_MESSAGES、LANG 决定",
         _ => return None,
     })
@@ -131,7 +136,10 @@ fn localize_one(cmd: Command, name: Option<&str>) -> Command {
 fn usage(cmd: &Command, name: Option<&str>) -> String {
     let positionals: Vec<String> = cmd
         .get_positionals()
-        .map(|a| format!("<{}>", a.get_id().as_str().to_uppercase()))
+        .map(|a| match a.get_value_names().and_then(|v| v.first()) {
+            Some(v) => format!("<{v}>"),
+            None => format!("<{}>", a.get_id().as_str().to_uppercase()),
+        })
         .collect();
     let mut usage = match name {
         Some(n) => format!("zwgk {n} [选项]"),

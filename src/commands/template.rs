@@ -1,20 +1,25 @@
-//! `zwgk template`: the submissions workbook an office sends to its units.
+//! `zwgk template`: what an office sends its units to fill in — one
+//! workbook for all units, or with `--per-unit` one protected form per unit
+//! (`<unit id>.xlsx`) that `zwgk collect` reads back.
 
 use crate::cli::TemplateArgs;
+use crate::config::System;
 use crate::error::{Error, Result};
-use crate::report;
+use crate::forms::{form, submission_leaves, unit_items, workbook};
+use crate::ingest::Inputs;
+use crate::report::output::{self, Staging};
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 pub fn template(args: TemplateArgs) -> Result<()> {
-    report::output::check_target(&args.out, args.force)?;
-    let system = crate::config::System::load(&args.indicators)?;
+    output::check_target(&args.out, args.force)?;
+    let system = System::load(&args.indicators)?;
     let inputs = crate::ingest::load_roster(&system, &args.data)?;
-    let bytes = crate::template::submissions_workbook(&system, &inputs).map_err(|e| {
-        Error::Usage(crate::tr!(
-            "无法生成工作簿：{e}",
-            "cannot build the workbook: {e}"
-        ))
-    })?;
-    report::output::write_dir(&args.out, &[("submissions.xlsx".into(), bytes)], args.force)?;
+    if args.per_unit {
+        return per_unit(&args, &system, &inputs);
+    }
+    let bytes = workbook::submissions_workbook(&system, &inputs).map_err(not_built)?;
+    output::write_dir(&args.out, &[("submissions.xlsx".into(), bytes)], args.force)?;
     println!(
         "{}",
         crate::tr!(
@@ -25,4 +30,81 @@ pub fn template(args: TemplateArgs) -> Result<()> {
         )
     );
     Ok(())
+}
+
+fn not_built(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::Usage(crate::tr!(
+        "无法生成工作簿：{e}",
+        "cannot build the workbook: {e}"
+    ))
+}
+
+/// `DIR/<unit id>.xlsx` for every unit, written on all cores.
+fn per_unit(args: &TemplateArgs, system: &System, inputs: &Inputs) -> Result<()> {
+    let names = file_names(inputs)?;
+    let leaves = submission_leaves(system);
+    let staging = Staging::begin(&args.out, args.force)?;
+    let items: usize = (0..inputs.units.len())
+        .into_par_iter()
+        .map(|u| {
+            let unit = &inputs.units[u];
+            let items = unit_items(system, inputs, u, &leaves);
+            let bytes = form::unit_form(system, unit, &items).map_err(not_built)?;
+            staging.write(&names[u], &bytes)?;
+            Ok(items.len())
+        })
+        .collect::<Result<Vec<usize>>>()?
+        .into_iter()
+        .sum();
+    staging.commit()?;
+    println!(
+        "{}",
+        crate::tr!(
+            "{}：已为 {} 个单位各生成一份报送表（共 {} 项）；收回后用 zwgk collect 合并",
+            "{}: a form for each of {} units ({} items in all); merge the returned forms with zwgk collect",
+            args.out.display(),
+            inputs.units.len(),
+            items
+        )
+    );
+    Ok(())
+}
+
+/// `<unit id>.xlsx` for each unit, with the characters file systems refuse
+/// (`/ \ : * ? " < > |`) as `_`; two ids that become one name are an error.
+fn file_names(inputs: &Inputs) -> Result<Vec<String>> {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut errors = Vec::new();
+    let mut names = Vec::with_capacity(inputs.units.len());
+    for unit in &inputs.units {
+        let name: String = unit
+            .id
+            .chars()
+            .map(|c| {
+                if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let name = format!("{name}.xlsx");
+        if let Some(other) = seen.insert(name.to_lowercase(), &unit.id) {
+            errors.push(crate::error::Diagnostic::new(
+                "units",
+                "",
+                crate::tr!(
+                    "单位编码“{}”与“{other}”写成文件名后相同（{name}）；请改用不同的编码",
+                    "unit ids \"{}\" and \"{other}\" give the same file name ({name}); make them differ",
+                    unit.id
+                ),
+            ));
+        }
+        names.push(name);
+    }
+    if errors.is_empty() {
+        Ok(names)
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }

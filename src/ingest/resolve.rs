@@ -5,9 +5,9 @@
 
 use super::names::{self, UnitMatcher};
 use super::table::Table;
-use super::values;
+use super::values::{self, parse_submitted, Target};
 use super::{FastMap, Inputs, Rating, Status, Submission, Unit, Value};
-use crate::config::{Rule, System, ValueKind};
+use crate::config::{Rule, System};
 use crate::error::Diagnostic;
 use rust_decimal::Decimal;
 
@@ -320,75 +320,7 @@ impl Context<'_> {
     }
 
     fn parse_value(&self, target: Target, raw: &str) -> std::result::Result<Value, String> {
-        let leaf = match target {
-            Target::Bonus(_) => {
-                let n = values::parse_decimal(raw)?;
-                if n < Decimal::ZERO {
-                    return Err(crate::tr!(
-                        "{n} 为负数；加分次数应不小于 0",
-                        "{n} is negative; a bonus count must be >= 0"
-                    ));
-                }
-                return Ok(Value::Number(n));
-            }
-            Target::Leaf(l) => &self.system.indicators[l],
-        };
-        if names::normalize(raw) == "不涉及" {
-            if leaf.allow_na {
-                return Ok(Value::NotApplicable);
-            }
-            return Err(crate::tr!(
-                "{} 不允许填“不涉及”（指标体系未设置 allow_na）",
-                "不涉及 is not allowed for {} (its indicator system does not set allow_na)",
-                leaf.id
-            ));
-        }
-        let Some(rule) = &leaf.rule else {
-            return Err(crate::tr!("不是末级指标", "not a leaf"));
-        };
-        match rule.submission_kind() {
-            Some(ValueKind::Number) => {
-                let n = values::parse_input(raw, leaf.input)?;
-                if *rule == Rule::Manual {
-                    let p = leaf.points.to_decimal();
-                    if n < Decimal::ZERO || n > p {
-                        return Err(crate::tr!(
-                            "{n} 超出 0 至 {} 的范围（{} 的分值，直接计分）",
-                            "{n} is outside 0..={} (the points of {}, rule manual)",
-                            p.normalize(),
-                            leaf.id
-                        ));
-                    }
-                }
-                Ok(Value::Number(n))
-            }
-            Some(ValueKind::Date) => values::parse_date(raw).map(Value::Date),
-            Some(ValueKind::Level) => {
-                let Rule::Level { levels } = rule else {
-                    return Err(crate::tr!("不是等级计分", "not a level rule"));
-                };
-                let key = names::normalize(raw);
-                levels
-                    .iter()
-                    .position(|(l, _)| names::normalize(l) == key)
-                    .map(Value::Level)
-                    .ok_or_else(|| {
-                        crate::tr!(
-                            "未知等级“{raw}”；应为以下之一：{}",
-                            "unknown level \"{raw}\"; expected one of {}",
-                            levels
-                                .iter()
-                                .map(|l| l.0.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    })
-            }
-            None => Err(crate::tr!(
-                "该计分规则不接受报送",
-                "this rule takes no submission"
-            )),
-        }
+        parse_submitted(self.system, target, raw)
     }
 
     pub(super) fn ratings(&mut self, t: &Table, inputs: &mut Inputs) {
@@ -602,10 +534,4 @@ impl GroupNames {
     pub(super) fn find(&self, name: &str) -> Option<usize> {
         self.0.get(&names::normalize(name)).copied()
     }
-}
-
-#[derive(Clone, Copy)]
-enum Target {
-    Leaf(usize),
-    Bonus(usize),
 }

@@ -250,7 +250,7 @@ fn unknown_name_message(sheet: bool, name: &str, key: &str) -> String {
 }
 
 /// Office lock files (`~$book.xlsx`, `.~lock.book.xlsx#`) and hidden files.
-fn ignored_reason(name: &str) -> Option<String> {
+pub(crate) fn ignored_reason(name: &str) -> Option<String> {
     if name.starts_with("~$") || name.starts_with(".~lock") {
         Some(crate::tr!("办公软件的锁定文件", "an office lock file"))
     } else if name.starts_with('.') {

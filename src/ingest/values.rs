@@ -1,7 +1,8 @@
 //! Cell values: exact decimals (`85`, `85.5`, `50%`) and dates in the
 //! formats officers type them.
 
-use crate::config::InputKind;
+use super::{names, Value};
+use crate::config::{InputKind, Rule, System, ValueKind};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -124,6 +125,92 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 "“{s}”不是日期（应为 2023-01-31、2023/1/31、2023.1.31 或 2023年1月31日 这样的日期）",
 "\"{s}\" is not a date (expected e.g. 2023-01-31, 2023/1/31, 2023.1.31 or 2023年1月31日)")
     })
+}
+
+/// A submitted value for `target` as `run` reads it: by the leaf's rule and
+/// `input` kind, its levels, 不涉及 where allowed, the range of a manual
+/// score; a bonus count is a number >= 0. The error says what was expected.
+pub fn parse_submitted(
+    system: &System,
+    target: Target,
+    raw: &str,
+) -> std::result::Result<Value, String> {
+    let leaf = match target {
+        Target::Bonus(_) => {
+            let n = parse_decimal(raw)?;
+            if n < Decimal::ZERO {
+                return Err(crate::tr!(
+                    "{n} 为负数；加分次数应不小于 0",
+                    "{n} is negative; a bonus count must be >= 0"
+                ));
+            }
+            return Ok(Value::Number(n));
+        }
+        Target::Leaf(l) => &system.indicators[l],
+    };
+    if names::normalize(raw) == "不涉及" {
+        if leaf.allow_na {
+            return Ok(Value::NotApplicable);
+        }
+        return Err(crate::tr!(
+            "{} 不允许填“不涉及”（指标体系未设置 allow_na）",
+            "不涉及 is not allowed for {} (its indicator system does not set allow_na)",
+            leaf.id
+        ));
+    }
+    let Some(rule) = &leaf.rule else {
+        return Err(crate::tr!("不是末级指标", "not a leaf"));
+    };
+    match rule.submission_kind() {
+        Some(ValueKind::Number) => {
+            let n = parse_input(raw, leaf.input)?;
+            if *rule == Rule::Manual {
+                let p = leaf.points.to_decimal();
+                if n < Decimal::ZERO || n > p {
+                    return Err(crate::tr!(
+                        "{n} 超出 0 至 {} 的范围（{} 的分值，直接计分）",
+                        "{n} is outside 0..={} (the points of {}, rule manual)",
+                        p.normalize(),
+                        leaf.id
+                    ));
+                }
+            }
+            Ok(Value::Number(n))
+        }
+        Some(ValueKind::Date) => parse_date(raw).map(Value::Date),
+        Some(ValueKind::Level) => {
+            let Rule::Level { levels } = rule else {
+                return Err(crate::tr!("不是等级计分", "not a level rule"));
+            };
+            let key = names::normalize(raw);
+            levels
+                .iter()
+                .position(|(l, _)| names::normalize(l) == key)
+                .map(Value::Level)
+                .ok_or_else(|| {
+                    crate::tr!(
+                        "未知等级“{raw}”；应为以下之一：{}",
+                        "unknown level \"{raw}\"; expected one of {}",
+                        levels
+                            .iter()
+                            .map(|l| l.0.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+        }
+        None => Err(crate::tr!(
+            "该计分规则不接受报送",
+            "this rule takes no submission"
+        )),
+    }
+}
+
+/// What a submission row is for: a leaf or a bonus item (by index).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Leaf(usize),
+    Bonus(usize),
 }
 
 #[cfg(test)]

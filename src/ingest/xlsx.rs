@@ -193,6 +193,15 @@ impl Book {
             .collect()
     }
 
+    /// The cells of `sheet` as they stand, or `None` when the workbook has
+    /// no such sheet (a returned form is read cell by cell).
+    pub fn cells(&mut self, sheet: &str) -> Option<Cells> {
+        self.wb
+            .worksheet_range(sheet)
+            .ok()
+            .map(|range| Cells { range })
+    }
+
     /// Reads `sheet` (or the first visible sheet). `known` are the table's
     /// column names (ids and Chinese), used to spot a two-row header.
     pub fn read_sheet(
@@ -289,6 +298,27 @@ impl Book {
             cells,
             height: data.len(),
         })
+    }
+}
+
+/// A sheet's cells, looked up by their place in the sheet.
+pub struct Cells {
+    range: calamine::Range<Data>,
+}
+
+impl Cells {
+    /// The text of the cell at 0-based `row` and `column` of the sheet, as
+    /// an officer sees it (see [`cell_text`]); `None` when empty.
+    pub fn text(&self, row: u32, column: u16) -> Option<String> {
+        self.range
+            .get_value((row, u32::from(column)))
+            .and_then(cell_text)
+            .map(Cow::into_owned)
+    }
+
+    /// One past the last 0-based row that holds anything.
+    pub fn end_row(&self) -> u32 {
+        self.range.end().map_or(0, |(r, _)| r + 1)
     }
 }
 
