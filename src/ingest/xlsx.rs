@@ -116,12 +116,15 @@ fn cell_text(d: &Data) -> Option<Cow<'_, str>> {
         Data::Empty => return None,
         Data::String(s) => Cow::Borrowed(s.trim()),
         Data::Int(i) => i.to_string().into(),
-        // f64's shortest round-trip text: 7.0 → "7", 0.1 → "0.1".
+        // As a spreadsheet shows it: to 15 significant digits (Excel's
+        // precision), then f64's shortest text: 7.0 → "7", 0.1 → "0.1", and
+        // 0.8170000000000001 (81.7 / 100 computed somewhere) → "0.817".
         Data::Float(f) => {
             if f.fract() == 0.0 && f.abs() < 1e15 {
                 format!("{}", *f as i64).into()
             } else {
-                f.to_string().into()
+                let shown: f64 = format!("{f:.14e}").parse().unwrap_or(*f);
+                shown.to_string().into()
             }
         }
         Data::Bool(b) => b.to_string().into(),
@@ -341,6 +344,13 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(7.0)), Some("7".into()));
         assert_eq!(cell_text(&Data::Float(0.5)), Some("0.5".into()));
         assert_eq!(cell_text(&Data::Float(95.33)), Some("95.33".into()));
+        assert_eq!(cell_text(&Data::Float(81.7 / 100.0)), Some("0.817".into()));
+        assert_ne!(81.7 / 100.0, 0.817, "the case above is a real one");
+        assert_eq!(
+            cell_text(&Data::Float(6.0 / 7.0)),
+            Some("0.857142857142857".into())
+        );
+        assert_eq!(cell_text(&Data::Float(1e-20)), Some("0.00000000000000000001".into()));
         assert_eq!(
             cell_text(&Data::String("  东湖区 ".into())),
             Some("东湖区".into())
