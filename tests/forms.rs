@@ -366,3 +366,24 @@ fn collect_names_who_did_not_return_and_keeps_an_existing_table() {
     assert_eq!(again.code, 2, "{}", again.stderr);
     assert!(again.stderr.contains("pass --force"), "{}", again.stderr);
 }
+
+/// X01's form filled in and saved again by LibreOffice Calc 7.4 (`soffice
+/// --convert-to xlsx`: its own styles, shared strings and validations) is
+/// read without loss: every value, the date cell and the evidence.
+#[test]
+fn a_form_saved_by_libreoffice_is_collected_without_loss() {
+    let w = demo_without_submissions();
+    let back = w.path().join("back");
+    std::fs::create_dir(&back).unwrap();
+    let name = "东湖区（LibreOffice 另存）.xlsx";
+    std::fs::copy(crate::harness::fixture("forms").join(name), back.join(name)).unwrap();
+    let r = collect(&w, "back", "merged.csv");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        w.read("merged.csv"),
+        "\u{feff}单位,指标代码,填报值,审核状态,佐证材料\n\
+         东湖区,A3,94.1%,待审核,台账.xlsx\n东湖区,B1,不涉及,待审核,\n东湖区,C1,56%,待审核,\n\
+         东湖区,E1,良,待审核,\n东湖区,E2,85%,待审核,\n东湖区,F1,3,待审核,\n\
+         东湖区,F2,2,待审核,\n东湖区,F3,2024-01-30,待审核,\n东湖区,J1,1,待审核,\n"
+    );
+}

@@ -108,3 +108,39 @@ fn file_names(inputs: &Inputs) -> Result<Vec<String>> {
         Err(Error::Invalid(errors))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Unit;
+
+    fn roster(ids: &[&str]) -> Inputs {
+        Inputs {
+            units: ids
+                .iter()
+                .map(|id| Unit {
+                    id: id.to_string(),
+                    name: format!("单位{id}"),
+                    group: 0,
+                    aliases: Vec::new(),
+                })
+                .collect(),
+            ..Inputs::default()
+        }
+    }
+
+    #[test]
+    fn form_files_are_named_by_id_with_unsafe_characters_replaced() {
+        let names = file_names(&roster(&["X01", "51/01", "a:b"])).unwrap();
+        assert_eq!(names, ["X01.xlsx", "51_01.xlsx", "a_b.xlsx"]);
+    }
+
+    #[test]
+    fn two_ids_that_make_one_file_name_are_an_error() {
+        let Err(Error::Invalid(d)) = file_names(&roster(&["51/01", "51:01", "x01", "X01"])) else {
+            panic!("expected an error");
+        };
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].message.contains("51_01.xlsx"), "{}", d[0].message);
+    }
+}

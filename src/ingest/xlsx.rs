@@ -350,7 +350,10 @@ mod tests {
             cell_text(&Data::Float(6.0 / 7.0)),
             Some("0.857142857142857".into())
         );
-        assert_eq!(cell_text(&Data::Float(1e-20)), Some("0.00000000000000000001".into()));
+        assert_eq!(
+            cell_text(&Data::Float(1e-20)),
+            Some("0.00000000000000000001".into())
+        );
         assert_eq!(
             cell_text(&Data::String("  东湖区 ".into())),
             Some("东湖区".into())
