@@ -18,6 +18,8 @@ pub struct Assessment {
     pub ranking: Ranking,
     /// Run with `--draft`: every output says 征求意见稿.
     pub draft: bool,
+    /// The period scored (`--period`); `None` for the whole year.
+    pub period: Option<crate::config::Period>,
     /// The indicator file as shown, and its SHA-256.
     pub indicators_file: (String, String),
     pub warnings: Vec<String>,
@@ -43,12 +45,20 @@ fn resident_mb() -> Option<u64> {
     Some(pages * 4096 / 1_000_000)
 }
 
-/// Runs the pipeline on an indicator file and a data directory.
-pub fn assess(indicators: &Path, data: &Path, draft: bool) -> Result<Assessment> {
+/// Runs the pipeline on an indicator file and a data directory, for the
+/// whole year or the period `period` (an id of `[[period]]`).
+pub fn assess(
+    indicators: &Path,
+    data: &Path,
+    draft: bool,
+    period: Option<&str>,
+) -> Result<Assessment> {
     let t = std::time::Instant::now();
     let system = System::load(indicators)?;
+    let period = period.map(|id| period_of(&system, id)).transpose()?;
     let toml_bytes = std::fs::read(indicators).unwrap_or_default();
-    let mut inputs = ingest::load(&system, data, draft)?;
+    let scope = ingest::Scope { draft, period };
+    let mut inputs = ingest::load(&system, data, &scope)?;
     timing("ingest", t);
     let t = std::time::Instant::now();
     let mut warnings = std::mem::take(&mut inputs.warnings);
@@ -72,8 +82,30 @@ pub fn assess(indicators: &Path, data: &Path, draft: bool) -> Result<Assessment>
         scores,
         ranking,
         draft,
+        period: scope.period,
         warnings,
     })
+}
+
+/// The period `id` of the indicator system, or a usage error naming those
+/// it defines.
+pub fn period_of(system: &System, id: &str) -> Result<crate::config::Period> {
+    if let Some(p) = system.periods.iter().find(|p| p.id == id) {
+        return Ok(p.clone());
+    }
+    let ids: Vec<&str> = system.periods.iter().map(|p| p.id.as_str()).collect();
+    Err(crate::error::Error::Usage(if ids.is_empty() {
+        crate::tr!(
+            "--period {id}：指标体系没有定义考核期（[[period]]）",
+            "--period {id}: the indicator system defines no periods ([[period]])"
+        )
+    } else {
+        crate::tr!(
+            "--period {id}：不是考核期代码；指标体系定义的是：{}",
+            "--period {id}: not a period id; the indicator system defines {}",
+            crate::lang::list(&ids)
+        )
+    }))
 }
 
 impl Assessment {

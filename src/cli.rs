@@ -233,12 +233,20 @@ pub struct InputArgs {
     /// Count submissions still 待审核 and mark every output 征求意见稿.
     #[arg(long)]
     pub draft: bool,
+    /// Score one period of the year ([[period]] id): records dated in it, rows of that period.
+    #[arg(long, value_name = "ID")]
+    pub period: Option<String>,
 }
 
 impl InputArgs {
     /// The assessment of these inputs: loaded, checked, scored and ranked.
     pub fn assess(&self) -> Result<Assessment> {
-        assess(&self.indicators, &self.data, self.draft)
+        assess(
+            &self.indicators,
+            &self.data,
+            self.draft,
+            self.period.as_deref(),
+        )
     }
 }
 
@@ -278,12 +286,16 @@ fn notice_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
     crate::ingest::values::parse_date(s)
 }
 
-/// Where `run` writes when no `--out` is given.
-pub fn default_out(indicators: &Path) -> PathBuf {
+/// Where `run` writes when no `--out` is given: `reports/<stem>/`, or
+/// `reports/<stem>-<period id>/` for a period.
+pub fn default_out(indicators: &Path, period: Option<&str>) -> PathBuf {
     let stem = indicators
         .file_stem()
         .map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
-    Path::new("reports").join(stem)
+    match period {
+        Some(p) => Path::new("reports").join(format!("{stem}-{p}")),
+        None => Path::new("reports").join(stem),
+    }
 }
 
 /// The command line in the user's language: clap's derive texts in
@@ -335,6 +347,7 @@ pub fn execute(cli: Cli) -> Result<()> {
                 indicators: DEMO_INDICATORS.into(),
                 data: DEMO_DATA.into(),
                 draft: false,
+                period: None,
             },
             out: None,
             force: true,
@@ -381,8 +394,12 @@ mod tests {
     #[test]
     fn run_writes_under_reports_named_after_the_indicator_file() {
         assert_eq!(
-            default_out(Path::new("indicators/city-2023.toml")),
+            default_out(Path::new("indicators/city-2023.toml"), None),
             Path::new("reports/city-2023")
+        );
+        assert_eq!(
+            default_out(Path::new("indicators/city-2023.toml"), Some("Q1")),
+            Path::new("reports/city-2023-Q1")
         );
     }
 }

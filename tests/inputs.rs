@@ -473,7 +473,7 @@ fn fuzzer_found_inputs_never_panic() {
             "data/inspections.csv",
             std::fs::read(entry.unwrap().path()).unwrap(),
         );
-        let _ = zwgk::ingest::load(&system, &w.path().join("data"), false);
+        let _ = zwgk::ingest::load(&system, &w.path().join("data"), &Default::default());
         seen += 1;
     }
     assert!(seen >= 80, "the regression inputs are there ({seen})");

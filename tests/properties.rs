@@ -96,6 +96,7 @@ fn assess(w: &Workdir) -> zwgk::assess::Assessment {
         &w.path().join("indicators.toml"),
         &w.path().join("data"),
         false,
+        None,
     )
     .unwrap()
 }

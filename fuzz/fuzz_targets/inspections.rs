@@ -28,6 +28,6 @@ fn setup() -> &'static (System, PathBuf) {
 fuzz_target!(|data: &[u8]| {
     let (system, dir) = setup();
     if std::fs::write(dir.join("inspections.csv"), data).is_ok() {
-        let _ = zwgk::ingest::load(system, dir, false);
+        let _ = zwgk::ingest::load(system, dir, &Default::default());
     }
 });

@@ -53,6 +53,7 @@ fn help(id: &str) -> Option<&'static str> {
         "write" => "另存一份指标体系，把这些下级指标改为上述权重（weight）",
         "feedback" => "单位超过 2000 个时也写出整改台账 feedback.xlsx",
         "no_feedback" => "不写出整改台账",
+        "period" => "只对一个考核期计分（[[period]] 的代码）：该期内的检查记录、该期的报送和评分",
         "per_unit" => "每个单位一份受保护的报送表（<单位编码>.xlsx），只列该单位应填的项目",
         "returned" => "各单位交回的报送表所在目录（文件名不限）",
         "force_file" => "该文件（及其 collect.log）已存在时替换它",

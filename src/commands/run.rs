@@ -11,7 +11,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| default_out(&args.inputs.indicators));
+        .unwrap_or_else(|| default_out(&args.inputs.indicators, args.inputs.period.as_deref()));
     // The demo replaces its own earlier report (reports/demo, if zwgk wrote
     // it), with or without `run`, as bare `zwgk` does.
     let force = args.force || is_the_demo(&args);
@@ -50,6 +50,9 @@ pub fn run(args: RunArgs) -> Result<()> {
         feedback: !args.no_feedback
             && (args.feedback || a.inputs.units.len() <= report::FEEDBACK_UNITS),
     };
+    for line in report::scope_lines(&a) {
+        println!("{line}");
+    }
     let t = std::time::Instant::now();
     let staging = report::output::Staging::begin(&out, force)?;
     report::write_run(&a, &options, &staging)?;
@@ -63,7 +66,7 @@ pub fn run(args: RunArgs) -> Result<()> {
             "{}{}：{} 个单位已计分，警告 {} 条；报告在 {}{}",
             "{}{}: {} units scored, {} warning(s); reports in {}{}",
             a.system.name,
-            if a.draft { "（征求意见稿）" } else { "" },
+            report::run_label(&a),
             a.inputs.units.len(),
             a.warnings.len(),
             out.display(),
@@ -92,6 +95,9 @@ pub fn check(args: CheckArgs) -> Result<()> {
             "zwgk check --all-warnings prints every one; zwgk run writes them to run.log"
         ),
     );
+    for line in report::scope_lines(&a) {
+        println!("{line}");
+    }
     println!("{}", crate::tr!("检查通过：{} — {} 个指标、{} 个单位、{} 条检查记录、{} 条报送；警告 {} 条", "ok: {} — {} indicators, {} units, {} inspection records, {} submissions; {} warning(s)",
         a.system.name,
         a.system.indicators.len(),

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 mod items;
+pub mod periods;
 pub mod raw;
 mod rule_params;
 #[cfg(test)]
@@ -16,6 +17,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::num::Exact;
 pub use calendar::Calendar;
 use chrono::NaiveDate;
+pub use periods::Period;
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -61,6 +63,8 @@ pub struct System {
     pub feedback_deadline: Option<NaiveDate>,
     /// 整改要求 of the feedback sheets.
     pub feedback_requirements: Vec<String>,
+    /// The parts of the year (`[[period]]`), in TOML order.
+    pub periods: Vec<Period>,
 }
 
 /// What the notice publishes for each group.

@@ -26,6 +26,17 @@ pub struct RawSystem {
     pub bonus: Vec<Spanned<RawBonus>>,
     pub notice: Option<Spanned<RawNotice>>,
     pub feedback: Option<RawFeedback>,
+    #[serde(default)]
+    pub period: Vec<Spanned<RawPeriod>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeriod {
+    pub id: String,
+    pub name: String,
+    pub from: Datetime,
+    pub to: Datetime,
 }
 
 #[derive(Debug, Deserialize)]

@@ -28,7 +28,7 @@ fn kind_of(key: &str) -> Option<Kind> {
         | "indicator" | "veto" | "issuer" | "rank_ties" | "rank_on" | "rescale" | "title"
         | "input" | "addressee" | "doc_number" | "publish" => Text,
         "cap_at_full" | "allow_na" | "pool" => Bool,
-        "due" | "deadline" => Date,
+        "due" | "deadline" | "from" | "to" => Date,
         "holidays" | "workdays" | "groups" | "tie_break" | "curve" | "levels" | "aliases"
         | "requirements" => List,
         "assessment" | "performance" | "calendar" | "notice" | "feedback" => Table,

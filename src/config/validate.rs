@@ -3,6 +3,7 @@
 //! (or field), the TOML line:column and the numbers involved.
 
 use super::items::{check_unique_ids, resolve_bonuses, resolve_issues};
+use super::periods::resolve_periods;
 use super::raw::RawSystem;
 use super::tree::resolve_indicators;
 pub use super::tree::resolved_points;
@@ -179,6 +180,7 @@ pub(super) fn resolve(
     let issues = resolve_issues(&raw, &indicators, &ids, &mut c);
     let bonuses = resolve_bonuses(&raw, &mut c);
     check_unique_ids(&raw, &mut c);
+    let periods = resolve_periods(&raw, a.get_ref().year, &mut c);
 
     let mut tie_break = Vec::new();
     for t in &a.get_ref().tie_break {
@@ -259,10 +261,11 @@ pub(super) fn resolve(
         publish,
         feedback_deadline,
         feedback_requirements: feedback.requirements,
+        periods,
     })
 }
 
-pub(super) fn to_date(d: &Datetime) -> Option<NaiveDate> {
+pub(crate) fn to_date(d: &Datetime) -> Option<NaiveDate> {
     match (d.date, d.time) {
         (Some(date), None) => {
             NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)

@@ -4,8 +4,10 @@
 //! parses every value for its rule, and collects every error with its file,
 //! row and column.
 
+pub mod appeals;
 mod encoding;
 pub mod names;
+mod periods;
 mod records;
 mod resolve;
 pub mod sources;
@@ -16,7 +18,6 @@ pub mod xlsx;
 use crate::config::{self, System};
 use crate::error::{Diagnostic, Error, Result};
 use chrono::NaiveDate;
-use names::UnitMatcher;
 use resolve::Context;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -62,6 +63,15 @@ pub struct Finding {
     pub notes: String,
     /// The first and last 检查日期 of the records that have one.
     pub dates: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl Finding {
+    /// Does the finding count: is anything left of it after the appeals
+    /// (a finding whose records were all revoked stays in the breakdown,
+    /// with the decisions, but deducts nothing and vetoes nothing)?
+    pub fn counts(&self) -> bool {
+        !self.count.is_zero()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +129,29 @@ pub struct Inputs {
     /// (file or sheet, why) of every entry of the data directory not read
     pub ignored: Vec<(String, String)>,
     pub warnings: Vec<String>,
+    /// What this run did not count because it belongs to other periods.
+    pub left_out: LeftOut,
+    /// The appeals decided, when an appeals table was given (those on
+    /// records of this run).
+    pub appeals: Option<appeals::AppealCounts>,
+}
+
+/// What a run leaves out because it belongs elsewhere in the year (SPEC
+/// §10): records dated outside the period, rows of other periods.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub records: usize,
+    pub submissions: usize,
+    pub ratings: usize,
+}
+
+/// What part of the inputs a run counts.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Pending (待审核) submissions count, in a 征求意见稿.
+    pub draft: bool,
+    /// The period scored (`--period`); `None` for the whole year.
+    pub period: Option<crate::config::Period>,
 }
 
 const UNITS: &[ColumnSpec] = &[
@@ -142,6 +175,7 @@ const SUBMISSIONS: &[ColumnSpec] = &[
     col("value", "填报值", true),
     col("status", "审核状态", false),
     col("evidence", "佐证材料", false),
+    col("period", "考核期", false),
     // Written by `zwgk template` for the unit filling it in; not read.
     col("indicator_name", "指标名称", false),
     col("hint", "填报说明", false),
@@ -151,10 +185,18 @@ const RATINGS: &[ColumnSpec] = &[
     col("unit", "单位", true),
     col("indicator", "指标代码", true),
     col("score", "分数", true),
+    col("period", "考核期", false),
 ];
 const DUTIES: &[ColumnSpec] = &[
     col("indicator", "指标代码", true),
     col("unit", "责任单位", true),
+];
+const APPEALS: &[ColumnSpec] = &[
+    col("record", "记录编号", true),
+    col("decision", "复核结果", true),
+    col("count", "数量", false),
+    col("reason", "理由", false),
+    col("unit", "单位", false),
 ];
 
 fn require_dir(dir: &Path) -> Result<()> {
@@ -176,6 +218,7 @@ fn spec(t: TableId) -> &'static [ColumnSpec] {
         TableId::Submissions => SUBMISSIONS,
         TableId::Ratings => RATINGS,
         TableId::Duties => DUTIES,
+        TableId::Appeals => APPEALS,
     }
 }
 
@@ -237,7 +280,7 @@ pub fn needed(system: &System, t: TableId) -> Option<String> {
                 )
             })
         }
-        TableId::Duties => None,
+        TableId::Duties | TableId::Appeals => None,
     }
 }
 
@@ -248,12 +291,8 @@ pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
     let mut reader = Reader::new(dir, &mut inputs);
     let units = reader.read(TableId::Units, needed(system, TableId::Units), &mut inputs);
     let duties = reader.read(TableId::Duties, None, &mut inputs);
-    let mut ctx = Context {
-        system,
-        matcher: UnitMatcher::default(),
-        errors: reader.errors,
-        draft: false,
-    };
+    let scope = Scope::default();
+    let mut ctx = Context::new(system, reader.errors, &scope);
     if let Some(t) = &units {
         ctx.units(t, &mut inputs);
         if let Some(d) = &duties {
@@ -266,8 +305,8 @@ pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
     Ok(inputs)
 }
 
-/// Reads every table in `dir`; `draft` lets pending submissions count.
-pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
+/// Reads every table in `dir`, counting what `scope` says.
+pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
     require_dir(dir)?;
     let mut inputs = Inputs::default();
     let t = std::time::Instant::now();
@@ -278,28 +317,25 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
     let submissions = read(TableId::Submissions);
     let ratings = read(TableId::Ratings);
     let duties = read(TableId::Duties);
+    let appeals = read(TableId::Appeals);
     let errors = reader.errors;
     crate::assess::timing("ingest: read tables (bytes, SHA-256, polars CSV)", t);
 
-    let mut ctx = Context {
-        system,
-        matcher: UnitMatcher::default(),
-        errors,
-        draft,
-    };
+    let mut ctx = Context::new(system, errors, scope);
     if let Some(t) = &units {
         ctx.units(t, &mut inputs);
     }
+    let appeals = match (&units, &appeals) {
+        (Some(_), Some(t)) => Some(ctx.appeals(t)),
+        _ => None,
+    };
     if units.is_some() {
         // The inspections (the largest table) are resolved beside the other
         // tables; their errors and warnings are then put first, in file order.
         let (errors_before, warnings_before) = (ctx.errors.len(), inputs.warnings.len());
-        let reader = Context {
-            system,
-            matcher: ctx.matcher.clone(),
-            errors: Vec::new(),
-            draft,
-        };
+        let mut reader = Context::new(system, Vec::new(), scope);
+        reader.matcher = ctx.matcher.clone();
+        reader.appeals = appeals.as_ref();
         let (aggregated, ()) = rayon::join(
             || inspections.map(|t| reader.inspections(t)),
             || resolve_others(&mut ctx, &mut inputs, [&submissions, &ratings, &duties]),
@@ -313,6 +349,9 @@ pub fn load(system: &System, dir: &Path, draft: bool) -> Result<Inputs> {
                 .warnings
                 .splice(warnings_before..warnings_before, a.warnings);
             inputs.findings = a.findings;
+            inputs.left_out.records = a.left_out;
+            inputs.appeals = a.appeals;
+            ctx.errors.extend(a.appeal_problems);
         }
     }
     if !ctx.errors.is_empty() {

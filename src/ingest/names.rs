@@ -67,6 +67,11 @@ impl UnitMatcher {
     }
 
     /// Every unit's name as shown, in roster order.
+    /// Unit `u`'s name as the roster writes it.
+    pub fn name_of(&self, u: usize) -> &str {
+        self.names.get(u).map_or("", |(_, shown)| shown.as_str())
+    }
+
     pub fn shown_names(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(|(_, shown)| shown.as_str())
     }

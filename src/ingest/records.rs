@@ -58,7 +58,7 @@ impl Context<'_> {
             row_diagnostics(t, &frame, &resolved, &mut out)?;
         }
         if out.problems.is_empty() {
-            out.findings = self.findings(t, frame, &resolved)?;
+            out.findings = self.findings(t, frame, &resolved, &mut out)?;
         }
         Ok(out)
     }
@@ -85,9 +85,14 @@ impl Context<'_> {
                     .ok_or_else(|| self.unknown_issue(code)),
             })?,
             counts: Lookup::new(&d.count, |cell| count_index(cell, &mut count_values))?,
-            dates: Lookup::new(&d.date, |cell| match cell {
-                None => DateCheck::InYear(None),
-                Some(text) => self.check_date(text),
+            dates: Lookup::new(&d.date, |cell| match (cell, self.periods.current) {
+                (None, None) => DateCheck::InYear(None),
+                (None, Some(p)) => DateCheck::Unreadable(crate::tr!(
+                    "为空；按考核期（{}）计分时，每条检查记录都要有检查日期",
+                    "empty; a period run ({}) needs every record's date",
+                    p.id
+                )),
+                (Some(text), _) => self.check_date(text),
             })?,
             count_values,
         })
@@ -97,10 +102,27 @@ impl Context<'_> {
     /// (looked up among the resolved distinct cells), a lazy query groups
     /// the records per key (sorted, a group's records in row order) and each
     /// group becomes a finding.
-    fn findings(&self, t: &Table, frame: DataFrame, r: &Resolved) -> PolarsResult<Vec<Finding>> {
+    fn findings(
+        &self,
+        t: &Table,
+        frame: DataFrame,
+        r: &Resolved,
+        out: &mut Aggregated,
+    ) -> PolarsResult<Vec<Finding>> {
         let issues = self.system.issues.len() as u64;
-        let keyed = keyed_records(&frame, r, issues)?;
+        let mut keyed = keyed_records(&frame, r, issues)?;
         drop(frame);
+        if let Some(appeals) = self.appeals {
+            out.appeal_problems =
+                super::appeals::check_against_records(appeals, &keyed, issues, &self.matcher)?;
+        }
+        if let Some(p) = self.periods.current {
+            let (kept, left_out) = super::periods::records_in(keyed, p)?;
+            (keyed, out.left_out) = (kept, left_out);
+        }
+        if let Some(appeals) = self.appeals {
+            out.appeals = Some(super::appeals::count_decisions(appeals, &keyed)?);
+        }
         let grouped = keyed
             .lazy()
             .group_by([col("finding_key")])
@@ -158,7 +180,8 @@ impl Context<'_> {
                 .get(k.count as usize)
                 .copied()
                 .unwrap_or((Decimal::ONE, None));
-            finding.add_record(k.id, k.row as usize, count, text);
+            let appeal = k.id.zip(self.appeals).and_then(|(id, a)| a.get(id));
+            finding.add_record(k.id, k.row as usize, (count, text), appeal);
         }
         if let Some(notes) = notes {
             finding.notes = distinct_notes(
@@ -299,7 +322,7 @@ fn keyed_records(frame: &DataFrame, r: &Resolved, issues: u64) -> PolarsResult<D
 }
 
 /// A date as a day number (1 = 0001-01-01); 0 is "no date".
-fn day_number(d: NaiveDate) -> u32 {
+pub(super) fn day_number(d: NaiveDate) -> u32 {
     u32::try_from(d.num_days_from_ce()).unwrap_or(0)
 }
 
@@ -476,6 +499,11 @@ pub(super) struct Aggregated {
     pub(super) findings: Vec<Finding>,
     pub(super) problems: Vec<(u32, Diagnostic)>,
     pub(super) warnings: Vec<String>,
+    /// Appeals that name no record, or the wrong unit (of the appeals table).
+    pub(super) appeal_problems: Vec<Diagnostic>,
+    /// Records dated outside the period of a period run.
+    pub(super) left_out: usize,
+    pub(super) appeals: Option<super::appeals::AppealCounts>,
 }
 
 impl Aggregated {
@@ -544,15 +572,16 @@ enum DateCheck {
 }
 
 impl Finding {
-    /// Adds one record (at data row `row`) with its count: "R1", "R2×3", or
-    /// "行9" for a record without an id.
-    /// `count_text` is the 数量 cell as written.
+    /// Adds one record (at data row `row`) with its count and the 数量 cell
+    /// as written: "R1", "R2×3", or "行9" for a record without an id; an
+    /// appealed record counts as decided, with the decision beside it:
+    /// "R2×3（复核改为1：理由）".
     fn add_record(
         &mut self,
         id: Option<&str>,
         row: usize,
-        count: Decimal,
-        count_text: Option<&str>,
+        (count, count_text): (Decimal, Option<&str>),
+        appeal: Option<&super::appeals::Appeal>,
     ) {
         if self.records > 0 {
             self.ids.push('、');
@@ -568,6 +597,12 @@ impl Finding {
             self.ids.push_str(text);
         }
         self.records += 1;
-        self.count += count;
+        match appeal {
+            Some(a) => {
+                self.ids.push_str(&a.note());
+                self.count += a.count(count);
+            }
+            None => self.count += count,
+        }
     }
 }

@@ -3,10 +3,12 @@
 //! [`super::records`]), with every problem collected as a diagnostic at its
 //! row and column.
 
+use super::appeals::Appeals;
 use super::names::{self, UnitMatcher};
+use super::periods::{PeriodRows, RowPeriod};
 use super::table::Table;
 use super::values::{self, parse_submitted, Target};
-use super::{FastMap, Inputs, Rating, Status, Submission, Unit, Value};
+use super::{FastMap, Inputs, Rating, Scope, Status, Submission, Unit, Value};
 use crate::config::{Rule, System};
 use crate::error::Diagnostic;
 use rust_decimal::Decimal;
@@ -16,6 +18,10 @@ pub(super) struct Context<'a> {
     pub(super) matcher: UnitMatcher,
     pub(super) errors: Vec<Diagnostic>,
     pub(super) draft: bool,
+    /// Which rows count in this run.
+    pub(super) periods: PeriodRows<'a>,
+    /// The appeals decided, by record id (for the inspections).
+    pub(super) appeals: Option<&'a Appeals>,
 }
 
 /// Column cells, or all-empty when the table lacks the optional column.
@@ -23,7 +29,21 @@ fn cells<'t>(t: &'t Table, id: &str) -> Vec<Option<&'t str>> {
     t.cells(id).collect()
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub(super) fn new(system: &'a System, errors: Vec<Diagnostic>, scope: &'a Scope) -> Self {
+        Context {
+            system,
+            matcher: UnitMatcher::default(),
+            errors,
+            draft: scope.draft,
+            periods: PeriodRows {
+                system,
+                current: scope.period.as_ref(),
+            },
+            appeals: None,
+        }
+    }
+
     pub(super) fn units(&mut self, t: &Table, inputs: &mut Inputs) {
         let (ids, names, groups, aliases) = (
             cells(t, "id"),
@@ -210,10 +230,14 @@ impl Context<'_> {
         );
         let mut cache = FastMap::default();
         let mut seen: FastMap<(usize, &str), usize> = FastMap::default();
+        let periods = cells(t, "period");
         for i in t.rows() {
             // A row whose value was left blank (as in a returned template)
             // is no submission: the item counts as 未报送.
             if vals[i].is_none() && statuses[i].is_none() {
+                continue;
+            }
+            if !self.counts_here(t, i, periods[i], &mut inputs.left_out.submissions) {
                 continue;
             }
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
@@ -289,6 +313,28 @@ impl Context<'_> {
         }
     }
 
+    /// Does row `i` count in this run, by its 考核期 cell? A row of another
+    /// period is counted in `elsewhere`; an unknown period is an error.
+    fn counts_here(
+        &mut self,
+        t: &Table,
+        i: usize,
+        period: Option<&str>,
+        elsewhere: &mut usize,
+    ) -> bool {
+        match self.periods.of(period) {
+            Ok(RowPeriod::Counts) => true,
+            Ok(RowPeriod::Elsewhere) => {
+                *elsewhere += 1;
+                false
+            }
+            Err(e) => {
+                self.errors.push(t.error(i, "period", e));
+                false
+            }
+        }
+    }
+
     fn submission_target(&mut self, t: &Table, i: usize, ind: &str) -> Option<Target> {
         if let Some(b) = self.system.bonuses.iter().position(|b| b.id == ind) {
             return Some(Target::Bonus(b));
@@ -332,7 +378,11 @@ impl Context<'_> {
         );
         let mut cache = FastMap::default();
         let mut seen: FastMap<(&str, usize, usize), usize> = FastMap::default();
+        let periods = cells(t, "period");
         for i in t.rows() {
+            if !self.counts_here(t, i, periods[i], &mut inputs.left_out.ratings) {
+                continue;
+            }
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
             let Some(rater) = raters[i] else {
                 self.errors.push(t.error(

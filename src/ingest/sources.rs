@@ -15,15 +15,17 @@ pub enum TableId {
     Submissions,
     Ratings,
     Duties,
+    Appeals,
 }
 
 impl TableId {
-    pub const ALL: [TableId; 5] = [
+    pub const ALL: [TableId; 6] = [
         TableId::Units,
         TableId::Inspections,
         TableId::Submissions,
         TableId::Ratings,
         TableId::Duties,
+        TableId::Appeals,
     ];
 
     /// The table's id (its English file name).
@@ -34,6 +36,7 @@ impl TableId {
             TableId::Submissions => "submissions",
             TableId::Ratings => "ratings",
             TableId::Duties => "duties",
+            TableId::Appeals => "appeals",
         }
     }
 
@@ -45,6 +48,7 @@ impl TableId {
             TableId::Submissions => "单位报送",
             TableId::Ratings => "评分",
             TableId::Duties => "责任分工",
+            TableId::Appeals => "申诉复核",
         }
     }
 
@@ -145,7 +149,7 @@ pub enum Source {
 #[derive(Debug, Default)]
 pub struct Catalog {
     /// Per table (in [`TableId::ALL`] order), its source.
-    sources: [Option<Source>; 5],
+    sources: [Option<Source>; 6],
     /// The workbook of named sheets (`data.xlsx`, `.xls` or `.ods`).
     pub book: Option<PathBuf>,
     /// (file or sheet as shown, why it is not read)

@@ -151,7 +151,7 @@ fn veto_row<'a>(a: &'a Assessment, u: usize) -> Closing<'a> {
         .inputs
         .findings_of(u)
         .iter()
-        .filter(|f| s.issues[f.issue].veto == Veto::Grade)
+        .filter(|f| s.issues[f.issue].veto == Veto::Grade && f.counts())
         .collect();
     let records: Vec<&str> = vetoing.iter().map(|f| f.ids.as_str()).collect();
     let issues: Vec<String> = vetoing

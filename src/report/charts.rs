@@ -93,7 +93,7 @@ pub fn ranking(a: &Assessment, group: usize) -> HBarChart {
         })
         .collect();
     HBarChart {
-        title: format!("{} 考核得分排名", s.groups[group].name),
+        title: format!("{}{} 考核得分排名", period_prefix(a), s.groups[group].name),
         legend: grade_legend(a),
         bars,
         x_min: 0.0,
@@ -163,7 +163,7 @@ pub fn indicators(a: &Assessment, group: usize) -> HBarChart {
         })
         .collect();
     HBarChart {
-        title: format!("{} 各项指标得分", s.groups[group].name),
+        title: format!("{}{} 各项指标得分", period_prefix(a), s.groups[group].name),
         legend,
         bars,
         x_min: 0.0,
@@ -183,7 +183,7 @@ pub fn issue_counts(a: &Assessment) -> Vec<(usize, rust_decimal::Decimal, Vec<us
     let n_units = a.inputs.units.len();
     let mut counts = vec![rust_decimal::Decimal::ZERO; a.system.issues.len()];
     let mut seen = vec![vec![false; n_units]; a.system.issues.len()];
-    for f in &a.inputs.findings {
+    for f in a.inputs.findings.iter().filter(|f| f.counts()) {
         counts[f.issue] += f.count;
         seen[f.issue][f.unit] = true;
     }
@@ -217,7 +217,7 @@ pub fn issues(a: &Assessment) -> HBarChart {
         })
         .collect();
     HBarChart {
-        title: "检查发现的主要问题".into(),
+        title: format!("{}检查发现的主要问题", period_prefix(a)),
         legend: Vec::new(),
         bars,
         x_min: 0.0,
@@ -240,7 +240,12 @@ pub fn distribution(a: &Assessment) -> Histogram {
         upper = from;
     }
     Histogram {
-        title: format!("{} 总分分布 ({}个单位)", s.name, a.inputs.units.len()),
+        title: format!(
+            "{}{} 总分分布 ({}个单位)",
+            period_prefix(a),
+            s.name,
+            a.inputs.units.len()
+        ),
         x_max,
         bin_width: x_max / 20.0,
         values: a.scores.iter().map(|sc| f(sc.total)).collect(),
@@ -325,4 +330,11 @@ mod tests {
         assert_eq!(omitted_bar(&members).label, "…… 省略850个单位 ……");
         assert_eq!(visible(&members[..10]).len(), 10);
     }
+}
+
+/// `2023年第一季度 ` before a chart's title in a period run.
+fn period_prefix(a: &Assessment) -> String {
+    a.period
+        .as_ref()
+        .map_or(String::new(), |p| format!("{} ", p.label(a.system.year)))
 }

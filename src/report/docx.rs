@@ -269,15 +269,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
     }
     // 一、总体情况
     doc = doc.add_paragraph(indented(run("一、总体情况", HEITI, BODY)));
-    doc = doc.add_paragraph(body(&format!(
-        "根据《{}》安排，对{}个单位{}年度政务公开工作进行了考核。考核满分{}分，政务公开在目标绩效考核中的权重为{}%。全部单位平均得分{}分。",
-        text(ctx, "name"),
-        ctx["units"],
-        ctx["year"],
-        text(ctx, "full_score"),
-        text(ctx, "weight_percent"),
-        text(ctx, "mean"),
-    )));
+    doc = doc.add_paragraph(body(&text(ctx, "overview")));
     let grade_names: Vec<String> = list(ctx, "grade_names")
         .iter()
         .filter_map(|g| g.as_str().map(String::from))

@@ -31,6 +31,31 @@ struct Header<'a> {
     weight_percent: String,
     /// True for a 征求意见稿 run (`--draft`).
     draft: bool,
+    /// The period scored (`run --period`), absent for the whole year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<PeriodOut<'a>>,
+    /// The appeals decided, when an appeals table was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appeals: Option<crate::ingest::appeals::AppealCounts>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PeriodOut<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) from: String,
+    pub(crate) to: String,
+}
+
+impl<'a> PeriodOut<'a> {
+    pub(crate) fn of(p: &'a crate::config::Period) -> Self {
+        PeriodOut {
+            id: &p.id,
+            name: &p.name,
+            from: p.from.to_string(),
+            to: p.to.to_string(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -108,6 +133,8 @@ impl Export for Results {
                 precision: s.precision,
                 weight_percent: s.weight_percent.to_string(),
                 draft: a.draft,
+                period: a.period.as_ref().map(PeriodOut::of),
+                appeals: a.inputs.appeals,
             },
             groups: s
                 .groups

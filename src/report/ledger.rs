@@ -123,7 +123,7 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
             finding.ids.clone(),
         ));
     }
-    for f in a.inputs.findings_of(u) {
+    for f in a.inputs.findings_of(u).iter().filter(|f| f.counts()) {
         let issue = &s.issues[f.issue];
         if issue.veto == Veto::Grade {
             out.push((

@@ -76,6 +76,58 @@ pub fn left_out(a: &Assessment) -> Option<String> {
     })
 }
 
+/// What follows the assessment's name in the run's summary: the period
+/// and the draft mark, `（2023年第一季度）（征求意见稿）`.
+pub fn run_label(a: &Assessment) -> String {
+    let mut label = String::new();
+    if let Some(p) = &a.period {
+        label.push_str(&format!("（{}）", p.label(a.system.year)));
+    }
+    if a.draft {
+        label.push_str("（征求意见稿）");
+    }
+    label
+}
+
+/// What part of the year the run scored and what it left to other periods,
+/// and the appeals heard: for run.log and the run's printout.
+pub fn scope_lines(a: &Assessment) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(p) = &a.period {
+        let left = &a.inputs.left_out;
+        lines.push(crate::tr!(
+            "考核期：{} {}（{} 至 {}）；未计入：期外的检查记录 {} 条，其他考核期的报送 {} 行、评分 {} 行",
+            "period: {} {} ({} to {}); left out: {} records dated outside it, {} submission and {} rating rows of other periods",
+            p.id,
+            p.name,
+            p.from,
+            p.to,
+            left.records,
+            left.submissions,
+            left.ratings
+        ));
+    } else if a.inputs.left_out.submissions + a.inputs.left_out.ratings > 0 {
+        let left = &a.inputs.left_out;
+        lines.push(crate::tr!(
+            "全年考核：标有考核期的报送 {} 行、评分 {} 行只计入该考核期",
+            "the whole year: {} submission and {} rating rows marked with a period count only in that period's run",
+            left.submissions,
+            left.ratings
+        ));
+    }
+    if let Some(c) = &a.inputs.appeals {
+        lines.push(crate::tr!(
+            "申诉复核：{} 件，维持 {}、撤销 {}、改为 {}",
+            "appeals: {} decided, {} upheld, {} revoked, {} changed",
+            c.total(),
+            c.upheld,
+            c.revoked,
+            c.changed
+        ));
+    }
+    lines
+}
+
 /// Writes every file of `zwgk run` into `out`: tables, charts and notice.
 /// The tables are written beside the charts and the notice (which shows
 /// them).

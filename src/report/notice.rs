@@ -227,7 +227,12 @@ fn veto_issues(a: &Assessment) -> Vec<VetoIssue> {
         .filter_map(|(k, issue)| {
             let units: Vec<usize> = a
                 .ordered_units()
-                .filter(|&u| a.inputs.findings_of(u).iter().any(|f| f.issue == k))
+                .filter(|&u| {
+                    a.inputs
+                        .findings_of(u)
+                        .iter()
+                        .any(|f| f.issue == k && f.counts())
+                })
                 .collect();
             (!units.is_empty()).then(|| VetoIssue {
                 name: issue.name.clone(),
@@ -286,6 +291,7 @@ fn vetoed_units(a: &Assessment) -> Vec<Vetoed> {
                 .inputs
                 .findings_of(u)
                 .iter()
+                .filter(|f| f.counts())
                 .map(|f| &a.system.issues[f.issue])
                 .filter(|i| i.veto == crate::config::Veto::Grade)
                 .map(|i| i.name.clone())
@@ -313,7 +319,9 @@ fn build_context(a: &Assessment, date: &str, svgs: &[(String, String)], with_svg
         .collect();
     let (issues, issue_total) = issue_lines(a);
     context! {
-        title => s.notice_title.clone().unwrap_or_else(|| format!("关于{}结果的通报", s.name)),
+        title => title(a),
+        overview => overview(a, &mean),
+        period => a.period.as_ref().map(|p| p.label(s.year)),
         doc_number => s.notice_doc_number.clone(),
         addressee => s.notice_addressee.clone(),
         publish_grades => s.publish == crate::config::Publish::Grades,
@@ -340,6 +348,55 @@ fn build_context(a: &Assessment, date: &str, svgs: &[(String, String)], with_svg
         issues_svg => svg(svgs, "issues", with_svg),
         font_face => FONT_FACE_MARK,
     }
+}
+
+/// The notice's title: the office's own, or 关于…结果的通报; a period run
+/// names the period (（2023年第一季度）).
+fn title(a: &Assessment) -> String {
+    let s = &a.system;
+    let label = a.period.as_ref().map(|p| p.label(s.year));
+    match (&s.notice_title, label) {
+        (Some(t), None) => t.clone(),
+        (Some(t), Some(l)) => format!("{t}（{l}）"),
+        (None, None) => format!("关于{}结果的通报", s.name),
+        (None, Some(l)) => format!("关于{}（{l}）结果的通报", s.name),
+    }
+}
+
+/// 一、总体情况's first paragraph: what was assessed over which time, and
+/// the appeals heard.
+fn overview(a: &Assessment, mean: &str) -> String {
+    let s = &a.system;
+    let when = match &a.period {
+        Some(p) => format!(
+            "{}（{}至{}）",
+            p.label(s.year),
+            p.from.format("%Y年%-m月%-d日"),
+            p.to.format("%Y年%-m月%-d日")
+        ),
+        None => format!("{}年度", s.year),
+    };
+    let mut text = format!(
+        "根据《{}》安排，对{}个单位{when}政务公开工作进行了考核。考核满分{}分，政务公开在目标绩效考核中的权重为{}%。全部单位平均得分{mean}分。",
+        s.name,
+        a.inputs.units.len(),
+        s.full_score,
+        s.weight_percent,
+    );
+    if let Some(c) = &a.inputs.appeals {
+        text.push_str(&if c.total() == 0 {
+            "考核期间未收到对检查结果的申诉。".to_string()
+        } else {
+            format!(
+                "各单位对检查结果提出申诉{}件，经复核，撤销{}条、改为{}条、维持{}条，已按复核结果计分。",
+                c.total(),
+                c.revoked,
+                c.changed,
+                c.upheld
+            )
+        });
+    }
+    text
 }
 
 /// Escapes text for a Markdown table cell or line.

@@ -490,6 +490,9 @@ impl Export for RunLog {
         if let Some(why) = super::left_out(a) {
             log.push_str(&format!("\n{why}\n"));
         }
+        for line in super::scope_lines(a) {
+            log.push_str(&format!("\n{line}\n"));
+        }
         if !a.inputs.ignored.is_empty() {
             log.push_str(&crate::tr!("\n未读取：\n", "\nnot read:\n"));
             for (f, why) in &a.inputs.ignored {

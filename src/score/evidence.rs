@@ -165,7 +165,7 @@ fn evaluate_unit(
     let first = inputs.finding_start.get(u).copied().unwrap_or(0);
     for (k, finding) in inputs.findings_of(u).iter().enumerate() {
         let issue = &system.issues[finding.issue];
-        if issue.veto == Veto::Grade {
+        if issue.veto == Veto::Grade && finding.counts() {
             ev.vetoed = true;
         }
         match issue.indicator {
@@ -246,7 +246,7 @@ fn deduct_outcome(
             finding: f,
             amount: d,
         });
-        if issue.veto == Veto::Indicator {
+        if issue.veto == Veto::Indicator && finding.counts() {
             zeroed = true;
             detail.note = format!("{}（{}）：单项否决，本项计0分", issue.code, issue.name);
         }

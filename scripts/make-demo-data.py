@@ -6,7 +6,7 @@ any real city's assessment. Run: python3 data/demo/make_demo_data.py
 import csv, os, random
 
 random.seed(2023)
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "demo")
 
 counties = ["东湖区", "西山区", "南城区", "北塘区", "金台区", "清河县", "云阳县", "石门县",
             "平乐县", "安宁县", "白马县", "龙泉县", "新桥县", "长乐市"]
