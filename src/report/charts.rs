@@ -315,6 +315,13 @@ pub fn render_all(a: &Assessment) -> Result<Rendered> {
     Ok(out)
 }
 
+/// `2023年第一季度 ` before a chart's title in a period run.
+fn period_prefix(a: &Assessment) -> String {
+    a.period
+        .as_ref()
+        .map_or(String::new(), |p| format!("{} ", p.label(a.system.year)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,11 +337,4 @@ mod tests {
         assert_eq!(omitted_bar(&members).label, "…… 省略850个单位 ……");
         assert_eq!(visible(&members[..10]).len(), 10);
     }
-}
-
-/// `2023年第一季度 ` before a chart's title in a period run.
-fn period_prefix(a: &Assessment) -> String {
-    a.period
-        .as_ref()
-        .map_or(String::new(), |p| format!("{} ", p.label(a.system.year)))
 }
