@@ -20,3 +20,4 @@ mod small;
 mod sources;
 mod weights;
 mod xlsx;
+mod year;
