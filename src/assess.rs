@@ -20,6 +20,8 @@ pub struct Assessment {
     pub draft: bool,
     /// The period scored (`--period`); `None` for the whole year.
     pub period: Option<crate::config::Period>,
+    /// The parts of a combined result (`zwgk combine`); empty for a run.
+    pub parts: Vec<crate::combine::Part>,
     /// The indicator file as shown, and its SHA-256.
     pub indicators_file: (String, String),
     pub warnings: Vec<String>,
@@ -83,6 +85,7 @@ pub fn assess(
         ranking,
         draft,
         period: scope.period,
+        parts: Vec::new(),
         warnings,
     })
 }

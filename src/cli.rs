@@ -50,6 +50,8 @@ pub enum Command {
     Template(TemplateArgs),
     /// Read the forms units sent back, check every value, merge them into one submissions table.
     Collect(CollectArgs),
+    /// Combine earlier runs' results (quarters, the year-end) into one result by weight.
+    Combine(CombineArgs),
     /// Where weights come from: AHP pairwise comparisons or entropy of a run's scores.
     Weights(WeightsArgs),
 }
@@ -90,6 +92,31 @@ pub struct CollectArgs {
     /// Replace the file (and its collect.log) if it exists.
     #[arg(long = "force", id = "force_file")]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CombineArgs {
+    /// The indicator system whose groups, grades and ranking rules apply.
+    #[arg(long, default_value = DEMO_INDICATORS)]
+    pub indicators: PathBuf,
+    /// The directory whose units table is the roster of the combined result.
+    #[arg(long, default_value = DEMO_DATA)]
+    pub data: PathBuf,
+    /// PART=WEIGHT: a run's output directory (or its results.json) and its weight; repeatable.
+    #[arg(required = true, value_name = "PART=WEIGHT", value_parser = crate::combine::part_arg)]
+    pub parts: Vec<crate::combine::PartArg>,
+    /// Output directory [default: reports/<indicator file stem>-combined/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an output directory an earlier zwgk command wrote.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip charts (tables and notice only).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// The date printed on the notice, as the tables write dates [default: today].
+    #[arg(long, value_parser = notice_date)]
+    pub notice_date: Option<chrono::NaiveDate>,
 }
 
 #[derive(Args, Debug)]
@@ -367,6 +394,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Some(Command::Generate(args)) => commands::generate::generate(args),
         Some(Command::Template(args)) => commands::template::template(args),
         Some(Command::Collect(args)) => commands::collect::collect(args),
+        Some(Command::Combine(args)) => commands::combine::combine(args),
         Some(Command::Weights(args)) => commands::weights::weights(args),
     }
 }

@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod assess;
 pub mod cli;
+pub mod combine;
 pub mod commands;
 pub mod config;
 pub mod error;

@@ -169,6 +169,7 @@ fn help_of_every_command_in_both_languages() {
         "generate",
         "template",
         "collect",
+        "combine",
     ] {
         for lang in ["zh", "en"] {
             let mut args: Vec<&str> = if command.is_empty() {

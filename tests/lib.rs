@@ -4,6 +4,7 @@
 mod analysis;
 mod chinese;
 mod coinr;
+mod combine;
 mod docx;
 mod duties;
 mod forms;

@@ -155,6 +155,24 @@ proptest! {
         }
     }
 
+    /// SPEC §10: one part of weight 1 combines into that part's published
+    /// totals and vetoes, whatever the assessment.
+    #[test]
+    fn a_combination_of_one_part_of_weight_one_is_that_part(t in tables()) {
+        let w = base_workdir();
+        write(&w, &t);
+        let a = assess(&w);
+        w.write("part/results.json", report::json::Results.to_bytes(&a).unwrap());
+        let roster = zwgk::ingest::load_roster(&a.system, &w.path().join("data")).unwrap();
+        let arg = zwgk::combine::part_arg(&format!("{}=1", w.path().join("part").display())).unwrap();
+        let c = zwgk::combine::combine(&a.system, roster, &[arg]).unwrap();
+        for u in 0..a.scores.len() {
+            let p = a.system.precision;
+            prop_assert_eq!(c.scores[u].total.publish(p), a.scores[u].total.publish(p));
+            prop_assert_eq!(c.scores[u].vetoed, a.scores[u].vetoed);
+        }
+    }
+
     #[test]
     fn results_do_not_depend_on_the_order_of_input_rows(t in tables()) {
         let w = base_workdir();

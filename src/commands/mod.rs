@@ -4,6 +4,7 @@
 //! files not read on stderr — is here.
 
 pub mod collect;
+pub mod combine;
 pub mod compare;
 pub mod explain;
 pub mod generate;

@@ -302,8 +302,11 @@ pub fn render_all(a: &Assessment) -> Result<Rendered> {
         };
         let (png, _) = draw::render(&for_print)?;
         print.push((format!("charts/rank-{}.png", group.id), png));
-        let (png, svg) = draw::render(&indicators(a, g))?;
-        add(format!("indicators-{}", group.id), png, svg);
+        // A combined result's "indicators" are its parts: no chart of them.
+        if a.parts.is_empty() {
+            let (png, svg) = draw::render(&indicators(a, g))?;
+            add(format!("indicators-{}", group.id), png, svg);
+        }
     }
     if !a.inputs.findings.is_empty() {
         let (png, svg) = draw::render(&issues(a))?;

@@ -372,7 +372,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
     }
     let issues = list(ctx, "issues");
     if issues.is_empty() {
-        doc = doc.add_paragraph(body("考核检查未发现问题记录。"));
+        doc = doc.add_paragraph(body(&text(ctx, "no_issues_text")));
     } else {
         doc = doc.add_paragraph(body(&format!(
             "考核检查共发现问题{}个（次），出现较多的问题有：",

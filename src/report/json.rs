@@ -37,6 +37,9 @@ struct Header<'a> {
     /// The appeals decided, when an appeals table was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     appeals: Option<crate::ingest::appeals::AppealCounts>,
+    /// The parts of a combined result (`zwgk combine`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parts: Option<Vec<PartOut<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -75,12 +78,40 @@ struct UnitOut<'a> {
     rank: u32,
     grade: &'a str,
     performance_points: Published,
-    bonus: Published,
-    penalty: Published,
-    /// Has a record of a `veto = "grade"` issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bonus: Option<Published>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    penalty: Option<Published>,
+    /// Has a record of a `veto = "grade"` issue (in any part, when combined).
     vetoed: bool,
     /// Every indicator id → published score, or null when N/A.
-    indicators: Indicators<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    indicators: Option<Indicators<'a>>,
+    /// A combined result: each part's name → the unit's total in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parts: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A part of a combined result, as `assessment.parts` lists it.
+#[derive(Serialize)]
+struct PartOut<'a> {
+    name: &'a str,
+    source: &'a str,
+    weight: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<PeriodOut<'a>>,
+}
+
+/// A combined unit's total in each part, as that part published it.
+fn part_totals(a: &Assessment, u: usize) -> serde_json::Map<String, serde_json::Value> {
+    a.parts
+        .iter()
+        .zip(&a.scores[u].indicators)
+        .map(|(p, t)| {
+            let total = t.map_or(String::new(), |t| t.to_decimal().to_string());
+            (p.name.clone(), serde_json::Value::String(total))
+        })
+        .collect()
 }
 
 /// A score as published (`precision` decimals), written as a JSON string
@@ -135,6 +166,17 @@ impl Export for Results {
                 draft: a.draft,
                 period: a.period.as_ref().map(PeriodOut::of),
                 appeals: a.inputs.appeals,
+                parts: (!a.parts.is_empty()).then(|| {
+                    a.parts
+                        .iter()
+                        .map(|p| PartOut {
+                            name: &p.name,
+                            source: &p.source,
+                            weight: p.weight.to_string(),
+                            period: p.period.as_ref().map(PeriodOut::of),
+                        })
+                        .collect()
+                }),
             },
             groups: s
                 .groups
@@ -156,6 +198,7 @@ fn unit_out(a: &Assessment, u: usize) -> UnitOut<'_> {
     let unit = &a.inputs.units[u];
     let sc = &a.scores[u];
     let st = &a.ranking.standings[u];
+    let combined = !a.parts.is_empty();
     UnitOut {
         id: &unit.id,
         name: &unit.name,
@@ -164,9 +207,10 @@ fn unit_out(a: &Assessment, u: usize) -> UnitOut<'_> {
         rank: st.rank,
         grade: &s.grades[st.grade].name,
         performance_points: Published::of(a, sc.performance_points),
-        bonus: Published::of(a, sc.bonus),
-        penalty: Published::of(a, sc.penalty),
+        bonus: (!combined).then(|| Published::of(a, sc.bonus)),
+        penalty: (!combined).then(|| Published::of(a, sc.penalty)),
         vetoed: sc.vetoed,
-        indicators: Indicators { a, unit: u },
+        indicators: (!combined).then_some(Indicators { a, unit: u }),
+        parts: combined.then(|| part_totals(a, u)),
     }
 }

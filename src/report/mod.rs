@@ -6,6 +6,7 @@
 pub mod account;
 pub mod bitmap;
 pub mod charts;
+pub mod combined;
 pub mod docx;
 pub mod draw;
 pub mod feedback;
@@ -146,7 +147,7 @@ pub fn write_run(a: &Assessment, options: &Options, out: &Staging) -> Result<()>
 }
 
 /// The charts (unless left out) and the notice that shows them.
-fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> Result<()> {
+pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> Result<()> {
     let rendered = if options.charts {
         charts::render_all(a)?
     } else {

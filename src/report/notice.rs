@@ -287,7 +287,7 @@ fn vetoed_units(a: &Assessment) -> Vec<Vetoed> {
     a.ordered_units()
         .filter(|&u| a.scores[u].vetoed)
         .map(|u| {
-            let reasons: Vec<String> = a
+            let mut reasons: Vec<String> = a
                 .inputs
                 .findings_of(u)
                 .iter()
@@ -296,6 +296,15 @@ fn vetoed_units(a: &Assessment) -> Vec<Vetoed> {
                 .filter(|i| i.veto == crate::config::Veto::Grade)
                 .map(|i| i.name.clone())
                 .collect();
+            let parts: Vec<&str> = a
+                .parts
+                .iter()
+                .filter(|p| p.vetoed.get(u) == Some(&true))
+                .map(|p| p.name.as_str())
+                .collect();
+            if !parts.is_empty() {
+                reasons.push(format!("在{}中被一票否决", parts.join("、")));
+            }
             Vetoed {
                 name: a.inputs.units[u].name.clone(),
                 reason: reasons.join("、"),
@@ -321,6 +330,7 @@ fn build_context(a: &Assessment, date: &str, svgs: &[(String, String)], with_svg
     context! {
         title => title(a),
         overview => overview(a, &mean),
+        no_issues_text => no_issues_text(a),
         period => a.period.as_ref().map(|p| p.label(s.year)),
         doc_number => s.notice_doc_number.clone(),
         addressee => s.notice_addressee.clone(),
@@ -367,6 +377,9 @@ fn title(a: &Assessment) -> String {
 /// the appeals heard.
 fn overview(a: &Assessment, mean: &str) -> String {
     let s = &a.system;
+    if !a.parts.is_empty() {
+        return combined_overview(a, mean);
+    }
     let when = match &a.period {
         Some(p) => format!(
             "{}（{}至{}）",
@@ -397,6 +410,38 @@ fn overview(a: &Assessment, mean: &str) -> String {
         });
     }
     text
+}
+
+/// 一、's first paragraph of a combined result: how the parts were weighted.
+fn combined_overview(a: &Assessment, mean: &str) -> String {
+    let s = &a.system;
+    let parts: Vec<String> = a
+        .parts
+        .iter()
+        .map(|p| match &p.period {
+            Some(q) => format!("{}（{}）权重{}", q.label(s.year), p.name, p.weight),
+            None => format!("{}权重{}", p.name, p.weight),
+        })
+        .collect();
+    format!(
+        "根据《{}》安排，{}年度考核结果由{}个部分按权重合并：{}。每个单位的合并得分为各部分总分与权重之积的和除以权重之和（任一部分被一票否决的，合并结果同样否决）。对{}个单位合并后，考核满分{}分，政务公开在目标绩效考核中的权重为{}%，全部单位平均得分{mean}分。",
+        s.name,
+        s.year,
+        a.parts.len(),
+        parts.join("，"),
+        a.inputs.units.len(),
+        s.full_score,
+        s.weight_percent,
+    )
+}
+
+/// What 三、 says when no problem is listed.
+fn no_issues_text(a: &Assessment) -> &'static str {
+    if a.parts.is_empty() {
+        "考核检查未发现问题记录。"
+    } else {
+        "本结果由各部分考核结果合并而成，检查发现的问题见各部分的通报。"
+    }
 }
 
 /// Escapes text for a Markdown table cell or line.

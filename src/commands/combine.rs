@@ -1,0 +1,56 @@
+//! `zwgk combine PART=WEIGHT ...`: earlier runs' results combined by
+//! weight into one result, written as a run's reports are.
+
+use crate::cli::CombineArgs;
+use crate::config::System;
+use crate::error::Result;
+use crate::report::{self, output::Staging};
+use std::path::{Path, PathBuf};
+
+pub fn combine(args: CombineArgs) -> Result<()> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.indicators));
+    super::prepare_out(Some(&out), args.force)?;
+    let system = System::load(&args.indicators)?;
+    let roster = crate::ingest::load_roster(&system, &args.data)?;
+    let a = crate::combine::combine(&system, roster, &args.parts)?;
+    let date = args
+        .notice_date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let options = report::Options {
+        charts: !args.no_charts,
+        html_template: None,
+        date: date.format("%Y年%-m月%-d日").to_string(),
+        feedback: false,
+    };
+    let staging = Staging::begin(&out, args.force)?;
+    report::combined::write_combined(&a, &options, &staging)?;
+    staging.commit()?;
+    let parts: Vec<String> = a
+        .parts
+        .iter()
+        .map(|p| format!("{}×{}", p.name, p.weight))
+        .collect();
+    println!(
+        "{}",
+        crate::tr!(
+            "{}{}：{} 个单位按 {} 合并；报告在 {}",
+            "{}{}: {} units combined from {}; reports in {}",
+            a.system.name,
+            report::run_label(&a),
+            a.inputs.units.len(),
+            crate::lang::list(&parts),
+            out.display()
+        )
+    );
+    Ok(())
+}
+
+/// `reports/<indicator file stem>-combined/`.
+fn default_out(indicators: &Path) -> PathBuf {
+    let mut dir = crate::cli::default_out(indicators, None).into_os_string();
+    dir.push("-combined");
+    PathBuf::from(dir)
+}
