@@ -2,7 +2,8 @@
 //! seed — for trying the tool, for training, and as the benchmark input. The
 //! indicator system is the demo's; units, records, submissions, ratings and
 //! duties are drawn at random (and are clearly synthetic: units are named
-//! 合成单位N).
+//! 合成单位N). Records are dated over the whole year, so that the demo's
+//! quarters (`[[period]]` Q1–Q4) can be run on them, and a few are appealed.
 
 use crate::error::Result;
 use crate::report::output::Staging;
@@ -63,7 +64,27 @@ pub fn generate(spec: Spec, out: &Staging) -> Result<()> {
     let [subs, ratings, duties] = submissions_ratings_duties(&units, &mut rng);
     out.write("data/submissions.csv", subs.as_bytes())?;
     out.write("data/ratings.csv", ratings.as_bytes())?;
-    out.write("data/duties.csv", duties.as_bytes())
+    out.write("data/duties.csv", duties.as_bytes())?;
+    out.write("data/appeals.csv", appeals(spec).as_bytes())
+}
+
+/// One appeal per thousand records (a record drawn from each block of a
+/// thousand, so never two for one record), decided 维持, 撤销 or 改为 1.
+/// Drawn from a stream of its own, so that the other tables are those of
+/// the same seed without appeals.
+fn appeals(spec: Spec) -> String {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x0a99_ea15);
+    let mut table = String::from("记录编号,复核结果,数量,理由\n");
+    for block in 0..spec.records / 1000 {
+        let r = block * 1000 + rng.random_range(0..1000);
+        let (decision, count, reason) = match rng.random_range(0..10) {
+            0..=5 => ("维持", "", "经复核，问题属实"),
+            6..=7 => ("撤销", "", "经复核，检查时链接已恢复"),
+            _ => ("改为", "1", "经复核，重复计数"),
+        };
+        let _ = writeln!(table, "R{r:08},{decision},{count},{reason}");
+    }
+    table
 }
 
 /// The demo's indicator system under a name that says it is synthetic.
