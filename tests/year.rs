@@ -284,3 +284,33 @@ fn every_bad_appeal_is_an_error_at_its_cell() {
     }
     assert!(!w.exists("out"));
 }
+
+/// A 待审核 row is an error only where it counts; a period's row and a row
+/// without a period clash in that period's run (both count there).
+#[test]
+fn pending_rows_and_clashes_are_errors_only_in_the_runs_they_count_in() {
+    let w = with_periods();
+    let subs = w.read("data/submissions.csv");
+    let mut lines: Vec<String> = subs.lines().map(|l| format!("{l},")).collect();
+    lines[0] = "单位,指标代码,填报值,审核状态,佐证材料,考核期".into();
+    lines.push("U1,A2,80%,通过,,P".into());
+    lines.push("U5,J1,1,待审核,,Q".into());
+    w.write("data/submissions.csv", lines.join("\n") + "\n");
+    // The year: neither row counts.
+    let r = w.run(&["--no-charts"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // P: 东湖区's A2 twice.
+    let r = w.run(&["--no-charts", "--force", "--period", "P"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("a second submission for unit U1 and A2 (the first is row 2)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("pending"), "{}", r.stderr);
+    // Q: the pending row counts there.
+    let r = w.run(&["--no-charts", "--force", "--period", "Q"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("still 待审核"), "{}", r.stderr);
+}

@@ -12,7 +12,12 @@ pub fn combine(args: CombineArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.indicators));
-    super::prepare_out(Some(&out), args.force)?;
+    // The demo's combination replaces its own, as `zwgk run` on the demo does.
+    let force = args.force
+        || (args.out.is_none()
+            && args.indicators == Path::new(crate::cli::DEMO_INDICATORS)
+            && args.data == Path::new(crate::cli::DEMO_DATA));
+    super::prepare_out(Some(&out), force)?;
     let system = System::load(&args.indicators)?;
     let roster = crate::ingest::load_roster(&system, &args.data)?;
     let a = crate::combine::combine(&system, roster, &args.parts)?;
@@ -25,7 +30,7 @@ pub fn combine(args: CombineArgs) -> Result<()> {
         date: date.format("%Y年%-m月%-d日").to_string(),
         feedback: false,
     };
-    let staging = Staging::begin(&out, args.force)?;
+    let staging = Staging::begin(&out, force)?;
     report::combined::write_combined(&a, &options, &staging)?;
     staging.commit()?;
     let parts: Vec<String> = a

@@ -63,6 +63,9 @@ pub struct Finding {
     pub notes: String,
     /// The first and last 检查日期 of the records that have one.
     pub dates: Option<(NaiveDate, NaiveDate)>,
+    /// How many of its records an appeal decided (their decisions are in
+    /// `ids`).
+    pub appealed: usize,
 }
 
 impl Finding {

@@ -169,6 +169,7 @@ impl Context<'_> {
             ids: String::with_capacity(run.len() * 12),
             notes: String::new(),
             dates: None,
+            appealed: 0,
         };
         let days = run.iter().map(|k| k.day).filter(|&d| d > 0);
         if let (Some(first), Some(last)) = (days.clone().min(), days.max()) {
@@ -601,6 +602,7 @@ impl Finding {
             Some(a) => {
                 self.ids.push_str(&a.note());
                 self.count += a.count(count);
+                self.appealed += 1;
             }
             None => self.count += count,
         }

@@ -74,6 +74,19 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
             &[0, 4],
         ));
     }
+    let appealed: Vec<String> = a
+        .inputs
+        .findings_of(u)
+        .iter()
+        .filter(|f| f.appealed > 0)
+        .map(|f| format!("{}：记录 {}", s.issues[f.issue].name, f.ids))
+        .collect();
+    if !appealed.is_empty() {
+        doc = doc.add_paragraph(body(&format!(
+            "你单位申诉的检查记录经复核：{}。",
+            appealed.join("；")
+        )));
+    }
     let not_applicable: Vec<String> = leaves
         .iter()
         .copied()

@@ -400,12 +400,16 @@ fn overview(a: &Assessment, mean: &str) -> String {
         text.push_str(&if c.total() == 0 {
             "考核期间未收到对检查结果的申诉。".to_string()
         } else {
+            let decided: Vec<String> =
+                [("撤销", c.revoked), ("改为", c.changed), ("维持", c.upheld)]
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(what, n)| format!("{what}{n}条"))
+                    .collect();
             format!(
-                "各单位对检查结果提出申诉{}件，经复核，撤销{}条、改为{}条、维持{}条，已按复核结果计分。",
+                "各单位对检查结果提出申诉{}件，经复核，{}，已按复核结果计分。",
                 c.total(),
-                c.revoked,
-                c.changed,
-                c.upheld
+                decided.join("、")
             )
         });
     }
