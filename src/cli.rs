@@ -174,6 +174,9 @@ pub struct GenerateArgs {
     /// Random seed: the same seed writes the same files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Write the tables as offices do (names, ids and aliases mixed, four date formats, GB18030 and UTF-8 with BOM): the same assessment.
+    #[arg(long)]
+    pub messy: bool,
     /// Output directory.
     #[arg(long)]
     pub out: PathBuf,

@@ -72,3 +72,64 @@ fn a_small_case_is_generated_byte_for_byte_as_pinned() {
         .collect();
     insta::assert_snapshot!("generated_4_units_6_records_seed_1", tables);
 }
+
+/// `--messy` writes the same assessment as offices write tables (ids, names
+/// with stray spaces, aliases and full-width ids mixed; four date formats;
+/// GB18030 and UTF-8 with BOM): it scores exactly as the clean one, and is
+/// deterministic too.
+#[test]
+fn a_messy_assessment_scores_exactly_as_the_clean_one_of_its_seed() {
+    let w = Workdir::new();
+    generate(&w, "120", "6000", "3", "clean");
+    for out in ["messy", "messy2"] {
+        let r = w.zwgk(&[
+            "generate",
+            "--units",
+            "120",
+            "--records",
+            "6000",
+            "--seed",
+            "3",
+            "--messy",
+            "--out",
+            out,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let records = std::fs::read(w.path().join("messy/data/inspections.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&records).is_err(),
+        "inspections are GB18030"
+    );
+    let text = encoding_rs::GB18030.decode(&records).0;
+    for variant in ["年", "/", "号单位", "Ｇ", "\u{3000}"] {
+        assert!(text.contains(variant), "{variant} in the records");
+    }
+    assert!(w.read("messy/data/submissions.csv").starts_with('\u{feff}'));
+    assert_eq!(
+        std::fs::read(w.path().join("messy/data/inspections.csv")).unwrap(),
+        std::fs::read(w.path().join("messy2/data/inspections.csv")).unwrap()
+    );
+    for dir in ["clean", "messy"] {
+        let r = w.zwgk(&[
+            "run",
+            "--indicators",
+            &format!("{dir}/indicators.toml"),
+            "--data",
+            &format!("{dir}/data"),
+            "--out",
+            &format!("{dir}/out"),
+            "--no-charts",
+            "--notice-date",
+            "2024-03-01",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    for f in ["results.json", "scores.csv", "notice.md"] {
+        assert_eq!(
+            w.read(&format!("clean/out/{f}")),
+            w.read(&format!("messy/out/{f}")),
+            "{f}"
+        );
+    }
+}

@@ -56,6 +56,7 @@ fn help(id: &str) -> Option<&'static str> {
         "no_feedback" => "不写出整改台账",
         "period" => "只对一个考核期计分（[[period]] 的代码）：该期内的检查记录、该期的报送和评分",
         "parts" => "部分=权重：某次运行的输出目录（或其 results.json）及其权重；可重复",
+        "messy" => "按各单位实际填表的样子写出（编码、名称、别名混用，四种日期写法，GB18030 与带 BOM 的 UTF-8）：考核内容相同",
         "per_unit" => "每个单位一份受保护的报送表（<单位编码>.xlsx），只列该单位应填的项目",
         "returned" => "各单位交回的报送表所在目录（文件名不限）",
         "force_file" => "该文件（及其 collect.log）已存在时替换它",

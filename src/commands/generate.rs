@@ -16,6 +16,7 @@ pub fn generate(args: GenerateArgs) -> Result<()> {
         units: args.units,
         records: args.records,
         seed: args.seed,
+        messy: args.messy,
     };
     crate::generate::generate(spec, &staging)?;
     staging.commit()?;

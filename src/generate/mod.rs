@@ -5,14 +5,17 @@
 //! 合成单位N). Records are dated over the whole year, so that the demo's
 //! quarters (`[[period]]` Q1–Q4) can be run on them, and a few are appealed.
 
+mod messy;
+
 use crate::error::Result;
 use crate::report::output::Staging;
+use messy::{gb18030, Gb18030, Messy, BOM};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::fmt::Write;
 use std::io;
 
-pub const SYSTEM: &str = include_str!("../indicators/demo.toml");
+pub const SYSTEM: &str = include_str!("../../indicators/demo.toml");
 
 const GROUPS: [&str; 3] = ["county", "park", "dept"];
 const ISSUES: [(&str, &str); 12] = [
@@ -36,10 +39,17 @@ pub struct Spec {
     pub units: usize,
     pub records: usize,
     pub seed: u64,
+    /// Written as offices write tables ([`messy`]): same content.
+    pub messy: bool,
 }
 
 fn unit_id(u: usize) -> String {
     format!("G{u:06}")
+}
+
+/// The unit an id of [`unit_id`] names.
+fn unit_of_id(id: &str) -> Option<usize> {
+    id.strip_prefix('G')?.parse().ok()
 }
 
 /// The drawn units: group, quality in [0, 1) (weaker units get more records
@@ -55,36 +65,35 @@ struct Units {
 /// million are 370 MB of CSV); the other tables are small.
 pub fn generate(spec: Spec, out: &Staging) -> Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let mut messy = spec.messy.then(|| Messy::new(spec.seed));
     let units = draw_units(spec.units, &mut rng);
     out.write("indicators.toml", system().as_bytes())?;
-    out.write("data/units.csv", units_table(&units).as_bytes())?;
-    out.write_with("data/inspections.csv", |w| {
-        write_records(w, spec.records, &units, &mut rng)
+    out.write("data/units.csv", units_table(&units, spec.messy).as_bytes())?;
+    out.write_with("data/inspections.csv", |w| match messy.as_mut() {
+        Some(m) => write_records(
+            &mut Gb18030 { inner: w },
+            spec.records,
+            &units,
+            &mut rng,
+            Some(m),
+        ),
+        None => write_records(w, spec.records, &units, &mut rng, None),
     })?;
     let [subs, ratings, duties] = submissions_ratings_duties(&units, &mut rng);
-    out.write("data/submissions.csv", subs.as_bytes())?;
-    out.write("data/ratings.csv", ratings.as_bytes())?;
-    out.write("data/duties.csv", duties.as_bytes())?;
-    out.write("data/appeals.csv", appeals(spec).as_bytes())
-}
-
-/// One appeal per thousand records (a record drawn from each block of a
-/// thousand, so never two for one record), decided 维持, 撤销 or 改为 1.
-/// Drawn from a stream of its own, so that the other tables are those of
-/// the same seed without appeals.
-fn appeals(spec: Spec) -> String {
-    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x0a99_ea15);
-    let mut table = String::from("记录编号,复核结果,数量,理由\n");
-    for block in 0..spec.records / 1000 {
-        let r = block * 1000 + rng.random_range(0..1000);
-        let (decision, count, reason) = match rng.random_range(0..10) {
-            0..=5 => ("维持", "", "经复核，问题属实"),
-            6..=7 => ("撤销", "", "经复核，检查时链接已恢复"),
-            _ => ("改为", "1", "经复核，重复计数"),
-        };
-        let _ = writeln!(table, "R{r:08},{decision},{count},{reason}");
+    match messy.as_mut() {
+        Some(m) => {
+            let subs = format!("{BOM}{}", m.table(&subs, 0, Some(2)));
+            out.write("data/submissions.csv", subs.as_bytes())?;
+            out.write("data/ratings.csv", &gb18030(&m.table(&ratings, 1, None)))?;
+            out.write("data/duties.csv", format!("{BOM}{duties}").as_bytes())?;
+        }
+        None => {
+            out.write("data/submissions.csv", subs.as_bytes())?;
+            out.write("data/ratings.csv", ratings.as_bytes())?;
+            out.write("data/duties.csv", duties.as_bytes())?;
+        }
     }
-    table
+    out.write("data/appeals.csv", appeals(spec).as_bytes())
 }
 
 /// The demo's indicator system under a name that says it is synthetic.
@@ -117,10 +126,23 @@ fn draw_units(n: usize, rng: &mut ChaCha8Rng) -> Units {
     }
 }
 
-fn units_table(units: &Units) -> String {
-    let mut table = String::from("单位编码,单位名称,分组\n");
+/// The roster; messy, it names groups by name with ASCII brackets
+/// (`县(市、区)`) and gives each unit an alias (`12号单位`).
+fn units_table(units: &Units, messy: bool) -> String {
+    const GROUP_NAMES: [&str; 3] = ["县(市、区)", "园区", "市政府部门"];
+    let mut table = String::from(if messy {
+        "\u{feff}单位编码,单位名称,分组,别名\n"
+    } else {
+        "单位编码,单位名称,分组\n"
+    });
     for (u, g) in units.groups.iter().enumerate() {
-        let _ = writeln!(table, "{},合成单位{},{}", unit_id(u), u + 1, GROUPS[*g]);
+        let id = unit_id(u);
+        let n = u + 1;
+        let _ = if messy {
+            writeln!(table, "{id},合成单位{n},{},{n}号单位", GROUP_NAMES[*g])
+        } else {
+            writeln!(table, "{id},合成单位{n},{}", GROUPS[*g])
+        };
     }
     table
 }
@@ -131,6 +153,7 @@ fn write_records(
     records: usize,
     units: &Units,
     rng: &mut ChaCha8Rng,
+    mut messy: Option<&mut Messy>,
 ) -> io::Result<()> {
     let n = units.groups.len();
     w.write_all("记录编号,单位,检查日期,检查类型,问题代码,数量,问题描述\n".as_bytes())?;
@@ -157,13 +180,32 @@ fn write_records(
         let month = rng.random_range(1..=12);
         let day = rng.random_range(1..=28);
         let count = [1, 1, 1, 2, 3][rng.random_range(0..5)];
-        writeln!(
-            w,
-            "R{r:08},{},2023-{month:02}-{day:02},{source},{code},{count},自动监测",
-            unit_id(u)
-        )?;
+        let (unit, date) = match messy.as_deref_mut() {
+            Some(m) => (m.unit(u), m.date(month, day)),
+            None => (unit_id(u), format!("2023-{month:02}-{day:02}")),
+        };
+        writeln!(w, "R{r:08},{unit},{date},{source},{code},{count},自动监测")?;
     }
     Ok(())
+}
+
+/// One appeal per thousand records (a record drawn from each block of a
+/// thousand, so never two for one record), decided 维持, 撤销 or 改为 1.
+/// Drawn from a stream of its own, so that the other tables are those of
+/// the same seed without appeals.
+fn appeals(spec: Spec) -> String {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x0a99_ea15);
+    let mut table = String::from("记录编号,复核结果,数量,理由\n");
+    for block in 0..spec.records / 1000 {
+        let r = block * 1000 + rng.random_range(0..1000);
+        let (decision, count, reason) = match rng.random_range(0..10) {
+            0..=5 => ("维持", "", "经复核，问题属实"),
+            6..=7 => ("撤销", "", "经复核，检查时链接已恢复"),
+            _ => ("改为", "1", "经复核，重复计数"),
+        };
+        let _ = writeln!(table, "R{r:08},{decision},{count},{reason}");
+    }
+    table
 }
 
 /// The submissions, ratings and duties tables, better for better units.
