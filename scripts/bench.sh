@@ -1,11 +1,14 @@
 #!/bin/sh
 # The province-scale benchmark: builds the release binary, generates the
-# three benchmark cases (deterministic, seed 1) and times `zwgk run
+# benchmark cases (deterministic, seed 1), each clean and as offices write
+# tables (`generate --messy`: names, ids and aliases mixed, four date
+# formats, GB18030 and UTF-8 with BOM), and times `zwgk run
 # --no-charts` and `zwgk check` (no reports) on each, reporting wall time
 # (hyperfine when installed, otherwise /usr/bin/time over three runs) and
-# peak resident memory, beside the floor: polars alone reading the same CSVs
-# in a fresh process (benches/read_floor.rs, the same polars build), the
-# reference of the 2× target.
+# peak resident memory, beside the floor: polars alone reading the same
+# bytes (GB18030 transcoded with encoding_rs) into string columns in a fresh
+# process (benches/read_floor.rs, the same polars build), the reference of
+# the targets (run within 5x, check within 3x on messy data).
 #
 #   scripts/bench.sh            # 1k/50k and 20k/1M
 #   scripts/bench.sh --large    # also 100k/5M (370 MB of CSV, ~20 s a run)
@@ -21,13 +24,16 @@ bin=${CARGO_TARGET_DIR:-target}/release/zwgk
 floor() { cargo bench --quiet --bench read_floor -- "$1"; }
 mkdir -p "$dir"
 for case in $cases; do
+  for kind in clean messy; do
     units=${case%%:*}
     records=${case##*:}
-    case_dir="$dir/u$units"
-    [ -d "$case_dir/data" ] || "$bin" generate --units "$units" --records "$records" --seed 1 --out "$case_dir" >/dev/null
+    case_dir="$dir/u$units-$kind"
+    flag=""
+    [ "$kind" = messy ] && flag="--messy"
+    [ -d "$case_dir/data" ] || "$bin" generate --units "$units" --records "$records" --seed 1 $flag --out "$case_dir" >/dev/null
     run="$bin run --indicators $case_dir/indicators.toml --data $case_dir/data --out $case_dir/out --no-charts --force"
     check="$bin check --indicators $case_dir/indicators.toml --data $case_dir/data"
-    echo "== $units units, $records records ($(du -sh "$case_dir/data" | cut -f1) of input)"
+    echo "== $units units, $records records, $kind ($(du -sh "$case_dir/data" | cut -f1) of input)"
     if command -v hyperfine >/dev/null; then
         hyperfine --warmup 1 --runs 5 -N "$run" "$check" | grep -E "Benchmark|Time|Range" | cut -c1-90
     else
@@ -37,4 +43,5 @@ for case in $cases; do
     for i in 1 2 3 4 5; do floor "$case_dir/data"; done | sed 's/^/  /'
     /usr/bin/time -f "  peak memory %M KB" $run 2>&1 | tail -1
     ZWGK_TIMING=1 $run 2>&1 | grep '^timing' | sed 's/^/  /'
+  done
 done

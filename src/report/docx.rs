@@ -84,47 +84,92 @@ pub(super) fn blank() -> Paragraph {
 
 /// A bordered table at text width: `widths` in twips (they add up to the
 /// text width), the header row first (in 黑体); text in 小四 (12 pt).
+/// Added to a [`Doc`], its data rows are written by [`super::docx_rows`].
 pub(super) fn table(
     header: &[&str],
     rows: &[Vec<String>],
     widths: &[usize],
     left: &[usize],
-) -> Table {
-    let cell = |text: &str, w: usize, bold_font: &str, left: bool| {
-        TableCell::new().width(w, WidthType::Dxa).add_paragraph(
-            Paragraph::new()
-                .add_run(run(text, bold_font, 24))
-                // Running text from the left, the rest centred.
-                .align(if left {
-                    AlignmentType::Left
-                } else {
-                    AlignmentType::Center
-                })
-                .line_spacing(exact(360)),
-        )
-    };
-    let head = TableRow::new(
-        header
-            .iter()
-            .zip(widths)
-            .map(|(h, &w)| cell(h, w, HEITI, false))
-            .collect(),
-    )
-    .cant_split();
-    let mut all = vec![head];
-    all.extend(rows.iter().map(|r| {
-        TableRow::new(
-            r.iter()
-                .zip(widths)
-                .enumerate()
-                .map(|(k, (t, &w))| cell(t, w, FANGSONG, left.contains(&k)))
+) -> TableOf {
+    TableOf {
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows: rows.to_vec(),
+        widths: widths.to_vec(),
+        left: left.to_vec(),
+    }
+}
+
+/// A table to add to a [`Doc`].
+pub(super) struct TableOf {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    widths: Vec<usize>,
+    left: Vec<usize>,
+}
+
+impl TableOf {
+    /// The header row and one template row whose cells hold the markers of
+    /// table `n` (see [`super::docx_rows`]).
+    fn template(&self, n: usize) -> Table {
+        let cell = |text: &str, w: usize, bold_font: &str, left: bool| {
+            TableCell::new().width(w, WidthType::Dxa).add_paragraph(
+                Paragraph::new()
+                    .add_run(run(text, bold_font, 24))
+                    // Running text from the left, the rest centred.
+                    .align(if left {
+                        AlignmentType::Left
+                    } else {
+                        AlignmentType::Center
+                    })
+                    .line_spacing(exact(360)),
+            )
+        };
+        let head = TableRow::new(
+            self.header
+                .iter()
+                .zip(&self.widths)
+                .map(|(h, &w)| cell(h, w, HEITI, false))
                 .collect(),
         )
-        .cant_split()
-    }));
-    Table::new(all)
-        .set_grid(widths.to_vec())
-        .width(TEXT_WIDTH, WidthType::Dxa)
+        .cant_split();
+        let template = TableRow::new(
+            self.widths
+                .iter()
+                .enumerate()
+                .map(|(k, &w)| {
+                    cell(
+                        &super::docx_rows::marker(n, k),
+                        w,
+                        FANGSONG,
+                        self.left.contains(&k),
+                    )
+                })
+                .collect(),
+        )
+        .cant_split();
+        Table::new(vec![head, template])
+            .set_grid(self.widths.clone())
+            .width(TEXT_WIDTH, WidthType::Dxa)
+    }
+}
+
+/// A document being built: docx-rs's, and the data rows of its tables.
+pub(super) struct Doc {
+    docx: Docx,
+    tables: Vec<Vec<Vec<String>>>,
+}
+
+impl Doc {
+    pub(super) fn add_paragraph(mut self, p: Paragraph) -> Doc {
+        self.docx = self.docx.add_paragraph(p);
+        self
+    }
+
+    pub(super) fn add_table(mut self, t: TableOf) -> Doc {
+        self.docx = self.docx.add_table(t.template(self.tables.len()));
+        self.tables.push(t.rows);
+        self
+    }
 }
 
 /// A PNG's width and height in pixels, from its IHDR chunk.
@@ -186,8 +231,8 @@ fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
 
 /// A document with the page of GB/T 9704: A4, its margins, `— N —` page
 /// numbers, 3号 as the default size.
-pub(super) fn official_page() -> Docx {
-    Docx::new()
+pub(super) fn official_page() -> Doc {
+    let docx = Docx::new()
         .page_size(PAGE.0, PAGE.1)
         .page_margin(
             PageMargin::new()
@@ -200,12 +245,16 @@ pub(super) fn official_page() -> Docx {
         )
         .footer(page_number(AlignmentType::Right))
         .even_footer(page_number(AlignmentType::Left))
-        .default_size(BODY)
+        .default_size(BODY);
+    Doc {
+        docx,
+        tables: Vec::new(),
+    }
 }
 
 /// The issuer and the date, right-aligned four characters from the
 /// margin, after two blank lines.
-pub(super) fn closing(mut doc: Docx, issuer: &str, date: &str) -> Docx {
+pub(super) fn closing(mut doc: Doc, issuer: &str, date: &str) -> Doc {
     doc = doc.add_paragraph(blank()).add_paragraph(blank());
     for line in [issuer, date] {
         doc = doc.add_paragraph(
@@ -220,14 +269,18 @@ pub(super) fn closing(mut doc: Docx, issuer: &str, date: &str) -> Docx {
 }
 
 /// The document packed, with header rows repeated and picture ids unique.
-pub(super) fn pack(doc: Docx, name: &str) -> Result<Vec<u8>> {
+pub(super) fn pack(doc: Doc, name: &str) -> Result<Vec<u8>> {
     // What docx-rs leaves undone, done on its XML before it is packed:
     // every table's header row repeats on each page (`w:tblHeader`), and
     // every picture has its own id (docx-rs gives them all
     // `wp:docPr id="1"`, which Word then repairs).
-    let mut xml = doc.build();
-    let document = String::from_utf8_lossy(&xml.document).into_owned();
-    xml.document = unique_picture_ids(&repeat_header_rows(&document)).into_bytes();
+    let mut xml = doc.docx.build();
+    let mut document = String::from_utf8_lossy(&xml.document).into_owned();
+    for (n, rows) in doc.tables.iter().enumerate() {
+        document = super::docx_rows::expand(document, n, rows);
+    }
+    let document = unique_picture_ids(&repeat_header_rows(&document));
+    xml.document = unique_paragraph_ids(&document).into_bytes();
     let mut bytes = Vec::new();
     xml.pack(std::io::Cursor::new(&mut bytes))
         .map_err(|e| Error::Usage(format!("{name}: {e}")))?;
@@ -433,16 +486,28 @@ fn repeat_header_rows(xml: &str) -> String {
 
 /// `wp:docPr id="1"` made 1, 2, 3, … in order.
 fn unique_picture_ids(xml: &str) -> String {
+    renumber(xml, "<wp:docPr id=\"", |n| n.to_string())
+}
+
+/// Every `w14:paraId` numbered 1, 2, 3, … (8 hex digits) in order: the
+/// rows of a long table repeat their template's id, and docx-rs numbers
+/// paragraphs from a counter shared by all documents of the process.
+fn unique_paragraph_ids(xml: &str) -> String {
+    renumber(xml, "w14:paraId=\"", |n| format!("{n:08x}"))
+}
+
+/// The value after each `mark` (up to its closing quote) replaced by the
+/// occurrence's number, 1, 2, 3, … as `shown`.
+fn renumber(xml: &str, mark: &str, shown: impl Fn(usize) -> String) -> String {
     let mut n = 0;
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
-    let mark = "<wp:docPr id=\"";
     while let Some(p) = rest.find(mark) {
         n += 1;
         out.push_str(&rest[..p + mark.len()]);
         rest = &rest[p + mark.len()..];
         let end = rest.find('"').unwrap_or(0);
-        out.push_str(&n.to_string());
+        out.push_str(&shown(n));
         rest = &rest[end..];
     }
     out.push_str(rest);
@@ -464,6 +529,11 @@ mod tests {
         assert_eq!(
             unique_picture_ids(pics),
             "<wp:docPr id=\"1\" name=\"a\"/><wp:docPr id=\"2\" name=\"b\"/>"
+        );
+        let paras = "<w:p w14:paraId=\"0000000e\"><w:p w14:paraId=\"0000000e\"><w:p w14:paraId=\"00000003\">";
+        assert_eq!(
+            unique_paragraph_ids(paras),
+            "<w:p w14:paraId=\"00000001\"><w:p w14:paraId=\"00000002\"><w:p w14:paraId=\"00000003\">"
         );
     }
 

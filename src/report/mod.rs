@@ -8,6 +8,7 @@ pub mod bitmap;
 pub mod charts;
 pub mod combined;
 pub mod docx;
+mod docx_rows;
 pub mod draw;
 pub mod feedback;
 pub mod font;
@@ -167,9 +168,14 @@ pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> 
     for (name, bytes) in notice.iter().chain(&rendered.files) {
         out.write(name, bytes)?;
     }
-    let docx = docx::notice_docx(&notice::context_json(a, &options.date), &rendered.print)?;
+    crate::assess::timing("render notice.md and notice.html", t);
+    let t = std::time::Instant::now();
+    let context = notice::context_json(a, &options.date);
+    crate::assess::timing("notice.docx: its facts", t);
+    let t = std::time::Instant::now();
+    let docx = docx::notice_docx(&context, &rendered.print)?;
     out.write("notice.docx", &docx)?;
-    crate::assess::timing("render notice", t);
+    crate::assess::timing("render notice.docx", t);
     Ok(())
 }
 
