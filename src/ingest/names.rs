@@ -6,8 +6,13 @@
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
-/// NFKC, then every whitespace character removed.
+/// NFKC, then every whitespace character removed. Text already in NFKC
+/// (most names: the quick check answers without decomposing) is only
+/// stripped of whitespace.
 pub fn normalize(s: &str) -> String {
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.chars().filter(|c| !c.is_whitespace()).collect();
+    }
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 

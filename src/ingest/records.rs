@@ -74,7 +74,7 @@ impl Context<'_> {
             .collect();
         let mut count_values = vec![(Decimal::ONE, None)];
         Ok(Resolved {
-            units: Lookup::new(&d.unit, |cell| self.resolve_unit(cell).map(|u| u as u32))?,
+            units: Lookup::new_parallel(&d.unit, |cell| self.resolve_unit(cell).map(|u| u as u32))?,
             issues: Lookup::new(&d.issue, |cell| match cell {
                 None => Err(
                     crate::tr!("为空；应填问题代码", "empty; expected an issue code").to_string(),
@@ -422,6 +422,27 @@ impl<'a, T> Lookup<'a, T> {
         }
         Ok(Lookup {
             by_cell,
+            empty: resolve(None),
+            has_empty: cells.has_null,
+        })
+    }
+
+    /// [`Lookup::new`] on all cores, for a column of many distinct cells
+    /// (a province's unit names, each written several ways).
+    fn new_parallel(
+        cells: &'a Cells,
+        resolve: impl Fn(Option<&'a str>) -> T + Sync,
+    ) -> PolarsResult<Self>
+    where
+        T: Send,
+    {
+        let distinct: Vec<&'a str> = cells.distinct.str()?.into_iter().flatten().collect();
+        let outcomes: Vec<T> = distinct
+            .par_iter()
+            .map(|cell| resolve(Some(cell.trim()).filter(|s| !s.is_empty())))
+            .collect();
+        Ok(Lookup {
+            by_cell: distinct.into_iter().zip(outcomes).collect(),
             empty: resolve(None),
             has_empty: cells.has_null,
         })
