@@ -74,7 +74,8 @@ impl Context<'_> {
             .collect();
         let mut count_values = vec![(Decimal::ONE, None)];
         Ok(Resolved {
-            units: Lookup::new_parallel(&d.unit, |cell| self.resolve_unit(cell).map(|u| u as u32))?,
+            cells: d,
+            units: Lookup::new_parallel(&d.unit, |cell| self.resolve_unit(cell).map(|u| u as u32)),
             issues: Lookup::new(&d.issue, |cell| match cell {
                 None => Err(
                     crate::tr!("为空；应填问题代码", "empty; expected an issue code").to_string(),
@@ -83,8 +84,8 @@ impl Context<'_> {
                     .get(code)
                     .copied()
                     .ok_or_else(|| self.unknown_issue(code)),
-            })?,
-            counts: Lookup::new(&d.count, |cell| count_index(cell, &mut count_values))?,
+            }),
+            counts: Lookup::new(&d.count, |cell| count_index(cell, &mut count_values)),
             dates: Lookup::new(&d.date, |cell| match (cell, self.periods.current) {
                 (None, None) => DateCheck::InYear(None),
                 (None, Some(p)) => DateCheck::Unreadable(crate::tr!(
@@ -93,7 +94,7 @@ impl Context<'_> {
                     p.id
                 )),
                 (Some(text), _) => self.check_date(text),
-            })?,
+            }),
             count_values,
         })
     }
@@ -257,25 +258,24 @@ fn row_diagnostics(
 }
 
 /// A record's row, what its unit, issue and count cells stand for, and its
-/// date cell.
-type ResolvedRow<'a> = (u32, [&'a Result<u32, String>; 3], Option<&'a str>);
+/// date cell's code.
+type ResolvedRow<'a> = (u32, [&'a Result<u32, String>; 3], u32);
 
-/// Each row of `frame`, its cells looked up among the resolved distinct
-/// cells.
+/// Each row of `frame`, its cells' outcomes by their codes.
 fn resolved_rows<'a>(
     frame: &'a DataFrame,
     r: &'a Resolved,
 ) -> PolarsResult<impl Iterator<Item = ResolvedRow<'a>>> {
-    let text = |name: &str| frame.column(name).and_then(|c| c.str());
+    let c = r.cells;
     let rows = frame
         .column("row")?
         .u32()?
         .into_no_null_iter()
-        .zip(text("unit")?)
-        .zip(text("issue")?)
-        .zip(text("count")?)
-        .zip(text("date")?);
-    Ok(rows.map(|((((row, unit), issue), count), date)| {
+        .zip(&c.unit.codes)
+        .zip(&c.issue.codes)
+        .zip(&c.count.codes)
+        .zip(&c.date.codes);
+    Ok(rows.map(|((((row, &unit), &issue), &count), &date)| {
         let outcomes = [r.units.get(unit), r.issues.get(issue), r.counts.get(count)];
         (row, outcomes, date)
     }))
@@ -346,7 +346,8 @@ fn keyed_list(grouped: &DataFrame, issues: u64) -> PolarsResult<Vec<Keyed<'_>>> 
     Ok(records)
 }
 
-/// The distinct cells of the columns resolved per value.
+/// The distinct cells of the columns resolved per value, and each row's
+/// cells as indices among them.
 struct Distinct {
     unit: Cells,
     issue: Cells,
@@ -354,37 +355,73 @@ struct Distinct {
     date: Cells,
 }
 
-/// One column's distinct cells as written, and whether it has null ones.
+/// One column coded: its distinct cells as written (owned, so that the
+/// table's columns can be freed before the records are grouped) and each
+/// row's index among them, [`EMPTY`] for a null cell. One hash per cell:
+/// the column is walked once.
 struct Cells {
-    distinct: Column,
+    distinct: Vec<String>,
+    codes: Vec<u32>,
     has_null: bool,
 }
 
-impl Distinct {
-    fn of(frame: &DataFrame) -> PolarsResult<Self> {
-        let unique = |name: &str| -> PolarsResult<Cells> {
-            let c = frame.column(name)?;
-            Ok(Cells {
-                distinct: c.drop_nulls().unique()?,
-                has_null: c.null_count() > 0,
+/// The code of a null (empty) cell.
+const EMPTY: u32 = u32::MAX;
+
+impl Cells {
+    fn of(column: &StringChunked) -> Cells {
+        let mut index: FastMap<&str, u32> = FastMap::default();
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut has_null = false;
+        let codes = column
+            .into_iter()
+            .map(|cell| match cell {
+                None => {
+                    has_null = true;
+                    EMPTY
+                }
+                Some(text) => *index.entry(text).or_insert_with(|| {
+                    distinct.push(text);
+                    (distinct.len() - 1) as u32
+                }),
             })
-        };
+            .collect();
+        Cells {
+            distinct: distinct.into_iter().map(String::from).collect(),
+            codes,
+            has_null,
+        }
+    }
+}
+
+impl Distinct {
+    /// The four columns coded, two at a time on both cores.
+    fn of(frame: &DataFrame) -> PolarsResult<Self> {
+        let text = |name: &str| frame.column(name).and_then(|c| c.str());
+        let (unit, issue, count, date) =
+            (text("unit")?, text("issue")?, text("count")?, text("date")?);
+        let ((unit, issue), (count, date)) = rayon::join(
+            || rayon::join(|| Cells::of(unit), || Cells::of(issue)),
+            || rayon::join(|| Cells::of(count), || Cells::of(date)),
+        );
         Ok(Distinct {
-            unit: unique("unit")?,
-            issue: unique("issue")?,
-            count: unique("count")?,
-            date: unique("date")?,
+            unit,
+            issue,
+            count,
+            date,
         })
     }
 }
 
 /// What each distinct cell of the inspection columns stands for.
 struct Resolved<'a> {
-    units: Lookup<'a, Result<u32, String>>,
-    issues: Lookup<'a, Result<u32, String>>,
+    /// The coded columns.
+    cells: &'a Distinct,
+    units: Lookup<Result<u32, String>>,
+    issues: Lookup<Result<u32, String>>,
     /// Numbers into `count_values`.
-    counts: Lookup<'a, Result<u32, String>>,
-    dates: Lookup<'a, DateCheck>,
+    counts: Lookup<Result<u32, String>>,
+    dates: Lookup<DateCheck>,
     /// The value and text of each numbered 数量; 0 is the empty cell (1).
     count_values: Vec<(Decimal, Option<&'a str>)>,
 }
@@ -404,59 +441,56 @@ impl Resolved<'_> {
 }
 
 /// One column's distinct cells and what each stands for.
-struct Lookup<'a, T> {
-    by_cell: FastMap<&'a str, T>,
+struct Lookup<T> {
+    /// By distinct cell (the index of [`Cells::codes`]).
+    outcomes: Vec<T>,
     /// The outcome of an empty cell (null, or only spaces).
     empty: T,
     /// Whether the column has null cells.
     has_empty: bool,
 }
 
-impl<'a, T> Lookup<'a, T> {
-    /// Resolves each distinct cell (trimmed; spaces only is empty) once.
-    fn new(cells: &'a Cells, mut resolve: impl FnMut(Option<&'a str>) -> T) -> PolarsResult<Self> {
-        let mut by_cell = FastMap::default();
-        for cell in cells.distinct.str()?.into_iter().flatten() {
-            let trimmed = Some(cell.trim()).filter(|s| !s.is_empty());
-            by_cell.insert(cell, resolve(trimmed));
-        }
-        Ok(Lookup {
-            by_cell,
+/// A distinct cell trimmed; only spaces is empty.
+fn trimmed(cell: &str) -> Option<&str> {
+    Some(cell.trim()).filter(|s| !s.is_empty())
+}
+
+impl<T> Lookup<T> {
+    /// Resolves each distinct cell once.
+    fn new<'a>(cells: &'a Cells, mut resolve: impl FnMut(Option<&'a str>) -> T) -> Self {
+        Lookup {
+            outcomes: cells.distinct.iter().map(|c| resolve(trimmed(c))).collect(),
             empty: resolve(None),
             has_empty: cells.has_null,
-        })
+        }
     }
 
     /// [`Lookup::new`] on all cores, for a column of many distinct cells
     /// (a province's unit names, each written several ways).
-    fn new_parallel(
-        cells: &'a Cells,
-        resolve: impl Fn(Option<&'a str>) -> T + Sync,
-    ) -> PolarsResult<Self>
+    fn new_parallel<'a>(cells: &'a Cells, resolve: impl Fn(Option<&'a str>) -> T + Sync) -> Self
     where
         T: Send,
     {
-        let distinct: Vec<&'a str> = cells.distinct.str()?.into_iter().flatten().collect();
-        let outcomes: Vec<T> = distinct
-            .par_iter()
-            .map(|cell| resolve(Some(cell.trim()).filter(|s| !s.is_empty())))
-            .collect();
-        Ok(Lookup {
-            by_cell: distinct.into_iter().zip(outcomes).collect(),
+        Lookup {
+            outcomes: cells
+                .distinct
+                .par_iter()
+                .map(|c| resolve(trimmed(c)))
+                .collect(),
             empty: resolve(None),
             has_empty: cells.has_null,
-        })
+        }
     }
 
-    fn get(&self, cell: Option<&str>) -> &T {
-        cell.and_then(|c| self.by_cell.get(c))
-            .unwrap_or(&self.empty)
+    /// The outcome of a row's cell, by its code.
+    fn get(&self, code: u32) -> &T {
+        self.outcomes.get(code as usize).unwrap_or(&self.empty)
     }
 
     /// The outcomes of the cells the column holds.
     fn in_use(&self) -> impl Iterator<Item = &T> {
-        self.by_cell
-            .values()
+        self.outcomes
+            .iter()
             .chain(self.has_empty.then_some(&self.empty))
     }
 }
