@@ -50,7 +50,7 @@ pub fn explain(a: &Assessment, u: usize) -> String {
         group_size,
         s.grades[st.grade].name,
         sc.total.publish(dp),
-        if a.draft { " · 征求意见稿" } else { "" }
+        crate::report::run_label(a)
     );
     for (k, &r) in s.roots.iter().enumerate() {
         node_lines(a, u, r, "", k + 1 == s.roots.len(), &mut out);
