@@ -5,6 +5,7 @@
 //! row and column.
 
 pub mod appeals;
+mod coded;
 mod encoding;
 pub mod names;
 mod periods;
