@@ -27,7 +27,7 @@ pub fn combine(args: CombineArgs) -> Result<()> {
     let options = report::Options {
         charts: !args.no_charts,
         html_template: None,
-        date: date.format("%Y年%-m月%-d日").to_string(),
+        date: report::chinese_date(date),
         feedback: false,
     };
     let staging = Staging::begin(&out, force)?;

@@ -46,7 +46,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     let options = report::Options {
         charts: !args.no_charts,
         html_template,
-        date: date.format("%Y年%-m月%-d日").to_string(),
+        date: report::chinese_date(date),
         feedback: !args.no_feedback
             && (args.feedback || a.inputs.units.len() <= report::FEEDBACK_UNITS),
     };

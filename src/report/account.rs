@@ -7,7 +7,7 @@
 use super::published;
 use super::tables::Cell;
 use crate::assess::Assessment;
-use crate::config::{Rescale, Veto};
+use crate::config::Rescale;
 use crate::num::Exact;
 use crate::score::tree::top_sums;
 
@@ -147,12 +147,7 @@ fn penalty_row<'a>(a: &'a Assessment, u: usize) -> Closing<'a> {
 /// The grade veto: its records, the grade it gives and the cap.
 fn veto_row<'a>(a: &'a Assessment, u: usize) -> Closing<'a> {
     let s = &a.system;
-    let vetoing: Vec<_> = a
-        .inputs
-        .findings_of(u)
-        .iter()
-        .filter(|f| s.issues[f.issue].veto == Veto::Grade && f.counts())
-        .collect();
+    let vetoing: Vec<_> = super::grade_vetoes(a, u).collect();
     let records: Vec<&str> = vetoing.iter().map(|f| f.ids.as_str()).collect();
     let issues: Vec<String> = vetoing
         .iter()

@@ -47,9 +47,11 @@ pub(super) fn expand(xml: String, table: usize, rows: &[Vec<String>]) -> String 
     let mut pieces = Vec::new();
     let mut rest = template;
     let mut cell = 0;
-    while let Some(p) = rest.find(&marker(table, cell)) {
+    loop {
+        let mark = marker(table, cell);
+        let Some(p) = rest.find(&mark) else { break };
         pieces.push(&rest[..p]);
-        rest = &rest[p + marker(table, cell).len()..];
+        rest = &rest[p + mark.len()..];
         cell += 1;
     }
     pieces.push(rest);

@@ -134,7 +134,7 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
     if let Some(deadline) = s.feedback_deadline {
         doc = doc.add_paragraph(body(&format!(
             "请于{}前完成整改，并将整改情况报送考核办公室。",
-            deadline.format("%Y年%-m月%-d日")
+            super::chinese_date(deadline)
         )));
     }
     if s.feedback_requirements.is_empty() {

@@ -6,7 +6,7 @@
 use super::tables::{deduction_text, leaf_status, Cell, Grid};
 use super::{published, Export};
 use crate::assess::Assessment;
-use crate::config::{Rule, Veto};
+use crate::config::Rule;
 use crate::num::Exact;
 
 const HEADER: &[&str] = &[
@@ -123,21 +123,19 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
             finding.ids.clone(),
         ));
     }
-    for f in a.inputs.findings_of(u).iter().filter(|f| f.counts()) {
+    for f in super::grade_vetoes(a, u) {
         let issue = &s.issues[f.issue];
-        if issue.veto == Veto::Grade {
-            out.push((
-                format!("一票否决：{}", issue.name),
-                String::new(),
-                String::new(),
-                String::new(),
-                format!(
-                    "等次定为{}",
-                    s.grades.last().map_or("", |g| g.name.as_str())
-                ),
-                f.ids.clone(),
-            ));
-        }
+        out.push((
+            format!("一票否决：{}", issue.name),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!(
+                "等次定为{}",
+                s.grades.last().map_or("", |g| g.name.as_str())
+            ),
+            f.ids.clone(),
+        ));
     }
     out
 }
@@ -147,7 +145,7 @@ pub fn ledger_grid(a: &Assessment) -> Grid<'_> {
     let s = &a.system;
     let deadline = s
         .feedback_deadline
-        .map_or(String::new(), |d| d.format("%Y年%-m月%-d日").to_string());
+        .map_or(String::new(), super::chinese_date);
     let mut rows = Vec::new();
     let leaves = s.leaves();
     for u in a.ordered_units() {

@@ -211,6 +211,20 @@ fn cannot_build(e: impl std::fmt::Display) -> io::Error {
     ))
 }
 
+/// A date as the documents write it: `2024年3月1日`.
+pub fn chinese_date(d: chrono::NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// Unit `u`'s findings that veto its grade (an issue with `veto =
+/// "grade"`, not revoked on appeal): the reason its grade is the last.
+pub fn grade_vetoes(a: &Assessment, u: usize) -> impl Iterator<Item = &crate::ingest::Finding> {
+    a.inputs
+        .findings_of(u)
+        .iter()
+        .filter(move |f| a.system.issues[f.issue].veto == crate::config::Veto::Grade && f.counts())
+}
+
 /// A score as published: rounded half away from zero, `precision` decimals.
 pub fn published(a: &Assessment, x: Exact) -> String {
     x.publish(a.system.precision).to_string()

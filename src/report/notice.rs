@@ -287,14 +287,8 @@ fn vetoed_units(a: &Assessment) -> Vec<Vetoed> {
     a.ordered_units()
         .filter(|&u| a.scores[u].vetoed)
         .map(|u| {
-            let mut reasons: Vec<String> = a
-                .inputs
-                .findings_of(u)
-                .iter()
-                .filter(|f| f.counts())
-                .map(|f| &a.system.issues[f.issue])
-                .filter(|i| i.veto == crate::config::Veto::Grade)
-                .map(|i| i.name.clone())
+            let mut reasons: Vec<String> = super::grade_vetoes(a, u)
+                .map(|f| a.system.issues[f.issue].name.clone())
                 .collect();
             let parts: Vec<&str> = a
                 .parts
@@ -384,8 +378,8 @@ fn overview(a: &Assessment, mean: &str) -> String {
         Some(p) => format!(
             "{}（{}至{}）",
             p.label(s.year),
-            p.from.format("%Y年%-m月%-d日"),
-            p.to.format("%Y年%-m月%-d日")
+            super::chinese_date(p.from),
+            super::chinese_date(p.to)
         ),
         None => format!("{}年度", s.year),
     };
