@@ -164,6 +164,17 @@ impl Workdir {
         self.zwgk_in(english, args)
     }
 
+    /// The binary with environment variables set.
+    pub fn zwgk_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        english(Command::new(env!("CARGO_BIN_EXE_zwgk")))
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(self.path())
+            .output()
+            .expect("run zwgk")
+            .into()
+    }
+
     /// The binary in the locale `locale` sets up ([`english`], [`chinese`]).
     pub fn zwgk_in(&self, locale: fn(Command) -> Command, args: &[&str]) -> Run {
         locale(Command::new(env!("CARGO_BIN_EXE_zwgk")))

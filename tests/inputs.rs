@@ -29,7 +29,9 @@ fn an_unknown_unit_name_suggests_the_nearest_roster_names() {
 fn duplicate_record_ids_are_an_error_naming_both_rows() {
     let e = fails(&[(INSP, "R2,U1", "R1,U1")]);
     assert!(
-        e.contains("row 3, column id: record id \"R1\" is already used in row 2"),
+        e.contains(
+            "row 3, column id (unit U1, issue I2): record id \"R1\" is already used in row 2"
+        ),
         "{e}"
     );
 }
@@ -50,9 +52,9 @@ fn an_id_used_three_times_is_reported_at_each_later_row_naming_the_use_before() 
     assert_eq!(
         reported,
         [
-            "  - data/inspections.csv: row 4, column id: record id \"R1\" is already used in row 2",
-            "  - data/inspections.csv: row 8, column id: record id \"R1\" is already used in row 4",
-            "  - data/inspections.csv: row 10, column id: record id \"R1\" is already used in row 8",
+            "  - data/inspections.csv: row 4, column id (unit 东 湖 区, issue I3): record id \"R1\" is already used in row 2",
+            "  - data/inspections.csv: row 8, column id (unit U5, issue I1): record id \"R1\" is already used in row 4",
+            "  - data/inspections.csv: row 10, column id (unit U6, issue I1): record id \"R1\" is already used in row 8",
         ],
         "{e}"
     );

@@ -2,6 +2,7 @@
 //! on inputs written to a temporary directory.
 
 mod analysis;
+mod batches;
 mod chinese;
 mod coinr;
 mod combine;

@@ -18,6 +18,11 @@ const TABLES: [&str; 6] = [
 /// Converts `from/NAME.csv` to `to/NAME.parquet`, letting polars infer the
 /// column types (and dates) as a warehouse export would have them.
 fn csv_to_parquet(from: &Path, to: &Path, name: &str) {
+    csv_to_parquet_in_groups(from, to, name, None)
+}
+
+/// [`csv_to_parquet`] in row groups of at most `rows` rows.
+fn csv_to_parquet_in_groups(from: &Path, to: &Path, name: &str, rows: Option<usize>) {
     let bytes = std::fs::read(from.join(format!("{name}.csv"))).unwrap();
     let text = zwgk::ingest::table::to_utf8(&bytes).unwrap().into_owned();
     let mut df = CsvReadOptions::default()
@@ -28,7 +33,10 @@ fn csv_to_parquet(from: &Path, to: &Path, name: &str) {
         .unwrap();
     std::fs::create_dir_all(to).unwrap();
     let mut file = std::fs::File::create(to.join(format!("{name}.parquet"))).unwrap();
-    ParquetWriter::new(&mut file).finish(&mut df).unwrap();
+    ParquetWriter::new(&mut file)
+        .with_row_group_size(rows)
+        .finish(&mut df)
+        .unwrap();
 }
 
 #[test]
@@ -94,4 +102,88 @@ fn a_generated_assessment_scores_the_same_from_csv_and_parquet() {
     assert_eq!(pq.code, 0, "{}", pq.stderr);
     assert_eq!(w.read("a/results.json"), w.read("b/results.json"));
     assert_eq!(w.read("a/scores.csv"), w.read("b/scores.csv"));
+}
+
+#[test]
+fn parquet_records_read_by_row_groups_score_as_csv() {
+    let w = Workdir::new();
+    let r = w.zwgk(&[
+        "generate",
+        "--units",
+        "120",
+        "--records",
+        "2500",
+        "--seed",
+        "4",
+        "--out",
+        "gen",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for t in TABLES {
+        // Row groups of 300 records, read 700 rows at a time: batches of
+        // three groups, the last one short.
+        let groups = (t == "inspections").then_some(300);
+        csv_to_parquet_in_groups(&w.path().join("gen/data"), &w.path().join("pq"), t, groups);
+    }
+    let run = |data: &str, out: &str| {
+        let args = [
+            "run",
+            "--indicators",
+            "gen/indicators.toml",
+            "--data",
+            data,
+            "--out",
+            out,
+            "--no-charts",
+            "--notice-date",
+            "2024-03-01",
+        ];
+        let r = w.zwgk_with_env(&args, &[("ZWGK_BATCH_ROWS", "700")]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    };
+    run("gen/data", "a");
+    run("pq", "b");
+    for f in ["results.json", "scores.csv", "breakdown.csv"] {
+        assert!(
+            w.read(&format!("a/{f}")) == w.read(&format!("b/{f}")),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_problem_in_a_later_row_group_is_reported_at_its_row() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/inspections.csv",
+        "R9,U6,2023-03-02,网站检查,I1,10,",
+        "R9,U6,2023-03-02,网站检查,I9,10,",
+    );
+    csv_to_parquet_in_groups(
+        &w.path().join("data"),
+        &w.path().join("data"),
+        "inspections",
+        Some(2),
+    );
+    std::fs::remove_file(w.path().join("data/inspections.csv")).unwrap();
+    let r = w.zwgk_with_env(
+        &[
+            "run",
+            "--indicators",
+            "indicators.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+        ],
+        &[("ZWGK_BATCH_ROWS", "1")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "data/inspections.parquet: row 10, column issue (unit U6): unknown issue code \"I9\""
+        ),
+        "{}",
+        r.stderr
+    );
 }

@@ -9,7 +9,6 @@ use super::resolve::Context;
 use super::table::Table;
 use super::{values, FastMap, FastSet};
 use crate::error::Diagnostic;
-use polars::prelude::{DataFrame, PolarsResult};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -217,31 +216,39 @@ pub(super) fn problem(place: &Diagnostic, message: String) -> Diagnostic {
     d
 }
 
-/// The appeals checked against the inspection records (all of them, in a
-/// period run too): each must name a record, and the record of the unit it
-/// names. `keyed` holds each record's `finding_key` (`unit * issues +
-/// issue`) and `id`.
-pub(super) fn check_against_records(
-    appeals: &Appeals,
-    keyed: &DataFrame,
-    issues: u64,
-    matcher: &UnitMatcher,
-) -> PolarsResult<Vec<Diagnostic>> {
-    let mut found: FastSet<&str> = FastSet::default();
-    let mut problems: Vec<(usize, Diagnostic)> = Vec::new();
-    let keys = keyed.column("finding_key")?.u64()?;
-    let ids = keyed.column("id")?.str()?;
-    for (key, id) in keys.into_iter().zip(ids) {
-        let (Some(key), Some(id)) = (key, id.map(str::trim)) else {
-            continue;
-        };
-        let Some((record, a)) = appeals.get_key_value(id) else {
-            continue;
-        };
-        found.insert(record.as_str());
-        let unit = (key / issues.max(1)) as usize;
+/// The appeals checked against the inspection records as they are read
+/// (all of them, in a period run too): each must name a record, and the
+/// record of the unit it names; the decisions on the records of this run
+/// are counted.
+pub(super) struct AppealsSeen<'a> {
+    appeals: &'a Appeals,
+    seen: FastSet<&'a str>,
+    problems: Vec<(usize, Diagnostic)>,
+    pub(super) counts: AppealCounts,
+}
+
+impl<'a> AppealsSeen<'a> {
+    pub(super) fn new(appeals: &'a Appeals) -> Self {
+        AppealsSeen {
+            appeals,
+            seen: FastSet::default(),
+            problems: Vec::new(),
+            counts: AppealCounts::default(),
+        }
+    }
+
+    /// The appeal on record `id` of `unit`, if there is one; an appeal
+    /// that names another unit is a problem at its 单位 cell.
+    pub(super) fn record(
+        &mut self,
+        id: &str,
+        unit: usize,
+        matcher: &UnitMatcher,
+    ) -> Option<&'a Appeal> {
+        let (record, a) = self.appeals.get_key_value(id)?;
+        self.seen.insert(record.as_str());
         if let Some(named) = a.unit.filter(|&n| n != unit) {
-            problems.push((
+            self.problems.push((
                 a.row,
                 problem(
                     &a.unit_cell,
@@ -254,32 +261,27 @@ pub(super) fn check_against_records(
                 ),
             ));
         }
+        Some(a)
     }
-    for (id, a) in appeals {
-        if !found.contains(id.as_str()) {
-            problems.push((
-                a.row,
-                problem(
-                    &a.record_cell,
-                    crate::tr!(
-                        "检查结果中没有记录编号为“{id}”的记录",
-                        "no inspection record has the id \"{id}\""
-                    ),
-                ),
-            ));
-        }
-    }
-    problems.sort_by_key(|(row, _)| *row);
-    Ok(problems.into_iter().map(|(_, d)| d).collect())
-}
 
-/// The decisions on the records of this run.
-pub(super) fn count_decisions(appeals: &Appeals, keyed: &DataFrame) -> PolarsResult<AppealCounts> {
-    let mut counts = AppealCounts::default();
-    for id in keyed.column("id")?.str()?.into_iter().flatten() {
-        if let Some(a) = appeals.get(id.trim()) {
-            counts.add(&a.decision);
+    /// The problems, in the appeals table's row order: appeals naming
+    /// another unit, and appeals naming no record.
+    pub(super) fn problems(mut self) -> Vec<Diagnostic> {
+        for (id, a) in self.appeals {
+            if !self.seen.contains(id.as_str()) {
+                self.problems.push((
+                    a.row,
+                    problem(
+                        &a.record_cell,
+                        crate::tr!(
+                            "检查结果中没有记录编号为“{id}”的记录",
+                            "no inspection record has the id \"{id}\""
+                        ),
+                    ),
+                ));
+            }
         }
+        self.problems.sort_by_key(|(row, _)| *row);
+        self.problems.into_iter().map(|(_, d)| d).collect()
     }
-    Ok(counts)
 }

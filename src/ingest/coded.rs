@@ -1,87 +1,82 @@
-//! The inspection columns coded: each column walked once, its distinct
-//! cells kept (owned) and each row's cell replaced by its index among them,
-//! so that a cell written the same way a million times is resolved once and
-//! a row's outcome is an array access (see [`super::records`]).
+//! The inspection columns coded: each distinct cell is resolved once, across
+//! every batch of the file, and each row's cell becomes its index among
+//! them, so that a cell written the same way a million times is resolved
+//! once and a row's outcome is an array access (see [`super::records`]).
 
 use super::FastMap;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-/// The distinct cells of the columns resolved per value, and each row's
-/// cells as indices among them.
-pub(super) struct Distinct {
-    pub(super) unit: Cells,
-    pub(super) issue: Cells,
-    pub(super) count: Cells,
-    pub(super) date: Cells,
-}
-
-/// One column coded: its distinct cells as written (owned, so that the
-/// table's columns can be freed before the records are grouped) and each
-/// row's index among them, [`EMPTY`] for a null cell. One hash per cell:
-/// the column is walked once.
-pub(super) struct Cells {
-    pub(super) distinct: Vec<String>,
-    pub(super) codes: Vec<u32>,
-    pub(super) has_null: bool,
-}
-
 /// The code of a null (empty) cell.
 pub(super) const EMPTY: u32 = u32::MAX;
 
-impl Cells {
-    fn of(column: &StringChunked) -> Cells {
-        let mut index: FastMap<&str, u32> = FastMap::default();
-        let mut distinct: Vec<&str> = Vec::new();
-        let mut has_null = false;
-        let codes = column
-            .into_iter()
-            .map(|cell| match cell {
-                None => {
-                    has_null = true;
-                    EMPTY
-                }
-                Some(text) => *index.entry(text).or_insert_with(|| {
-                    distinct.push(text);
-                    (distinct.len() - 1) as u32
-                }),
-            })
-            .collect();
-        Cells {
-            distinct: distinct.into_iter().map(String::from).collect(),
-            codes,
-            has_null,
-        }
-    }
-}
-
-impl Distinct {
-    /// The four columns coded, two at a time on both cores.
-    pub(super) fn of(frame: &DataFrame) -> PolarsResult<Self> {
-        let text = |name: &str| frame.column(name).and_then(|c| c.str());
-        let (unit, issue, count, date) =
-            (text("unit")?, text("issue")?, text("count")?, text("date")?);
-        let ((unit, issue), (count, date)) = rayon::join(
-            || rayon::join(|| Cells::of(unit), || Cells::of(issue)),
-            || rayon::join(|| Cells::of(count), || Cells::of(date)),
-        );
-        Ok(Distinct {
-            unit,
-            issue,
-            count,
-            date,
-        })
-    }
-}
-
-/// One column's distinct cells and what each stands for.
-pub(super) struct Lookup<T> {
-    /// By distinct cell (the index of [`Cells::codes`]).
+/// One column's distinct cells (as written) and what each stands for.
+pub(super) struct Coded<T> {
+    index: FastMap<Box<str>, u32>,
+    /// By code.
     outcomes: Vec<T>,
     /// The outcome of an empty cell (null, or only spaces).
     empty: T,
-    /// Whether the column has null cells.
-    has_empty: bool,
+}
+
+impl<T: Send> Coded<T> {
+    pub(super) fn new(empty: T) -> Self {
+        Coded {
+            index: FastMap::default(),
+            outcomes: Vec::new(),
+            empty,
+        }
+    }
+
+    /// Each cell's code (one hash per cell), and the cells not seen in an
+    /// earlier batch, in the order of their codes: resolve them with
+    /// [`Coded::resolve`] before reading outcomes.
+    pub(super) fn code<'b>(&mut self, column: &'b StringChunked) -> (Vec<u32>, Vec<&'b str>) {
+        let mut new = Vec::new();
+        let first = self.index.len() as u32;
+        let codes = column
+            .into_iter()
+            .map(|cell| match cell {
+                None => EMPTY,
+                Some(text) => match self.index.get(text) {
+                    Some(&code) => code,
+                    None => {
+                        let code = first + new.len() as u32;
+                        self.index.insert(text.into(), code);
+                        new.push(text);
+                        code
+                    }
+                },
+            })
+            .collect();
+        (codes, new)
+    }
+
+    /// Resolves the new cells (trimmed; only spaces is empty) once each.
+    pub(super) fn resolve<'b>(
+        &mut self,
+        new: &[&'b str],
+        resolve: impl FnMut(Option<&'b str>) -> T,
+    ) {
+        self.outcomes
+            .extend(new.iter().map(|c| trimmed(c)).map(resolve));
+    }
+
+    /// [`Coded::resolve`] on all cores, for a column of many distinct cells
+    /// (a province's unit names, each written several ways).
+    pub(super) fn resolve_parallel<'b>(
+        &mut self,
+        new: &[&'b str],
+        resolve: impl Fn(Option<&'b str>) -> T + Sync,
+    ) {
+        let resolved: Vec<T> = new.par_iter().map(|c| resolve(trimmed(c))).collect();
+        self.outcomes.extend(resolved);
+    }
+
+    /// The outcome of a row's cell, by its code.
+    pub(super) fn get(&self, code: u32) -> &T {
+        self.outcomes.get(code as usize).unwrap_or(&self.empty)
+    }
 }
 
 /// A distinct cell trimmed; only spaces is empty.
@@ -89,45 +84,31 @@ fn trimmed(cell: &str) -> Option<&str> {
     Some(cell.trim()).filter(|s| !s.is_empty())
 }
 
-impl<T> Lookup<T> {
-    /// Resolves each distinct cell once.
-    pub(super) fn new<'a>(cells: &'a Cells, mut resolve: impl FnMut(Option<&'a str>) -> T) -> Self {
-        Lookup {
-            outcomes: cells.distinct.iter().map(|c| resolve(trimmed(c))).collect(),
-            empty: resolve(None),
-            has_empty: cells.has_null,
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// [`Lookup::new`] on all cores, for a column of many distinct cells
-    /// (a province's unit names, each written several ways).
-    pub(super) fn new_parallel<'a>(
-        cells: &'a Cells,
-        resolve: impl Fn(Option<&'a str>) -> T + Sync,
-    ) -> Self
-    where
-        T: Send,
-    {
-        Lookup {
-            outcomes: cells
-                .distinct
-                .par_iter()
-                .map(|c| resolve(trimmed(c)))
-                .collect(),
-            empty: resolve(None),
-            has_empty: cells.has_null,
-        }
-    }
-
-    /// The outcome of a row's cell, by its code.
-    pub(super) fn get(&self, code: u32) -> &T {
-        self.outcomes.get(code as usize).unwrap_or(&self.empty)
-    }
-
-    /// The outcomes of the cells the column holds.
-    pub(super) fn in_use(&self) -> impl Iterator<Item = &T> {
-        self.outcomes
-            .iter()
-            .chain(self.has_empty.then_some(&self.empty))
+    #[test]
+    fn a_cell_is_resolved_once_across_batches() {
+        let mut coded: Coded<String> = Coded::new("empty".into());
+        let mut calls = 0;
+        let mut batch = |cells: &[Option<&str>]| {
+            let column: StringChunked = cells.iter().copied().collect();
+            let (codes, new) = coded.code(&column);
+            let new: Vec<String> = new.iter().map(|s| s.to_string()).collect();
+            let new: Vec<&str> = new.iter().map(String::as_str).collect();
+            calls += new.len();
+            coded.resolve(&new, |c| c.unwrap_or("blank").to_uppercase());
+            codes
+                .iter()
+                .map(|&c| coded.get(c).clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            batch(&[Some("a"), None, Some("a"), Some(" ")]),
+            ["A", "empty", "A", "BLANK"]
+        );
+        assert_eq!(batch(&[Some("b"), Some("a")]), ["B", "A"]);
+        assert_eq!(calls, 3, "a, the spaces and b, each once");
     }
 }

@@ -2,6 +2,14 @@
 //! UTF-16 with a BOM (Excel's "Unicode 文本"), or GB18030/GBK (Excel on a
 //! Chinese Windows) — and a file that mixes UTF-8 with pasted GBK lines is
 //! named at the line where it changes rather than guessed at.
+//!
+//! A small table is decoded whole ([`to_utf8`]); the inspection records,
+//! which can be a nation's year (20 million rows, over a gigabyte), are
+//! decoded a piece at a time ([`Pieces`]), each piece ending at the end of
+//! a record, so that they are never held whole.
+
+use sha2::{Digest, Sha256};
+use std::io::Read;
 
 /// The bytes as text, validated once: UTF-8 (a BOM is dropped), or GB18030
 /// (a superset of GBK and GB2312) when they are not UTF-8. `Err(line)` when
@@ -50,6 +58,225 @@ fn mixed_encoding_line(valid: &str) -> Option<usize> {
     Some(valid.matches('\n').count() + 1)
 }
 
+/// A file's text a piece at a time, each piece ending at the end of a CSV
+/// record (a line end outside quotes), with the SHA-256 of its bytes.
+///
+/// The encoding is told as [`to_utf8`] tells it, from the first
+/// `piece_bytes` of the file: a file shorter than that reads exactly as
+/// [`to_utf8`] reads it. In a longer one, a byte that is not UTF-8 after a
+/// first piece that was switches to GB18030 if everything before it was
+/// ASCII (which reads the same in both), and is otherwise the mixed-encoding
+/// error at its line.
+pub struct Pieces<R> {
+    source: R,
+    sha: Sha256,
+    piece_bytes: usize,
+    decoding: Decoding,
+    /// The start of a UTF-8 character cut off at the end of the last read.
+    pending: Vec<u8>,
+    /// Text decoded after the last piece given out.
+    text: String,
+    /// Line ends in the UTF-8 text decoded so far (for the mixed-encoding
+    /// error's line).
+    lines: usize,
+    /// Whether the text decoded so far is all ASCII.
+    ascii: bool,
+    started: bool,
+    finished: bool,
+}
+
+enum Decoding {
+    Utf8,
+    Other(encoding_rs::Decoder),
+}
+
+/// Why a piece could not be read.
+#[derive(Debug)]
+pub enum PieceError {
+    Io(std::io::Error),
+    /// The file starts as UTF-8 and turns into another encoding at this line.
+    Mixed(usize),
+}
+
+impl<R: Read> Pieces<R> {
+    pub fn new(source: R, piece_bytes: usize) -> Self {
+        Pieces {
+            source,
+            sha: Sha256::new(),
+            piece_bytes: piece_bytes.max(4),
+            decoding: Decoding::Utf8,
+            pending: Vec::new(),
+            text: String::new(),
+            lines: 0,
+            ascii: true,
+            started: false,
+            finished: false,
+        }
+    }
+
+    /// The next piece: whole records, their line ends included; `None` at
+    /// the end of the file.
+    pub fn next_piece(&mut self) -> Result<Option<String>, PieceError> {
+        while !self.finished {
+            let raw = self.read_raw().map_err(PieceError::Io)?;
+            let last = raw.len() < self.piece_bytes;
+            self.sha.update(&raw);
+            self.decode(&raw, last)?;
+            if last {
+                self.finished = true;
+            } else if let Some(end) = record_end(&self.text) {
+                let rest = self.text.split_off(end);
+                return Ok(Some(std::mem::replace(&mut self.text, rest)));
+            }
+        }
+        Ok((!self.text.is_empty()).then(|| std::mem::take(&mut self.text)))
+    }
+
+    /// The SHA-256 of the bytes read (all of them once [`Pieces::next_piece`]
+    /// has said `None`), as hex.
+    pub fn sha256(&self) -> String {
+        self.sha
+            .clone()
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Up to `piece_bytes` bytes; fewer only at the end of the file.
+    fn read_raw(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut raw = Vec::with_capacity(self.piece_bytes);
+        (&mut self.source)
+            .take(self.piece_bytes as u64)
+            .read_to_end(&mut raw)?;
+        Ok(raw)
+    }
+
+    fn decode(&mut self, raw: &[u8], last: bool) -> Result<(), PieceError> {
+        let mut raw = raw;
+        if !self.started {
+            self.started = true;
+            raw = self.sniff(raw)?;
+        }
+        match &mut self.decoding {
+            Decoding::Other(decoder) => {
+                decode_into(decoder, raw, &mut self.text, last);
+                Ok(())
+            }
+            Decoding::Utf8 => self.decode_utf8(raw, last),
+        }
+    }
+
+    /// The encoding, from the byte-order mark or (without one) from the
+    /// first read as [`to_utf8`] tells it; the bytes after the mark.
+    fn sniff<'a>(&mut self, raw: &'a [u8]) -> Result<&'a [u8], PieceError> {
+        for (bom, encoding) in [
+            (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+            (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+        ] {
+            if let Some(rest) = raw.strip_prefix(bom) {
+                self.decoding = Decoding::Other(encoding.new_decoder_without_bom_handling());
+                return Ok(rest);
+            }
+        }
+        let whole_file = raw.len() < self.piece_bytes;
+        let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+        if let Err(e) = std::str::from_utf8(raw) {
+            if e.error_len().is_some() || whole_file {
+                let valid = std::str::from_utf8(&raw[..e.valid_up_to()]).unwrap_or_default();
+                if let Some(line) = mixed_encoding_line(valid) {
+                    return Err(PieceError::Mixed(line));
+                }
+                self.decoding =
+                    Decoding::Other(encoding_rs::GB18030.new_decoder_without_bom_handling());
+            }
+        }
+        Ok(raw)
+    }
+
+    /// UTF-8 validated as it comes; a character cut by the end of a read
+    /// waits for the next.
+    fn decode_utf8(&mut self, raw: &[u8], last: bool) -> Result<(), PieceError> {
+        let mut raw = raw;
+        if !self.pending.is_empty() {
+            // Complete the cut character with the first bytes of this read.
+            let need = utf8_width(self.pending[0]).saturating_sub(self.pending.len());
+            let take = need.min(raw.len());
+            self.pending.extend_from_slice(&raw[..take]);
+            raw = &raw[take..];
+            let pending = std::mem::take(&mut self.pending);
+            self.push_utf8(&pending, last && raw.is_empty())?;
+        }
+        self.push_utf8(raw, last)
+    }
+
+    fn push_utf8(&mut self, bytes: &[u8], last: bool) -> Result<(), PieceError> {
+        let (valid, rest) = match std::str::from_utf8(bytes) {
+            Ok(s) => (s, &[][..]),
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                (std::str::from_utf8(valid).unwrap_or_default(), rest)
+            }
+        };
+        self.lines += valid.bytes().filter(|&b| b == b'\n').count();
+        self.ascii &= valid.is_ascii();
+        self.text.push_str(valid);
+        if rest.is_empty() {
+            return Ok(());
+        }
+        let cut_short = std::str::from_utf8(rest)
+            .err()
+            .is_some_and(|e| e.error_len().is_none());
+        if cut_short && !last {
+            self.pending = rest.to_vec();
+            return Ok(());
+        }
+        if !self.ascii {
+            return Err(PieceError::Mixed(self.lines + 1));
+        }
+        // ASCII so far reads the same in GB18030: the file is GB18030.
+        let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+        decode_into(&mut decoder, rest, &mut self.text, last);
+        self.decoding = Decoding::Other(decoder);
+        Ok(())
+    }
+}
+
+/// Decodes `bytes` onto the end of `text`.
+fn decode_into(decoder: &mut encoding_rs::Decoder, bytes: &[u8], text: &mut String, last: bool) {
+    let room = decoder
+        .max_utf8_buffer_length(bytes.len())
+        .unwrap_or(bytes.len() * 3 + 16);
+    text.reserve(room);
+    let _ = decoder.decode_to_string(bytes, text, last);
+}
+
+/// The length of the UTF-8 character that starts with `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xF0..=0xF7 => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// Where the text's last complete CSV record ends: after its last line end
+/// outside quotes (a quoted value may hold line ends; quotes inside one are
+/// doubled, so an even count of quotes before a line end means outside).
+fn record_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quotes = |b: &[u8]| b.iter().filter(|&&c| c == b'"').count();
+    let mut end = bytes.iter().rposition(|&b| b == b'\n')?;
+    let mut before = quotes(&bytes[..end]);
+    while before % 2 == 1 {
+        let previous = bytes[..end].iter().rposition(|&b| b == b'\n')?;
+        before -= quotes(&bytes[previous..end]);
+        end = previous;
+    }
+    Some(end + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +297,64 @@ mod tests {
             Ok("单位\n青羊区\n"),
             "valid UTF-8, the BOM dropped"
         );
+    }
+
+    /// The pieces of `bytes` read `size` bytes at a time, or the error.
+    fn pieces(bytes: &[u8], size: usize) -> Result<Vec<String>, usize> {
+        let mut p = Pieces::new(bytes, size);
+        let mut out = Vec::new();
+        loop {
+            match p.next_piece() {
+                Ok(Some(piece)) => out.push(piece),
+                Ok(None) => break,
+                Err(PieceError::Mixed(line)) => return Err(line),
+                Err(PieceError::Io(e)) => panic!("{e}"),
+            }
+        }
+        assert_eq!(p.sha256(), crate::ingest::sha256_hex(bytes));
+        Ok(out)
+    }
+
+    #[test]
+    fn pieces_end_at_record_ends_and_read_as_the_whole_file_does() {
+        let text = "单位,数量,问题描述\n青羊区,2,\"链接失效，\n共“两”处\"\n\n锦江区,,\"\"\"引号\"\"\"\n武侯区,1,x\n";
+        let utf8 = text.as_bytes().to_vec();
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        let gb = encoding_rs::GB18030.encode(text).0.into_owned();
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        for bytes in [utf8, bom, gb, utf16] {
+            for size in [4, 5, 7, 16, 1 << 20] {
+                let got = pieces(&bytes, size).unwrap();
+                assert_eq!(got.concat(), text, "{size} bytes at a time");
+                for piece in &got {
+                    assert!(piece.ends_with('\n'), "{piece:?}");
+                    assert_eq!(piece.matches('"').count() % 2, 0, "{piece:?}");
+                }
+                if size == 4 {
+                    // The quoted line end does not end a piece.
+                    assert!(got.iter().any(|p| p.contains("失效，\n共")), "{got:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_gbk_line_after_utf8_chinese_is_named_in_any_piece() {
+        let mut mixed = "单位,数量\n青羊区,2\n".as_bytes().to_vec();
+        mixed.extend_from_slice(&encoding_rs::GBK.encode("锦江区,3\n").0);
+        assert_eq!(to_utf8(&mixed), Err(3));
+        for size in [4, 8, 1 << 20] {
+            assert_eq!(pieces(&mixed, size), Err(3), "{size} bytes at a time");
+        }
+        // ASCII first, then GBK: the file is GB18030, as a whole and in pieces.
+        let mut late = b"unit,count\nG01,2\nG02,1\n".to_vec();
+        late.extend_from_slice(&encoding_rs::GBK.encode("锦江区,3\n").0);
+        let whole = to_utf8(&late).unwrap();
+        assert!(whole.ends_with("锦江区,3\n"));
+        for size in [4, 9, 1 << 20] {
+            assert_eq!(pieces(&late, size).unwrap().concat(), whole);
+        }
     }
 }

@@ -5,8 +5,11 @@
 //! row and column.
 
 pub mod appeals;
+mod batches;
 mod coded;
+pub mod delimited;
 mod encoding;
+mod fold;
 pub mod names;
 mod periods;
 mod records;
@@ -315,9 +318,9 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     let t = std::time::Instant::now();
     let mut reader = Reader::new(dir, &mut inputs);
+    let units = reader.read(TableId::Units, needed(system, TableId::Units), &mut inputs);
+    let inspections = reader.batches(needed(system, TableId::Inspections), &mut inputs);
     let mut read = |t: TableId| reader.read(t, needed(system, t), &mut inputs);
-    let units = read(TableId::Units);
-    let inspections = read(TableId::Inspections);
     let submissions = read(TableId::Submissions);
     let ratings = read(TableId::Ratings);
     let duties = read(TableId::Duties);
@@ -341,14 +344,14 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
         reader.matcher = ctx.matcher.clone();
         reader.appeals = appeals.as_ref();
         let (aggregated, ()) = rayon::join(
-            || inspections.map(|t| reader.inspections(t)),
+            || inspections.map(|(batches, file)| (reader.inspections(batches), file)),
             || resolve_others(&mut ctx, &mut inputs, [&submissions, &ratings, &duties]),
         );
-        if let Some(a) = aggregated {
-            ctx.errors.splice(
-                errors_before..errors_before,
-                a.problems.into_iter().map(|(_, d)| d),
-            );
+        if let Some((a, file)) = aggregated {
+            if let (Some(sha), Some(file)) = (&a.sha256, file) {
+                inputs.files[file].1.clone_from(sha);
+            }
+            ctx.errors.splice(errors_before..errors_before, a.problems);
             inputs
                 .warnings
                 .splice(warnings_before..warnings_before, a.warnings);
@@ -474,6 +477,42 @@ impl<'d> Reader<'d> {
             })
     }
 
+    /// The inspections table as batches (a CSV or Parquet file is read a
+    /// batch at a time), and the index in `inputs.files` where the SHA-256
+    /// of a file read in batches goes once it is read.
+    fn batches(
+        &mut self,
+        needed: Option<String>,
+        inputs: &mut Inputs,
+    ) -> Option<(batches::Batches, Option<usize>)> {
+        let t = TableId::Inspections;
+        let opened = match self.catalog.source(t).cloned() {
+            Some(Source::File(path, kind @ (FileKind::Csv | FileKind::Parquet))) => {
+                let open = match kind {
+                    FileKind::Parquet => batches::Batches::parquet,
+                    _ => batches::Batches::csv,
+                };
+                inputs
+                    .files
+                    .push((path.display().to_string(), String::new()));
+                let file = inputs.files.len() - 1;
+                open(&path, spec(t), &mut inputs.warnings).map(|b| (b, Some(file)))
+            }
+            Some(_) => {
+                return self
+                    .read(t, needed, inputs)
+                    .map(|table| (batches::Batches::whole(table), None))
+            }
+            None => {
+                if let Some(why) = needed {
+                    self.errors.push(missing_table(self.dir, t, &why));
+                }
+                return None;
+            }
+        };
+        opened.map_err(|mut e| self.errors.append(&mut e)).ok()
+    }
+
     fn read_source(
         &mut self,
         t: TableId,
@@ -542,8 +581,9 @@ fn read_csv_file(
     table
 }
 
-/// The largest CSV table read: about 15 million records, which need some
-/// 15 GB of memory to score; larger inputs are refused before reading.
+/// The largest table read whole: every table but the inspections (read in
+/// batches, of any size) is read whole; a larger one (a roster or a ratings
+/// table of a gigabyte is a wrong file) is refused before reading.
 pub const MAX_CSV_BYTES: u64 = 1 << 30;
 
 fn check_size(path: &Path, shown: &str, limit: u64) -> std::result::Result<(), Vec<Diagnostic>> {

@@ -3,7 +3,6 @@
 //! Inspection records are chosen by their date (see [`super::records`]).
 
 use crate::config::{Period, System};
-use polars::prelude::*;
 
 /// The periods of the indicator system and the one this run scores.
 #[derive(Clone, Copy)]
@@ -21,6 +20,16 @@ pub(super) enum RowPeriod {
 }
 
 impl PeriodRows<'_> {
+    /// Does a record of this date count here (every date does in a run of
+    /// the whole year)?
+    pub(super) fn dated_in(&self, date: Option<chrono::NaiveDate>) -> bool {
+        match (self.current, date) {
+            (None, _) => true,
+            (Some(p), Some(d)) => p.from <= d && d <= p.to,
+            (Some(_), None) => false,
+        }
+    }
+
     /// Does a row with this 考核期 cell count here? An id that is not a
     /// period's is an error naming the periods defined.
     pub(super) fn of(&self, cell: Option<&str>) -> Result<RowPeriod, String> {
@@ -48,22 +57,4 @@ impl PeriodRows<'_> {
             RowPeriod::Elsewhere
         })
     }
-}
-
-/// The records dated inside `period` (`keyed` has each record's `day`,
-/// [`super::records::day_number`]), and how many were left out.
-pub(super) fn records_in(keyed: DataFrame, period: &Period) -> PolarsResult<(DataFrame, usize)> {
-    let (from, to) = (
-        super::records::day_number(period.from),
-        super::records::day_number(period.to),
-    );
-    let mask: BooleanChunked = keyed
-        .column("day")?
-        .u32()?
-        .into_iter()
-        .map(|d| d.is_some_and(|d| from <= d && d <= to))
-        .collect();
-    let kept = keyed.filter(&mask)?;
-    let left_out = keyed.height() - kept.height();
-    Ok((kept, left_out))
 }

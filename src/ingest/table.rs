@@ -1,8 +1,10 @@
-//! One input table read into text columns: CSV through polars after the
-//! bytes are made UTF-8 (GB18030/GBK from Excel on Chinese Windows is
-//! transcoded with encoding_rs), headers matched by English id or Chinese
-//! name. Every cell stays text here; typed parsing happens per table.
+//! One input table read into text columns (CSV in [`super::delimited`],
+//! Parquet and workbook sheets here), headers matched by English id or
+//! Chinese name. Every cell stays text here; typed parsing happens per
+//! table. A table may be one batch of a larger file: its rows are then the
+//! file's rows from `first_row` on, and its errors say so.
 
+pub use super::delimited::read_csv;
 pub use super::encoding::to_utf8;
 use crate::error::Diagnostic;
 use crate::ingest::names::normalize;
@@ -31,10 +33,14 @@ pub struct Table {
     /// Rows with every cell empty (blank lines), skipped by [`Table::rows`].
     blank: Vec<bool>,
     origin: Origin,
+    /// The file's data row (0-based) of the table's first row: 0 unless the
+    /// table is a later batch of a file read in batches.
+    first_row: usize,
 }
 
 /// Where the table came from, to point at a cell in errors.
-enum Origin {
+#[derive(Clone)]
+pub(super) enum Origin {
     Csv,
     /// A workbook sheet: the sheet column of each header, the sheet row of
     /// the first data row (both 0-based).
@@ -76,6 +82,24 @@ impl Origin {
 }
 
 impl Table {
+    /// The next batch of the same file: `df` with this table's columns,
+    /// holding the file's data rows from `first_row` on.
+    pub(super) fn next_batch(&self, df: DataFrame, first_row: usize) -> Table {
+        Table {
+            file: self.file.clone(),
+            blank: blank_rows(&df),
+            df,
+            headers: self.headers.clone(),
+            origin: self.origin.clone(),
+            first_row,
+        }
+    }
+
+    /// The file's data row (0-based) of the table's row `i`.
+    pub fn file_row(&self, i: usize) -> usize {
+        self.first_row + i
+    }
+
     /// The number of data rows (blank ones included).
     pub fn height(&self) -> usize {
         self.blank.len()
@@ -163,7 +187,7 @@ impl Table {
     /// "row N, column H" for data row `i` (0-based; the header is row 1).
     pub fn place(&self, i: usize, id: &str) -> String {
         let h = self.headers.get(id).map_or(id, String::as_str);
-        let row = i + 2;
+        let row = self.file_row(i) + 2;
         crate::tr!("第 {row} 行“{h}”列", "row {row}, column {h}")
     }
 
@@ -215,96 +239,6 @@ impl Table {
     }
 }
 
-/// Reads `path` as CSV with every column as text and resolves its headers.
-pub fn read_csv(
-    shown: &str,
-    bytes: &[u8],
-    spec: &[ColumnSpec],
-    warnings: &mut Vec<String>,
-) -> Result<Table, Vec<Diagnostic>> {
-    let text = to_utf8(bytes).map_err(|line| {
-        vec![Diagnostic::new(
-            shown,
-            crate::tr!("第 {line} 行", "line {line}"),
-            crate::tr!(
-                "文件前面是 UTF-8 编码，这一行却是另一种编码（GBK？）：请把整个文件另存为同一种编码",
-                "the file starts as UTF-8 but this line is in another encoding (GBK?); save the whole file in one encoding"
-            ),
-        )]
-    })?;
-    if text.trim().is_empty() {
-        return Err(vec![Diagnostic::new(
-            shown,
-            "",
-            crate::tr!(
-                "文件是空的，应有表头行",
-                "the file is empty; expected a header row"
-            ),
-        )]);
-    }
-    // Excel's "Unicode 文本" separates columns with tabs.
-    let header = text.lines().next().unwrap_or_default();
-    let separator = if header.contains('\t') && !header.contains(',') {
-        b'\t'
-    } else {
-        b','
-    };
-    let df = CsvReadOptions::default()
-        .map_parse_options(|o| o.with_separator(separator))
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
-        .finish()
-        .map_err(|e| {
-            vec![csv_problem(shown, &text).unwrap_or_else(|| {
-                Diagnostic::new(
-                    shown,
-                    "",
-                    crate::tr!("无法按 CSV 读取：{e}", "cannot read as CSV: {e}"),
-                )
-            })]
-        })?;
-    resolve_headers(df, shown, spec, warnings, Origin::Csv)
-}
-
-/// Finds the row that polars refused: a record with more fields than the
-/// header (a stray comma, an unquoted comma in a name).
-fn csv_problem(shown: &str, text: &str) -> Option<Diagnostic> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    for record in reader.records() {
-        if let Err(e) = record {
-            if let csv::ErrorKind::UnequalLengths {
-                pos,
-                expected_len,
-                len,
-            } = e.kind()
-            {
-                let row = pos.as_ref().map_or(0, |p| p.record() + 1);
-                if len > expected_len {
-                    return Some(Diagnostic::new(
-                        shown,
-                        crate::tr!("第 {row} 行", "row {row}"),
-                        crate::tr!(
-                            "有 {len} 个字段，表头只有 {expected_len} 个：含逗号的值请加英文双引号",
-                            "{len} fields, but the header has {expected_len}; quote a value that contains a comma"
-                        ),
-                    ));
-                }
-            } else {
-                return Some(Diagnostic::new(
-                    shown,
-                    "",
-                    crate::tr!("无法按 CSV 读取：{e}", "cannot read as CSV: {e}"),
-                ));
-            }
-        }
-    }
-    None
-}
-
 /// Reads a Parquet table (as a data warehouse exports it): every column is
 /// cast to text (dates as YYYY-MM-DD, numbers as written) and then read like
 /// a CSV column.
@@ -323,15 +257,20 @@ pub fn read_parquet(
     };
     let df = ParquetReader::new(Cursor::new(bytes.to_vec()))
         .finish()
+        .and_then(as_text)
         .map_err(fail)?;
+    resolve_headers(df, shown, spec, warnings, Origin::Csv)
+}
+
+/// Every column of a Parquet table cast to text (dates as YYYY-MM-DD,
+/// numbers as written).
+pub(super) fn as_text(df: DataFrame) -> PolarsResult<DataFrame> {
     let columns = df
         .columns()
         .iter()
         .map(|c| c.cast(&DataType::String))
-        .collect::<PolarsResult<Vec<Column>>>()
-        .map_err(fail)?;
-    let df = DataFrame::new(df.height(), columns).map_err(fail)?;
-    resolve_headers(df, shown, spec, warnings, Origin::Csv)
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(df.height(), columns)
 }
 
 /// The column names a table accepts (ids and normalised Chinese names).
@@ -390,7 +329,7 @@ pub fn from_sheet(
     resolve_headers(df, &sheet.shown, spec, warnings, origin)
 }
 
-fn resolve_headers(
+pub(super) fn resolve_headers(
     df: DataFrame,
     shown: &str,
     spec: &[ColumnSpec],
@@ -449,6 +388,7 @@ fn resolve_headers(
         headers,
         blank,
         origin,
+        first_row: 0,
     })
 }
 

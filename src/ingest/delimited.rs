@@ -1,0 +1,166 @@
+//! CSV (and Excel's tab-separated "Unicode 文本") into text columns through
+//! polars: a small table whole, the inspection records a piece at a time
+//! ([`super::batches`]). A piece after the first has no header row: it is
+//! parsed with the first piece's columns, and its problems are placed at
+//! their rows in the whole file.
+
+use super::encoding::to_utf8;
+use super::table::{resolve_headers, ColumnSpec, Origin, Table};
+use crate::error::Diagnostic;
+use polars::prelude::*;
+use std::io::Cursor;
+
+/// How the pieces after the first are parsed: the first piece's separator
+/// and columns.
+#[derive(Clone)]
+pub struct Layout {
+    separator: u8,
+    schema: SchemaRef,
+}
+
+/// Reads a whole CSV file's bytes with every column as text and resolves
+/// its headers.
+pub fn read_csv(
+    shown: &str,
+    bytes: &[u8],
+    spec: &[ColumnSpec],
+    warnings: &mut Vec<String>,
+) -> Result<Table, Vec<Diagnostic>> {
+    let text = to_utf8(bytes).map_err(|line| vec![mixed_encoding(shown, line)])?;
+    first_piece(shown, &text, spec, warnings).map(|(table, _)| table)
+}
+
+/// "the file starts as UTF-8 but line N is not", at the line.
+pub fn mixed_encoding(shown: &str, line: usize) -> Diagnostic {
+    Diagnostic::new(
+        shown,
+        crate::tr!("第 {line} 行", "line {line}"),
+        crate::tr!(
+            "文件前面是 UTF-8 编码，这一行却是另一种编码（GBK？）：请把整个文件另存为同一种编码",
+            "the file starts as UTF-8 but this line is in another encoding (GBK?); save the whole file in one encoding"
+        ),
+    )
+}
+
+/// The table of the file's first piece (all of a small file), with its
+/// header row resolved, and how to parse the pieces after it.
+pub fn first_piece(
+    shown: &str,
+    text: &str,
+    spec: &[ColumnSpec],
+    warnings: &mut Vec<String>,
+) -> Result<(Table, Layout), Vec<Diagnostic>> {
+    if text.trim().is_empty() {
+        return Err(vec![Diagnostic::new(
+            shown,
+            "",
+            crate::tr!(
+                "文件是空的，应有表头行",
+                "the file is empty; expected a header row"
+            ),
+        )]);
+    }
+    // Excel's "Unicode 文本" separates columns with tabs.
+    let header = text.lines().next().unwrap_or_default();
+    let separator = if header.contains('\t') && !header.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    let df = parse(shown, text, separator, None, 0).map_err(|d| vec![d])?;
+    let layout = Layout {
+        separator,
+        schema: Arc::new(
+            df.get_column_names()
+                .into_iter()
+                .map(|name| Field::new(name.clone(), DataType::String))
+                .collect(),
+        ),
+    };
+    let table = resolve_headers(df, shown, spec, warnings, Origin::Csv)?;
+    Ok((table, layout))
+}
+
+/// A later piece (whole records, no header row) as text columns; its rows
+/// are the file's data rows from `first_row` on.
+pub fn later_piece(
+    shown: &str,
+    text: &str,
+    layout: &Layout,
+    first_row: usize,
+) -> Result<DataFrame, Diagnostic> {
+    parse(shown, text, layout.separator, Some(layout), first_row)
+}
+
+/// Every column as text; `layout` for a piece without its header row.
+fn parse(
+    shown: &str,
+    text: &str,
+    separator: u8,
+    layout: Option<&Layout>,
+    first_row: usize,
+) -> Result<DataFrame, Diagnostic> {
+    CsvReadOptions::default()
+        .map_parse_options(|o| o.with_separator(separator))
+        .with_has_header(layout.is_none())
+        .with_schema(layout.map(|l| l.schema.clone()))
+        .with_infer_schema_length(Some(0))
+        .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
+        .finish()
+        .map_err(|e| {
+            let header_fields = layout.map(|l| l.schema.len());
+            csv_problem(shown, text, header_fields, first_row).unwrap_or_else(|| {
+                Diagnostic::new(
+                    shown,
+                    "",
+                    crate::tr!("无法按 CSV 读取：{e}", "cannot read as CSV: {e}"),
+                )
+            })
+        })
+}
+
+/// Finds the row that polars refused: a record with more fields than the
+/// header (a stray comma, an unquoted comma in a name). `header_fields` is
+/// the header's width for a piece without its header row, whose records
+/// are the data rows from `first_row` on.
+fn csv_problem(
+    shown: &str,
+    text: &str,
+    header_fields: Option<usize>,
+    first_row: usize,
+) -> Option<Diagnostic> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let expected_len = match header_fields {
+        Some(n) => n,
+        None => records.next()?.ok()?.len(),
+    };
+    for (k, record) in records.enumerate() {
+        let len = match record {
+            Ok(r) => r.len(),
+            Err(e) => {
+                return Some(Diagnostic::new(
+                    shown,
+                    "",
+                    crate::tr!("无法按 CSV 读取：{e}", "cannot read as CSV: {e}"),
+                ))
+            }
+        };
+        if len > expected_len {
+            // Data row first_row + k (0-based) is row first_row + k + 2 of the file.
+            let row = first_row + k + 2;
+            return Some(Diagnostic::new(
+                shown,
+                crate::tr!("第 {row} 行", "row {row}"),
+                crate::tr!(
+                    "有 {len} 个字段，表头只有 {expected_len} 个：含逗号的值请加英文双引号",
+                    "{len} fields, but the header has {expected_len}; quote a value that contains a comma"
+                ),
+            ));
+        }
+    }
+    None
+}

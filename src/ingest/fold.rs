@@ -1,0 +1,219 @@
+//! The inspection records folded into findings as the batches come, in
+//! file order, so that no record is held once it is counted: a finding's
+//! count is summed exactly, its record ids appended (the breakdown names
+//! every record), its notes kept once each. Record ids seen before are
+//! found through 128-bit hashes of the ids, not the ids themselves.
+
+use super::appeals::Appeal;
+use super::table::Table;
+use super::{FastMap, Finding};
+use crate::error::Diagnostic;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+/// One inspection record, checked, as the fold takes it.
+pub(super) struct Record<'r> {
+    pub(super) unit: usize,
+    pub(super) issue: usize,
+    /// Its data row in the file (0-based).
+    pub(super) row: usize,
+    pub(super) id: Option<&'r str>,
+    /// Its 数量 and the cell as written (`None` when empty: 1).
+    pub(super) count: (Decimal, Option<&'r str>),
+    pub(super) appeal: Option<&'r Appeal>,
+    pub(super) date: Option<NaiveDate>,
+    /// The code of its 问题描述 among the file's distinct notes.
+    pub(super) note: Option<u32>,
+}
+
+/// The findings so far, one per unit and issue, in the order first met.
+pub(super) struct Findings {
+    issues: usize,
+    /// By `unit * issues + issue`: the finding's index in `list`, or
+    /// [`NONE`].
+    slot: Vec<u32>,
+    list: Vec<Finding>,
+    /// By finding: the code of its first note, or [`NONE`].
+    first_note: Vec<u32>,
+    /// The codes of the further distinct notes of findings that have them.
+    more_notes: FastMap<u32, Vec<u32>>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Findings {
+    pub(super) fn new(issues: usize) -> Self {
+        Findings {
+            issues,
+            slot: Vec::new(),
+            list: Vec::new(),
+            first_note: Vec::new(),
+            more_notes: FastMap::default(),
+        }
+    }
+
+    /// Adds a record to its unit's finding of its issue.
+    pub(super) fn add(&mut self, r: Record) {
+        let key = r.unit * self.issues + r.issue;
+        if key >= self.slot.len() {
+            self.slot.resize(key + 1, NONE);
+        }
+        let f = match self.slot[key] {
+            NONE => {
+                self.slot[key] = self.list.len() as u32;
+                self.list.push(Finding {
+                    unit: r.unit,
+                    issue: r.issue,
+                    count: Decimal::ZERO,
+                    records: 0,
+                    ids: String::new(),
+                    notes: String::new(),
+                    dates: None,
+                    appealed: 0,
+                });
+                self.first_note.push(NONE);
+                self.list.len() - 1
+            }
+            f => f as usize,
+        };
+        if let Some(note) = r.note {
+            self.add_note(f, note);
+        }
+        let finding = &mut self.list[f];
+        if let Some(d) = r.date {
+            finding.dates = Some(match finding.dates {
+                None => (d, d),
+                Some((first, last)) => (first.min(d), last.max(d)),
+            });
+        }
+        finding.add_record(r.id, r.row, r.count, r.appeal);
+    }
+
+    fn add_note(&mut self, f: usize, note: u32) {
+        let first = &mut self.first_note[f];
+        if *first == NONE {
+            *first = note;
+        } else if *first != note {
+            let more = self.more_notes.entry(f as u32).or_default();
+            if !more.contains(&note) {
+                more.push(note);
+            }
+        }
+    }
+
+    /// The findings ordered by unit, then issue, each with its distinct
+    /// notes (`text` of a note's code) joined in the order first met.
+    pub(super) fn finish<'t>(mut self, text: impl Fn(u32) -> Option<&'t str>) -> Vec<Finding> {
+        for (f, finding) in self.list.iter_mut().enumerate() {
+            let first = self.first_note[f];
+            if first == NONE {
+                continue;
+            }
+            let more = self.more_notes.remove(&(f as u32)).unwrap_or_default();
+            let mut notes: Vec<&str> = Vec::with_capacity(1 + more.len());
+            // Cells written differently can trim to the same note.
+            for n in std::iter::once(first).chain(more).filter_map(&text) {
+                if !notes.contains(&n) {
+                    notes.push(n);
+                }
+            }
+            finding.notes = notes.join("；");
+        }
+        self.list.par_sort_unstable_by_key(|f| (f.unit, f.issue));
+        self.list
+    }
+}
+
+impl Finding {
+    /// Adds one record (at data row `row`) with its count and the 数量 cell
+    /// as written: "R1", "R2×3", or "行9" for a record without an id; an
+    /// appealed record counts as decided, with the decision beside it:
+    /// "R2×3（复核改为1：理由）".
+    fn add_record(
+        &mut self,
+        id: Option<&str>,
+        row: usize,
+        (count, count_text): (Decimal, Option<&str>),
+        appeal: Option<&Appeal>,
+    ) {
+        if self.records > 0 {
+            self.ids.push('、');
+        }
+        match id {
+            Some(id) => self.ids.push_str(id),
+            None => {
+                let _ = write!(self.ids, "行{}", row + 2);
+            }
+        }
+        if let (false, Some(text)) = (count == Decimal::ONE, count_text) {
+            self.ids.push('×');
+            self.ids.push_str(text);
+        }
+        self.records += 1;
+        match appeal {
+            Some(a) => {
+                self.ids.push_str(&a.note());
+                self.count += a.count(count);
+                self.appealed += 1;
+            }
+            None => self.count += count,
+        }
+    }
+}
+
+/// The record ids seen so far, as 128-bit hashes with the data row of their
+/// last use, spread over partitions by the hash so that each partition's
+/// table stays small and the partitions are filled on every core.
+pub(super) struct SeenIds {
+    parts: Vec<FastMap<[u64; 2], u32>>,
+}
+
+const PARTS: usize = 256;
+
+impl SeenIds {
+    pub(super) fn new() -> Self {
+        SeenIds {
+            parts: (0..PARTS).map(|_| FastMap::default()).collect(),
+        }
+    }
+
+    /// The ids of batch `t` used before (in this batch or an earlier one):
+    /// each later use reported at its row, naming the row of the use before
+    /// it, with the data row of the later use.
+    pub(super) fn check(&mut self, t: &Table) -> Vec<(usize, Diagnostic)> {
+        let mut batch: Vec<Vec<([u64; 2], u32)>> = vec![Vec::new(); PARTS];
+        for (i, id) in t.cells("id").enumerate() {
+            if let (false, Some(id)) = (t.is_blank(i), id) {
+                let h = xxhash_rust::xxh3::xxh3_128(id.as_bytes());
+                let key = [(h >> 64) as u64, h as u64];
+                batch[(h >> 120) as usize % PARTS].push((key, i as u32));
+            }
+        }
+        let mut used: Vec<(u32, u32)> = self
+            .parts
+            .par_iter_mut()
+            .zip(batch)
+            .flat_map_iter(|(seen, ids)| {
+                ids.into_iter().filter_map(|(key, i)| {
+                    let row = t.file_row(i as usize) as u32;
+                    seen.insert(key, row).map(|before| (i, before))
+                })
+            })
+            .collect();
+        used.sort_unstable();
+        used.into_iter()
+            .map(|(i, before)| {
+                let i = i as usize;
+                let id = t.cell(i, "id").unwrap_or_default();
+                let msg = crate::tr!(
+                    "记录编号“{id}”已在第 {} 行使用",
+                    "record id \"{id}\" is already used in row {}",
+                    before + 2
+                );
+                (t.file_row(i), t.error(i, "id", msg))
+            })
+            .collect()
+    }
+}
