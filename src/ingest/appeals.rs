@@ -264,6 +264,16 @@ impl<'a> AppealsSeen<'a> {
         Some(a)
     }
 
+    /// The appeals met in two shards of the records, as one.
+    pub(super) fn merge(mut self, other: AppealsSeen<'a>) -> Self {
+        self.seen.extend(other.seen);
+        self.problems.extend(other.problems);
+        self.counts.upheld += other.counts.upheld;
+        self.counts.revoked += other.counts.revoked;
+        self.counts.changed += other.counts.changed;
+        self
+    }
+
     /// The problems, in the appeals table's row order: appeals naming
     /// another unit, and appeals naming no record.
     pub(super) fn problems(mut self) -> Vec<Diagnostic> {

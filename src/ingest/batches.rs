@@ -19,7 +19,7 @@ use std::path::Path;
 /// polars to parse on every core, small enough that a batch's columns stay
 /// a small part of the memory. `ZWGK_BATCH_BYTES` and `ZWGK_BATCH_ROWS` set
 /// them (the tests read small files in many batches with them).
-const BATCH_BYTES: usize = 32 << 20;
+const BATCH_BYTES: usize = 16 << 20;
 const BATCH_ROWS: usize = 500_000;
 
 fn batch_size(variable: &str, default: usize) -> usize {

@@ -4,7 +4,8 @@
 //! every record), its notes kept once each. Record ids seen before are
 //! found through 128-bit hashes of the ids, not the ids themselves.
 
-use super::appeals::Appeal;
+use super::appeals::{Appeal, AppealsSeen};
+use super::resolve::Context;
 use super::table::Table;
 use super::{FastMap, Finding};
 use crate::error::Diagnostic;
@@ -13,8 +14,107 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
+/// A batch's record that passed its checks: its unit and issue, its index
+/// `j` among the batch's rows (for its id), its data row in the file, the
+/// code of its 数量 among the counts, of its note among the notes.
+#[derive(Clone, Copy)]
+pub(super) struct Good {
+    pub(super) unit: u32,
+    pub(super) issue: u32,
+    pub(super) j: u32,
+    pub(super) row: u32,
+    pub(super) count: u32,
+    pub(super) note: Option<u32>,
+    pub(super) date: Option<NaiveDate>,
+}
+
+/// The records of some of the units (each unit's records in one shard),
+/// folded on a core of their own: their findings, the appeals met and the
+/// records a period run leaves out.
+pub(super) struct Shard<'a> {
+    pub(super) findings: Vec<Finding>,
+    folding: Findings,
+    pub(super) appeals: Option<AppealsSeen<'a>>,
+    pub(super) left_out: usize,
+}
+
+impl<'a> Shard<'a> {
+    pub(super) fn new(issues: usize, appeals: Option<AppealsSeen<'a>>) -> Self {
+        Shard {
+            findings: Vec::new(),
+            folding: Findings::new(issues),
+            appeals,
+            left_out: 0,
+        }
+    }
+
+    /// Folds in `records` (of this shard's units, in file order): each set
+    /// against the appeals (every record, in a period run too), then
+    /// counted if the run counts its date. `ids` are the batch's record
+    /// ids, `count_values` the counts by code.
+    pub(super) fn fold<'g>(
+        &mut self,
+        records: impl Iterator<Item = &'g Good>,
+        ids: &[Option<&str>],
+        ctx: &Context,
+        count_values: &[(Decimal, Option<Box<str>>)],
+    ) {
+        for g in records {
+            let id = ids.get(g.j as usize).copied().flatten();
+            let unit = g.unit as usize;
+            let appeal = match (&mut self.appeals, id) {
+                (Some(seen), Some(id)) => seen.record(id, unit, &ctx.matcher),
+                _ => None,
+            };
+            if !ctx.periods.dated_in(g.date) {
+                self.left_out += 1;
+                continue;
+            }
+            if let (Some(seen), Some(a)) = (&mut self.appeals, appeal) {
+                seen.counts.add(&a.decision);
+            }
+            let (value, text) = count_values
+                .get(g.count as usize)
+                .map_or((Decimal::ONE, None), |(v, t)| (*v, t.as_deref()));
+            self.folding.add(Record {
+                unit,
+                issue: g.issue as usize,
+                row: g.row as usize,
+                id,
+                count: (value, text),
+                appeal,
+                date: g.date,
+                note: g.note,
+            });
+        }
+    }
+
+    /// The shards as one: the findings ordered by unit, then issue, with
+    /// their notes (`text` of a note's code); the appeals met in any shard.
+    pub(super) fn merge<'t>(
+        shards: Vec<Shard<'a>>,
+        text: impl Fn(u32) -> Option<&'t str> + Sync,
+    ) -> Shard<'a> {
+        let mut all = Shard::new(0, None);
+        let total = shards.iter().map(|s| s.folding.len).sum();
+        all.findings.reserve_exact(total);
+        for shard in shards {
+            for chunk in shard.folding.finish(&text) {
+                all.findings.extend(chunk);
+            }
+            all.left_out += shard.left_out;
+            all.appeals = match (all.appeals, shard.appeals) {
+                (Some(a), Some(b)) => Some(a.merge(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        all.findings.par_sort_unstable_by_key(|f| (f.unit, f.issue));
+        all
+    }
+}
+
 /// One inspection record, checked, as the fold takes it.
-pub(super) struct Record<'r> {
+struct Record<'r> {
     pub(super) unit: usize,
     pub(super) issue: usize,
     /// Its data row in the file (0-based).
@@ -29,12 +129,15 @@ pub(super) struct Record<'r> {
 }
 
 /// The findings so far, one per unit and issue, in the order first met.
-pub(super) struct Findings {
+struct Findings {
     issues: usize,
-    /// By `unit * issues + issue`: the finding's index in `list`, or
-    /// [`NONE`].
+    /// By `unit * issues + issue`: the finding's number, or [`NONE`].
     slot: Vec<u32>,
-    list: Vec<Finding>,
+    /// The findings by number, [`CHUNK`] to a vector: a province's million
+    /// findings grow without a copy of them all (and the memory of both) at
+    /// each doubling.
+    list: Vec<Vec<Finding>>,
+    len: usize,
     /// By finding: the code of its first note, or [`NONE`].
     first_note: Vec<u32>,
     /// The codes of the further distinct notes of findings that have them.
@@ -42,6 +145,7 @@ pub(super) struct Findings {
 }
 
 const NONE: u32 = u32::MAX;
+const CHUNK: usize = 1 << 16;
 
 impl Findings {
     pub(super) fn new(issues: usize) -> Self {
@@ -49,6 +153,7 @@ impl Findings {
             issues,
             slot: Vec::new(),
             list: Vec::new(),
+            len: 0,
             first_note: Vec::new(),
             more_notes: FastMap::default(),
         }
@@ -62,8 +167,13 @@ impl Findings {
         }
         let f = match self.slot[key] {
             NONE => {
-                self.slot[key] = self.list.len() as u32;
-                self.list.push(Finding {
+                self.slot[key] = self.len as u32;
+                if self.len.is_multiple_of(CHUNK) {
+                    self.list.push(Vec::with_capacity(CHUNK));
+                }
+                self.len += 1;
+                let chunk = self.list.len() - 1;
+                self.list[chunk].push(Finding {
                     unit: r.unit,
                     issue: r.issue,
                     count: Decimal::ZERO,
@@ -74,14 +184,14 @@ impl Findings {
                     appealed: 0,
                 });
                 self.first_note.push(NONE);
-                self.list.len() - 1
+                self.len - 1
             }
             f => f as usize,
         };
         if let Some(note) = r.note {
             self.add_note(f, note);
         }
-        let finding = &mut self.list[f];
+        let finding = &mut self.list[f / CHUNK][f % CHUNK];
         if let Some(d) = r.date {
             finding.dates = Some(match finding.dates {
                 None => (d, d),
@@ -103,10 +213,10 @@ impl Findings {
         }
     }
 
-    /// The findings ordered by unit, then issue, each with its distinct
-    /// notes (`text` of a note's code) joined in the order first met.
-    pub(super) fn finish<'t>(mut self, text: impl Fn(u32) -> Option<&'t str>) -> Vec<Finding> {
-        for (f, finding) in self.list.iter_mut().enumerate() {
+    /// The findings, each with its distinct notes (`text` of a note's
+    /// code) joined in the order first met.
+    fn finish<'t>(mut self, text: impl Fn(u32) -> Option<&'t str>) -> Vec<Vec<Finding>> {
+        for (f, finding) in self.list.iter_mut().flatten().enumerate() {
             let first = self.first_note[f];
             if first == NONE {
                 continue;
@@ -121,7 +231,6 @@ impl Findings {
             }
             finding.notes = notes.join("；");
         }
-        self.list.par_sort_unstable_by_key(|f| (f.unit, f.issue));
         self.list
     }
 }

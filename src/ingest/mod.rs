@@ -345,7 +345,7 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
         reader.appeals = appeals.as_ref();
         let (aggregated, ()) = rayon::join(
             || inspections.map(|(batches, file)| (reader.inspections(batches), file)),
-            || resolve_others(&mut ctx, &mut inputs, [&submissions, &ratings, &duties]),
+            || resolve_others(&mut ctx, &mut inputs, [submissions, ratings, duties]),
         );
         if let Some((a, file)) = aggregated {
             if let (Some(sha), Some(file)) = (&a.sha256, file) {
@@ -368,25 +368,26 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
     Ok(inputs)
 }
 
-/// Submissions, ratings and duties, in that order.
+/// Submissions, ratings and duties, in that order, each table freed once
+/// resolved (the inspections are still being read).
 fn resolve_others(
     ctx: &mut Context,
     inputs: &mut Inputs,
-    [submissions, ratings, duties]: [&Option<Table>; 3],
+    [submissions, ratings, duties]: [Option<Table>; 3],
 ) {
     if let Some(t) = submissions {
         let start = std::time::Instant::now();
-        ctx.submissions(t, inputs);
+        ctx.submissions(&t, inputs);
         crate::assess::timing("ingest: resolve submissions", start);
     }
     if let Some(t) = ratings {
         let start = std::time::Instant::now();
-        ctx.ratings(t, inputs);
+        ctx.ratings(&t, inputs);
         crate::assess::timing("ingest: resolve ratings", start);
     }
     if let Some(t) = duties {
         let start = std::time::Instant::now();
-        ctx.duties(t, inputs);
+        ctx.duties(&t, inputs);
         crate::assess::timing("ingest: resolve duties", start);
     }
 }

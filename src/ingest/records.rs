@@ -13,7 +13,7 @@
 use super::appeals::AppealsSeen;
 use super::batches::Batches;
 use super::coded::Coded;
-use super::fold::{Findings, Record, SeenIds};
+use super::fold::{Good, SeenIds, Shard};
 use super::resolve::Context;
 use super::table::Table;
 use super::values;
@@ -21,6 +21,7 @@ use super::{FastMap, Finding};
 use crate::error::Diagnostic;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 /// The inspection columns the aggregation reads.
@@ -109,8 +110,8 @@ struct Rows<'c, 'a> {
     notes: Coded<Option<Box<str>>>,
     /// The value and text of each numbered 数量; 0 is the empty cell (1).
     count_values: Vec<(Decimal, Option<Box<str>>)>,
-    findings: Findings,
-    appeals: Option<AppealsSeen<'a>>,
+    /// The records folded in, a shard per core (each unit's in one).
+    shards: Vec<Shard<'a>>,
     out: Aggregated,
 }
 
@@ -136,8 +137,9 @@ impl<'c, 'a> Fold<'c, 'a> {
                 dates: Coded::new(ctx.check_date(None)),
                 notes: Coded::new(None),
                 count_values: vec![(Decimal::ONE, None)],
-                findings: Findings::new(ctx.system.issues.len()),
-                appeals: ctx.appeals.map(AppealsSeen::new),
+                shards: (0..rayon::current_num_threads().max(1))
+                    .map(|_| Shard::new(ctx.system.issues.len(), ctx.appeals.map(AppealsSeen::new)))
+                    .collect(),
                 out: Aggregated::default(),
             },
             ids: SeenIds::new(),
@@ -167,20 +169,21 @@ impl<'c, 'a> Fold<'c, 'a> {
 
     fn finish(self) -> Aggregated {
         let Rows {
-            findings,
+            shards,
             notes,
-            appeals,
             mut out,
             ..
         } = self.rows;
         // The records after a wrong row were not folded in: the findings
         // and the appeals' checks are then left undone.
         if out.problems.is_empty() {
-            if let Some(seen) = appeals {
+            let folded = Shard::merge(shards, |code| notes.get(code).as_deref());
+            out.findings = folded.findings;
+            out.left_out = folded.left_out;
+            if let Some(seen) = folded.appeals {
                 out.appeals = Some(seen.counts);
                 out.appeal_problems = seen.problems();
             }
-            out.findings = findings.finish(|code| notes.get(code).as_deref());
         }
         out
     }
@@ -200,9 +203,10 @@ impl Rows<'_, '_> {
             text("date")?,
             text("note")?,
         ]);
-        let (units, issues, ids) = (text("unit")?, text("issue")?, text("id")?);
+        let (units, issues) = (text("unit")?, text("issue")?);
         let rows = frame.column("row")?.u32()?;
         let mut problems = Vec::new();
+        let mut good = Vec::with_capacity(frame.height());
         for (j, i) in rows.into_no_null_iter().enumerate() {
             let i = i as usize;
             let [unit, issue, count, date, note] = codes.each(j);
@@ -212,90 +216,64 @@ impl Rows<'_, '_> {
                 self.counts.get(count),
             ];
             let date = self.dates.get(date);
-            if let ([Ok(u), Ok(x), Ok(c)], DateCheck::InYear(_) | DateCheck::Outside(..)) =
-                (outcomes, date)
-            {
-                if let DateCheck::Outside(msg, _) = date {
-                    let about = about(units.get(j), issues.get(j), "date");
-                    let warning = t.error(i, "date", msg.clone()).about(about);
-                    self.out.warnings.push(warning.to_string());
-                }
-                if self.out.problems.is_empty() && problems.is_empty() {
-                    let id = ids.get(j).map(str::trim).filter(|s| !s.is_empty());
-                    let d = match date {
-                        DateCheck::InYear(d) => *d,
-                        DateCheck::Outside(_, d) => Some(*d),
-                        DateCheck::Unreadable(_) => None,
-                    };
-                    let note = (*self.notes.get(note)).is_some().then_some(note);
-                    self.record(*u as usize, *x as usize, t.file_row(i), id, *c, d, note);
-                }
-                continue;
+            if let DateCheck::Outside(msg, _) = date {
+                let about = about(units.get(j), issues.get(j), "date");
+                let warning = t.error(i, "date", msg.clone()).about(about);
+                self.out.warnings.push(warning.to_string());
             }
-            // Something is wrong with the row: each wrong cell at its column.
-            let columns = ["unit", "issue", "count"].into_iter().zip(outcomes);
-            for (column, outcome) in columns {
-                if let Err(msg) = outcome {
-                    let about = about(units.get(j), issues.get(j), column);
-                    problems.push((t.file_row(i), t.error(i, column, msg.clone()).about(about)));
-                }
-            }
-            match date {
+            let day = match date {
+                DateCheck::InYear(d) => *d,
+                DateCheck::Outside(_, d) => Some(*d),
                 DateCheck::Unreadable(msg) => {
                     let about = about(units.get(j), issues.get(j), "date");
-                    problems.push((t.file_row(i), t.error(i, "date", msg.clone()).about(about)));
+                    let problem = t.error(i, "date", msg.clone()).about(about);
+                    problems.push((t.file_row(i), 3, problem));
+                    None
                 }
-                DateCheck::Outside(msg, _) => {
-                    let about = about(units.get(j), issues.get(j), "date");
-                    self.out
-                        .warnings
-                        .push(t.error(i, "date", msg.clone()).about(about).to_string());
+            };
+            let [Ok(u), Ok(x), Ok(c)] = outcomes else {
+                // Each wrong cell at its column.
+                let columns = ["unit", "issue", "count"].into_iter().zip(outcomes);
+                for (k, (column, outcome)) in columns.enumerate() {
+                    if let Err(msg) = outcome {
+                        let about = about(units.get(j), issues.get(j), column);
+                        let problem = t.error(i, column, msg.clone()).about(about);
+                        problems.push((t.file_row(i), k, problem));
+                    }
                 }
-                DateCheck::InYear(_) => {}
-            }
+                continue;
+            };
+            good.push(Good {
+                unit: *u,
+                issue: *x,
+                j: j as u32,
+                row: t.file_row(i) as u32,
+                count: *c,
+                note: (*self.notes.get(note)).is_some().then_some(note),
+                date: day,
+            });
         }
-        Ok(problems)
-    }
-
-    /// One good record: set against the appeals (every record, in a period
-    /// run too), then counted if this run counts its date.
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &mut self,
-        unit: usize,
-        issue: usize,
-        row: usize,
-        id: Option<&str>,
-        count: u32,
-        date: Option<NaiveDate>,
-        note: Option<u32>,
-    ) {
-        let matcher = &self.ctx.matcher;
-        let appeal = match (&mut self.appeals, id) {
-            (Some(seen), Some(id)) => seen.record(id, unit, matcher),
-            _ => None,
-        };
-        if !self.ctx.periods.dated_in(date) {
-            self.out.left_out += 1;
-            return;
+        // Once some row of the table is wrong only the problems matter.
+        if self.out.problems.is_empty() && problems.is_empty() && !good.is_empty() {
+            let ids: Vec<Option<&str>> = frame
+                .column("id")?
+                .str()?
+                .iter()
+                .map(|id| id.map(str::trim).filter(|s| !s.is_empty()))
+                .collect();
+            let (ctx, count_values) = (self.ctx, &self.count_values);
+            let shards = self.shards.len();
+            self.shards
+                .par_iter_mut()
+                .enumerate()
+                .for_each(|(k, shard)| {
+                    let mine = good.iter().filter(|g| g.unit as usize % shards == k);
+                    shard.fold(mine, &ids, ctx, count_values);
+                });
         }
-        if let (Some(seen), Some(a)) = (&mut self.appeals, appeal) {
-            seen.counts.add(&a.decision);
-        }
-        let (value, text) = self
-            .count_values
-            .get(count as usize)
-            .map_or((Decimal::ONE, None), |(v, t)| (*v, t.as_deref()));
-        self.findings.add(Record {
-            unit,
-            issue,
-            row,
-            id,
-            count: (value, text),
-            appeal,
-            date,
-            note,
-        });
+        // A row's problems in column order.
+        problems.sort_by_key(|(row, column, _)| (*row, *column));
+        Ok(problems.into_iter().map(|(row, _, d)| (row, d)).collect())
     }
 
     /// The batch's five columns coded (on both cores), their new cells
