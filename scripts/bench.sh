@@ -12,6 +12,9 @@
 #
 #   scripts/bench.sh            # 1k/50k and 20k/1M
 #   scripts/bench.sh --large    # also 100k/5M (370 MB of CSV, ~20 s a run)
+#   scripts/bench.sh --nation   # only 200k/20M (1.4 GB of CSV), as CSV and
+#                               # as Parquet (needs `pip install polars`),
+#                               # one run each: wall time and peak memory
 #
 # Inputs and outputs go under ${BENCH_DIR:-/tmp/zwgk-bench}.
 set -eu
@@ -21,6 +24,26 @@ cases="1000:50000 20000:1000000"
 [ "${1:-}" = "--large" ] && cases="$cases 100000:5000000"
 cargo build --release --quiet
 bin=${CARGO_TARGET_DIR:-target}/release/zwgk
+if [ "${1:-}" = "--nation" ]; then
+    csv="$dir/u200000-clean"
+    pq="$dir/u200000-parquet"
+    [ -d "$csv/data" ] || "$bin" generate --units 200000 --records 20000000 --seed 1 --out "$csv" >/dev/null
+    if [ ! -d "$pq/data" ]; then
+        mkdir -p "$pq"
+        cp "$csv/indicators.toml" "$pq/"
+        scripts/to-parquet.py "$csv/data" "$pq/data" >/dev/null
+    fi
+    for case_dir in "$csv" "$pq"; do
+        echo "== 200000 units, 20000000 records, $(basename "$case_dir") ($(du -sh "$case_dir/data" | cut -f1) of input)"
+        for cmd in check run; do
+            out=""
+            [ $cmd = run ] && out="--out $case_dir/out --no-charts --force"
+            /usr/bin/time -f "  $cmd %e s, peak memory %M KB" \
+                "$bin" $cmd --indicators "$case_dir/indicators.toml" --data "$case_dir/data" $out 2>&1 | tail -1
+        done
+    done
+    exit 0
+fi
 floor() { cargo bench --quiet --bench read_floor -- "$1"; }
 mkdir -p "$dir"
 for case in $cases; do

@@ -1,8 +1,10 @@
 //! Stage 2: the input tables. Reads `units`, `inspections`, `submissions`,
-//! `ratings` and `duties` from the data directory, resolves every unit name,
-//! issue code and indicator id against the roster and the indicator system,
-//! parses every value for its rule, and collects every error with its file,
-//! row and column.
+//! `ratings`, `duties` and `appeals` from the data directory, resolves every
+//! unit name, issue code and indicator id against the roster and the
+//! indicator system, parses every value for its rule, and collects every
+//! error with its file, row and column. The inspection records, which may
+//! be a nation's year, are read and aggregated in batches ([`batches`],
+//! [`records`]); the other tables are read whole.
 
 pub mod appeals;
 mod batches;
