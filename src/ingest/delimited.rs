@@ -1,6 +1,6 @@
 //! CSV (and Excel's tab-separated "Unicode 文本") into text columns through
 //! polars: a small table whole, the inspection records a piece at a time
-//! ([`super::batches`]). A piece after the first has no header row: it is
+//! (`batches.rs`). A piece after the first has no header row: it is
 //! parsed with the first piece's columns, and its problems are placed at
 //! their rows in the whole file.
 

@@ -3,8 +3,8 @@
 //! unit name, issue code and indicator id against the roster and the
 //! indicator system, parses every value for its rule, and collects every
 //! error with its file, row and column. The inspection records, which may
-//! be a nation's year, are read and aggregated in batches ([`batches`],
-//! [`records`]); the other tables are read whole.
+//! be a nation's year, are read and aggregated in batches (`batches.rs`,
+//! `records.rs`); the other tables are read whole.
 
 pub mod appeals;
 mod batches;
