@@ -273,43 +273,54 @@ pub(super) fn pack(doc: Doc, name: &str) -> Result<Vec<u8>> {
     // What docx-rs leaves undone, done on its XML before it is packed:
     // every table's header row repeats on each page (`w:tblHeader`), and
     // every picture has its own id (docx-rs gives them all
-    // `wp:docPr id="1"`, which Word then repairs).
-    // At a province's scale document.xml is hundreds of megabytes: each
-    // step's input is dropped as its output is made, so that at most two
-    // copies are held (the tables' cells go as their rows are written).
+    // `wp:docPr id="1"`, which Word then repairs). Both are done on the
+    // document with its tables' template rows; the rows themselves (at a
+    // province's scale 150 MB of XML) are written out as the package is
+    // deflated, never held whole.
     let mut xml = doc.docx.build();
-    let mut document = String::from_utf8_lossy(&std::mem::take(&mut xml.document)).into_owned();
-    for (n, rows) in doc.tables.into_iter().enumerate() {
-        document = super::docx_rows::expand(document, n, &rows);
-    }
-    document = repeat_header_rows(&document);
-    document = unique_picture_ids(&document);
-    xml.document = unique_paragraph_ids(&document).into_bytes();
-    drop(document);
+    let document = String::from_utf8_lossy(&std::mem::take(&mut xml.document)).into_owned();
+    let document = unique_picture_ids(&repeat_header_rows(&document));
     let mut stored = Vec::new();
     xml.pack(std::io::Cursor::new(&mut stored))
         .map_err(|e| Error::Usage(format!("{name}: {e}")))?;
-    deflated(&stored).map_err(|e| Error::Usage(format!("{name}: {e}")))
+    deflated(&stored, |out| {
+        super::docx_rows::write_document(&document, &doc.tables, out)
+    })
+    .map_err(|e| Error::Usage(format!("{name}: {e}")))
 }
 
-/// The package with every part deflated: docx-rs stores them as they are,
-/// and a province's notice (100,000 units) was 158 MB to circulate;
-/// deflated at the fastest level it is a tenth of that.
-fn deflated(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+/// The package with every part deflated (docx-rs stores them as they are,
+/// and a province's notice, 100,000 units, was 158 MB to circulate;
+/// deflated at the fastest level it is 5 MB), word/document.xml written by
+/// `document`.
+fn deflated(
+    stored: &[u8],
+    document: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> zip::result::ZipResult<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let mut parts = zip::ZipArchive::new(std::io::Cursor::new(stored))?;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(stored.len() / 4)));
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(1));
+    let mut document = Some(document);
     for i in 0..parts.len() {
         let mut part = parts.by_index(i)?;
         let name = part.name()?.into_owned();
         if part.is_dir() {
             out.add_directory(name, options)?;
-        } else {
-            out.start_file(name, options)?;
-            std::io::copy(&mut part, &mut out)?;
+            continue;
+        }
+        out.start_file(name.as_str(), options)?;
+        let write = match name.as_str() {
+            "word/document.xml" => document.take(),
+            _ => None,
+        };
+        match write {
+            Some(write) => write(&mut out)?,
+            None => {
+                std::io::copy(&mut part, &mut out)?;
+            }
         }
     }
     Ok(out.finish()?.into_inner())
@@ -517,13 +528,6 @@ fn unique_picture_ids(xml: &str) -> String {
     renumber(xml, "<wp:docPr id=\"", |n| n.to_string())
 }
 
-/// Every `w14:paraId` numbered 1, 2, 3, … (8 hex digits) in order: the
-/// rows of a long table repeat their template's id, and docx-rs numbers
-/// paragraphs from a counter shared by all documents of the process.
-fn unique_paragraph_ids(xml: &str) -> String {
-    renumber(xml, "w14:paraId=\"", |n| format!("{n:08x}"))
-}
-
 /// The value after each `mark` (up to its closing quote) replaced by the
 /// occurrence's number, 1, 2, 3, … as `shown`.
 fn renumber(xml: &str, mark: &str, shown: impl Fn(usize) -> String) -> String {
@@ -557,11 +561,6 @@ mod tests {
         assert_eq!(
             unique_picture_ids(pics),
             "<wp:docPr id=\"1\" name=\"a\"/><wp:docPr id=\"2\" name=\"b\"/>"
-        );
-        let paras = "<w:p w14:paraId=\"0000000e\"><w:p w14:paraId=\"0000000e\"><w:p w14:paraId=\"00000003\">";
-        assert_eq!(
-            unique_paragraph_ids(paras),
-            "<w:p w14:paraId=\"00000001\"><w:p w14:paraId=\"00000002\"><w:p w14:paraId=\"00000003\">"
         );
     }
 
