@@ -3,7 +3,7 @@
 //! the same files, and a problem in a later batch is reported at its row of
 //! the whole file, with the others, as when the file is read in one piece.
 
-use crate::harness::Workdir;
+use crate::harness::{run_args, Workdir};
 use std::path::Path;
 
 /// The files a run writes that depend on every record.
@@ -15,21 +15,6 @@ const OUTPUTS: [&str; 5] = [
     "notice.md",
 ];
 
-fn run_args<'a>(indicators: &'a str, data: &'a str, out: &'a str) -> Vec<&'a str> {
-    vec![
-        "run",
-        "--indicators",
-        indicators,
-        "--data",
-        data,
-        "--out",
-        out,
-        "--no-charts",
-        "--notice-date",
-        "2024-03-01",
-    ]
-}
-
 fn assert_same_outputs(w: &Workdir, a: &str, b: &str) {
     for f in OUTPUTS {
         let (x, y) = (w.read(&format!("{a}/{f}")), w.read(&format!("{b}/{f}")));
@@ -40,19 +25,7 @@ fn assert_same_outputs(w: &Workdir, a: &str, b: &str) {
 #[test]
 fn messy_gb18030_records_in_small_pieces_score_as_in_one() {
     let w = Workdir::new();
-    let r = w.zwgk(&[
-        "generate",
-        "--units",
-        "150",
-        "--records",
-        "3000",
-        "--seed",
-        "11",
-        "--messy",
-        "--out",
-        "gen",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    w.generate(150, 3000, &["--seed", "11", "--messy"], "gen");
     let args = run_args("gen/indicators.toml", "gen/data", "whole");
     let whole = w.zwgk(&args);
     assert_eq!(whole.code, 0, "{}", whole.stderr);

@@ -164,6 +164,17 @@ impl Workdir {
         self.zwgk_in(english, args)
     }
 
+    /// `zwgk generate` of `units` units and `records` records (and the
+    /// options in `extra`) into `out`, which must succeed.
+    pub fn generate(&self, units: usize, records: usize, extra: &[&str], out: &str) {
+        let (units, records) = (units.to_string(), records.to_string());
+        let mut args = vec!["generate", "--units", &units, "--records", &records];
+        args.extend_from_slice(extra);
+        args.extend(["--out", out]);
+        let r = self.zwgk(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+
     /// The binary with environment variables set.
     pub fn zwgk_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         english(Command::new(env!("CARGO_BIN_EXE_zwgk")))
@@ -199,4 +210,21 @@ impl Workdir {
         args.extend_from_slice(extra);
         self.zwgk(&args)
     }
+}
+
+/// `zwgk run` of `indicators` on `data` into `out`, without charts, dated
+/// 1 March 2024 (for comparing the files of two runs).
+pub fn run_args<'a>(indicators: &'a str, data: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "run",
+        "--indicators",
+        indicators,
+        "--data",
+        data,
+        "--out",
+        out,
+        "--no-charts",
+        "--notice-date",
+        "2024-03-01",
+    ]
 }

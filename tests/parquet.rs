@@ -1,7 +1,7 @@
 //! Parquet input, as a data warehouse exports it: the same tables as Parquet
 //! (typed columns: integers, floats, dates) give the same results as CSV.
 
-use crate::harness::{fixture, Workdir};
+use crate::harness::{fixture, run_args, Workdir};
 use polars::prelude::*;
 use std::io::Cursor;
 use std::path::Path;
@@ -59,18 +59,7 @@ fn parquet_tables_give_the_hand_worked_results() {
 #[test]
 fn a_generated_assessment_scores_the_same_from_csv_and_parquet() {
     let w = Workdir::new();
-    let r = w.zwgk(&[
-        "generate",
-        "--units",
-        "300",
-        "--records",
-        "5000",
-        "--seed",
-        "3",
-        "--out",
-        "gen",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    w.generate(300, 5000, &["--seed", "3"], "gen");
     for t in TABLES {
         csv_to_parquet(&w.path().join("gen/data"), &w.path().join("pq"), t);
     }
@@ -107,18 +96,7 @@ fn a_generated_assessment_scores_the_same_from_csv_and_parquet() {
 #[test]
 fn parquet_records_read_by_row_groups_score_as_csv() {
     let w = Workdir::new();
-    let r = w.zwgk(&[
-        "generate",
-        "--units",
-        "120",
-        "--records",
-        "2500",
-        "--seed",
-        "4",
-        "--out",
-        "gen",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    w.generate(120, 2500, &["--seed", "4"], "gen");
     for t in TABLES {
         // Row groups of 300 records, read 700 rows at a time: batches of
         // three groups, the last one short.
@@ -126,18 +104,7 @@ fn parquet_records_read_by_row_groups_score_as_csv() {
         csv_to_parquet_in_groups(&w.path().join("gen/data"), &w.path().join("pq"), t, groups);
     }
     let run = |data: &str, out: &str| {
-        let args = [
-            "run",
-            "--indicators",
-            "gen/indicators.toml",
-            "--data",
-            data,
-            "--out",
-            out,
-            "--no-charts",
-            "--notice-date",
-            "2024-03-01",
-        ];
+        let args = run_args("gen/indicators.toml", data, out);
         let r = w.zwgk_with_env(&args, &[("ZWGK_BATCH_ROWS", "700")]);
         assert_eq!(r.code, 0, "{}", r.stderr);
     };
@@ -166,18 +133,7 @@ fn a_problem_in_a_later_row_group_is_reported_at_its_row() {
         Some(2),
     );
     std::fs::remove_file(w.path().join("data/inspections.csv")).unwrap();
-    let r = w.zwgk_with_env(
-        &[
-            "run",
-            "--indicators",
-            "indicators.toml",
-            "--data",
-            "data",
-            "--out",
-            "out",
-        ],
-        &[("ZWGK_BATCH_ROWS", "1")],
-    );
+    let r = w.run_with_env(&[], "ZWGK_BATCH_ROWS", "1");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains(

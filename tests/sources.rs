@@ -246,18 +246,7 @@ fn input_on_a_leaf_that_takes_no_number_is_an_indicator_file_error() {
 #[test]
 fn check_says_where_the_warnings_it_does_not_print_are() {
     let w = Workdir::new();
-    let g = w.zwgk(&[
-        "generate",
-        "--units",
-        "60",
-        "--records",
-        "100",
-        "--seed",
-        "3",
-        "--out",
-        "g",
-    ]);
-    assert_eq!(g.code, 0, "{}", g.stderr);
+    w.generate(60, 100, &["--seed", "3"], "g");
     // No submissions at all: every reported item of every unit is 未报送.
     w.write("g/data/submissions.csv", "unit,indicator,value\n");
     let args = [
