@@ -100,7 +100,8 @@ impl<'a> Shard<'a> {
         all.findings.reserve_exact(total);
         for shard in shards {
             for chunk in shard.folding.finish(&text) {
-                all.findings.extend(chunk);
+                all.findings
+                    .extend(chunk.into_iter().map(|(finding, _)| finding));
             }
             all.left_out += shard.left_out;
             all.appeals = match (all.appeals, shard.appeals) {
@@ -133,13 +134,12 @@ struct Findings {
     issues: usize,
     /// By `unit * issues + issue`: the finding's number, or [`NONE`].
     slot: Vec<u32>,
-    /// The findings by number, [`CHUNK`] to a vector: a province's million
-    /// findings grow without a copy of them all (and the memory of both) at
-    /// each doubling.
-    list: Vec<Vec<Finding>>,
+    /// The findings by number, each beside the code of its first note (or
+    /// [`NONE`]; in the same cache line as the finding a record updates),
+    /// [`CHUNK`] to a vector: a province's million findings grow without a
+    /// copy of them all (and the memory of both) at each doubling.
+    list: Vec<Vec<(Finding, u32)>>,
     len: usize,
-    /// By finding: the code of its first note, or [`NONE`].
-    first_note: Vec<u32>,
     /// The codes of the further distinct notes of findings that have them.
     more_notes: FastMap<u32, Vec<u32>>,
 }
@@ -154,7 +154,6 @@ impl Findings {
             slot: Vec::new(),
             list: Vec::new(),
             len: 0,
-            first_note: Vec::new(),
             more_notes: FastMap::default(),
         }
     }
@@ -173,25 +172,33 @@ impl Findings {
                 }
                 self.len += 1;
                 let chunk = self.list.len() - 1;
-                self.list[chunk].push(Finding {
+                let finding = Finding {
                     unit: r.unit,
                     issue: r.issue,
                     count: Decimal::ZERO,
                     records: 0,
-                    ids: String::new(),
+                    // Room for a few ids: most findings need no more.
+                    ids: String::with_capacity(32),
                     notes: String::new(),
                     dates: None,
                     appealed: 0,
-                });
-                self.first_note.push(NONE);
+                };
+                self.list[chunk].push((finding, NONE));
                 self.len - 1
             }
             f => f as usize,
         };
+        let (finding, first_note) = &mut self.list[f / CHUNK][f % CHUNK];
         if let Some(note) = r.note {
-            self.add_note(f, note);
+            if *first_note == NONE {
+                *first_note = note;
+            } else if *first_note != note {
+                let more = self.more_notes.entry(f as u32).or_default();
+                if !more.contains(&note) {
+                    more.push(note);
+                }
+            }
         }
-        let finding = &mut self.list[f / CHUNK][f % CHUNK];
         if let Some(d) = r.date {
             finding.dates = Some(match finding.dates {
                 None => (d, d),
@@ -201,23 +208,11 @@ impl Findings {
         finding.add_record(r.id, r.row, r.count, r.appeal);
     }
 
-    fn add_note(&mut self, f: usize, note: u32) {
-        let first = &mut self.first_note[f];
-        if *first == NONE {
-            *first = note;
-        } else if *first != note {
-            let more = self.more_notes.entry(f as u32).or_default();
-            if !more.contains(&note) {
-                more.push(note);
-            }
-        }
-    }
-
     /// The findings, each with its distinct notes (`text` of a note's
     /// code) joined in the order first met.
-    fn finish<'t>(mut self, text: impl Fn(u32) -> Option<&'t str>) -> Vec<Vec<Finding>> {
-        for (f, finding) in self.list.iter_mut().flatten().enumerate() {
-            let first = self.first_note[f];
+    fn finish<'t>(mut self, text: impl Fn(u32) -> Option<&'t str>) -> Vec<Vec<(Finding, u32)>> {
+        for (f, (finding, first)) in self.list.iter_mut().flatten().enumerate() {
+            let first = *first;
             if first == NONE {
                 continue;
             }
