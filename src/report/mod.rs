@@ -159,9 +159,11 @@ pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> 
         }
     };
     let t = std::time::Instant::now();
+    let facts = notice::facts(a, &options.date);
     let notice = notice::render_notice(
         a,
         &options.date,
+        &facts,
         &rendered.svgs,
         options.html_template.as_deref(),
     )?;
@@ -170,7 +172,8 @@ pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> 
     }
     crate::assess::timing("render notice.md and notice.html", t);
     let t = std::time::Instant::now();
-    let context = notice::context_json(a, &options.date);
+    let context = facts.json();
+    drop(facts);
     crate::assess::timing("notice.docx: its facts", t);
     let t = std::time::Instant::now();
     let docx = docx::notice_docx(&context, &rendered.print)?;
