@@ -3,7 +3,7 @@
 //! `县（市、区）` are one name) and, for Latin letters, without case (`x01` is
 //! `X01`). Unknown names get the nearest roster names.
 
-use std::collections::HashMap;
+use super::FastMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, then every whitespace character removed. Text already in NFKC
@@ -25,7 +25,7 @@ fn key(s: &str) -> String {
 /// Looks units up by any of their names.
 #[derive(Clone, Debug, Default)]
 pub struct UnitMatcher {
-    by_key: HashMap<String, usize>,
+    by_key: FastMap<String, usize>,
     /// (normalised display name, display name) per unit, for suggestions.
     names: Vec<(String, String)>,
     /// (key of the id, display name) per unit, for suggestions.
