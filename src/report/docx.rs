@@ -17,7 +17,7 @@ use docx_rs::{
     PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
     WidthType,
 };
-use serde_json::Value;
+use minijinja::Value;
 
 /// A4 in twips, and the margins of GB/T 9704: top 37 mm, bottom 35 mm,
 /// left 28 mm, right 26 mm.
@@ -216,17 +216,27 @@ pub(super) fn page_number(align: AlignmentType) -> Footer {
     Footer::new().add_paragraph(p)
 }
 
-fn text(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+/// A field of the notice's facts (undefined when absent).
+fn field(v: &Value, key: &str) -> Value {
+    v.get_attr(key).unwrap_or_default()
 }
 
-fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], |a| a.as_slice())
+/// A text field ("" when absent or not text).
+fn text(v: &Value, key: &str) -> String {
+    field(v, key).as_str().unwrap_or_default().to_string()
+}
+
+/// A field as written (a number: its digits).
+fn shown(v: &Value, key: &str) -> String {
+    field(v, key).to_string()
+}
+
+/// A list field's items (none when absent).
+fn list(v: &Value, key: &str) -> Vec<Value> {
+    field(v, key)
+        .try_iter()
+        .map(|items| items.collect())
+        .unwrap_or_default()
 }
 
 /// A document with the page of GB/T 9704: A4, its margins, `— N —` page
@@ -336,7 +346,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
             .find(|(n, _)| *n == format!("charts/{name}.png"))
             .and_then(|(_, png)| picture(png))
     };
-    if ctx.get("draft").and_then(Value::as_bool) == Some(true) {
+    if field(ctx, "draft").is_true() {
         doc = doc.add_paragraph(centered(
             "【征求意见稿】本稿含尚未审核通过的报送材料，仅供征求意见，不得作为正式考核结果引用。",
             HEITI,
@@ -373,7 +383,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
         .map(|g| {
             let mut r = vec![
                 text(g, "name"),
-                g["units"].to_string(),
+                shown(g, "units"),
                 text(g, "mean"),
                 text(g, "max"),
                 text(g, "min"),
@@ -392,12 +402,12 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
     doc = doc.add_table(table(&header, &rows, &widths, &[]));
     // 二、考核结果
     doc = doc.add_paragraph(indented(run("二、考核结果", HEITI, BODY)));
-    let grades_only = ctx.get("publish_grades").and_then(Value::as_bool) == Some(true);
-    for g in list(ctx, "groups") {
+    let grades_only = field(ctx, "publish_grades").is_true();
+    for g in &list(ctx, "groups") {
         let heading = format!("{}{}", text(g, "heading"), text(g, "name"));
         doc = doc.add_paragraph(indented(run(&heading, KAITI, BODY)));
         if grades_only {
-            for l in list(g, "grade_lists") {
+            for l in &list(g, "grade_lists") {
                 let units = text(l, "units");
                 if !units.is_empty() {
                     doc = doc.add_paragraph(body(&format!("{}：{}。", text(l, "grade"), units)));
@@ -407,13 +417,13 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
             let rows: Vec<Vec<String>> = list(g, "rows")
                 .iter()
                 .map(|r| {
-                    let veto = if r["vetoed"].as_bool() == Some(true) {
+                    let veto = if field(r, "vetoed").is_true() {
                         "（否决）"
                     } else {
                         ""
                     };
                     vec![
-                        r["rank"].to_string(),
+                        shown(r, "rank"),
                         text(r, "name"),
                         text(r, "total"),
                         format!("{}{veto}", text(r, "grade")),
@@ -476,7 +486,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
                 k + 1,
                 text(i, "name"),
                 text(i, "count"),
-                i["unit_count"],
+                shown(i, "unit_count"),
                 text(i, "units")
             )));
         }
@@ -492,7 +502,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
     }
     doc = doc.add_paragraph(body(&format!(
         "注：各项得分均按精确值分别四舍五入至{}位小数，分项之和与总分可能存在尾差。",
-        ctx["precision"]
+        shown(ctx, "precision")
     )));
     // 落款 and 成文日期, right-aligned four characters from the margin.
     doc = closing(doc, &text(ctx, "issuer"), &text(ctx, "date"));

@@ -172,11 +172,7 @@ pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> 
     }
     crate::assess::timing("render notice.md and notice.html", t);
     let t = std::time::Instant::now();
-    let context = facts.json();
-    drop(facts);
-    crate::assess::timing("notice.docx: its facts", t);
-    let t = std::time::Instant::now();
-    let docx = docx::notice_docx(&context, &rendered.print)?;
+    let docx = docx::notice_docx(facts.value(), &rendered.print)?;
     out.write("notice.docx", &docx)?;
     crate::assess::timing("render notice.docx", t);
     Ok(())
