@@ -2,7 +2,7 @@
 //! file order, so that no record is held once it is counted: a finding's
 //! count is summed exactly, its record ids appended (the breakdown names
 //! every record), its notes kept once each. Record ids seen before are
-//! found through 128-bit hashes of the ids, not the ids themselves.
+//! found through hashes of the ids (104 bits), not the ids themselves.
 
 use super::appeals::{Appeal, AppealsSeen};
 use super::resolve::Context;

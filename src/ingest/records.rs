@@ -129,10 +129,7 @@ impl<'c, 'a> Fold<'c, 'a> {
                 ctx,
                 issue_codes,
                 units: Coded::new(ctx.unit_outcome(None)),
-                issues: Coded::new(Err(crate::tr!(
-                    "为空；应填问题代码",
-                    "empty; expected an issue code"
-                ))),
+                issues: Coded::new(issue_outcome(ctx, &FastMap::default(), None)),
                 counts: Coded::new(Ok(0)),
                 dates: Coded::new(ctx.check_date(None)),
                 notes: Coded::new(None),
