@@ -43,14 +43,7 @@ fn a_period_run_with_appeals_in_small_pieces_scores_as_in_one() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let copy = |from: &str, to: &str| w.write(to, std::fs::read(root.join(from)).unwrap());
     copy("indicators/demo.toml", "demo.toml");
-    for t in [
-        "units",
-        "inspections",
-        "submissions",
-        "ratings",
-        "duties",
-        "appeals",
-    ] {
+    for t in zwgk::ingest::sources::TableId::ALL.map(|t| t.id()) {
         copy(&format!("data/demo/{t}.csv"), &format!("data/{t}.csv"));
     }
     for period in ["Q2", "Q4"] {
