@@ -61,12 +61,14 @@ fn mixed_encoding_line(valid: &str) -> Option<usize> {
 /// A file's text a piece at a time, each piece ending at the end of a CSV
 /// record (a line end outside quotes), with the SHA-256 of its bytes.
 ///
-/// The encoding is told as [`to_utf8`] tells it, from the first
-/// `piece_bytes` of the file: a file shorter than that reads exactly as
-/// [`to_utf8`] reads it. In a longer one, a byte that is not UTF-8 after a
-/// first piece that was switches to GB18030 if everything before it was
-/// ASCII (which reads the same in both), and is otherwise the mixed-encoding
-/// error at its line.
+/// The first read is small ([`FIRST_READ`]): the first piece, which holds
+/// the header row, is at hand at once, and the file's bulk is read later,
+/// beside other work. The encoding is told as [`to_utf8`] tells it, from
+/// that first read: a file shorter than it reads exactly as [`to_utf8`]
+/// reads it. In a longer one, a byte that is not UTF-8 after a first read
+/// that was switches to GB18030 if everything before it was ASCII (which
+/// reads the same in both), and is otherwise the mixed-encoding error at its
+/// line.
 pub struct Pieces<R> {
     source: R,
     sha: Sha256,
@@ -90,6 +92,9 @@ enum Decoding {
     Other(encoding_rs::Decoder),
 }
 
+/// The first read of a file: enough for its header row and some records.
+const FIRST_READ: usize = 64 << 10;
+
 /// Why a piece could not be read.
 #[derive(Debug)]
 pub enum PieceError {
@@ -99,6 +104,7 @@ pub enum PieceError {
 }
 
 impl<R: Read> Pieces<R> {
+    /// Pieces of about `piece_bytes` (the first one smaller).
     pub fn new(source: R, piece_bytes: usize) -> Self {
         Pieces {
             source,
@@ -118,8 +124,12 @@ impl<R: Read> Pieces<R> {
     /// the end of the file.
     pub fn next_piece(&mut self) -> Result<Option<String>, PieceError> {
         while !self.finished {
-            let raw = self.read_raw().map_err(PieceError::Io)?;
-            let last = raw.len() < self.piece_bytes;
+            let want = match self.started {
+                true => self.piece_bytes,
+                false => self.piece_bytes.min(FIRST_READ),
+            };
+            let raw = self.read_raw(want).map_err(PieceError::Io)?;
+            let last = raw.len() < want;
             self.sha.update(&raw);
             self.decode(&raw, last)?;
             if last {
@@ -143,12 +153,10 @@ impl<R: Read> Pieces<R> {
             .collect()
     }
 
-    /// Up to `piece_bytes` bytes; fewer only at the end of the file.
-    fn read_raw(&mut self) -> std::io::Result<Vec<u8>> {
-        let mut raw = Vec::with_capacity(self.piece_bytes);
-        (&mut self.source)
-            .take(self.piece_bytes as u64)
-            .read_to_end(&mut raw)?;
+    /// Up to `want` bytes; fewer only at the end of the file.
+    fn read_raw(&mut self, want: usize) -> std::io::Result<Vec<u8>> {
+        let mut raw = Vec::with_capacity(want);
+        (&mut self.source).take(want as u64).read_to_end(&mut raw)?;
         Ok(raw)
     }
 
@@ -156,7 +164,7 @@ impl<R: Read> Pieces<R> {
         let mut raw = raw;
         if !self.started {
             self.started = true;
-            raw = self.sniff(raw)?;
+            raw = self.sniff(raw, last)?;
         }
         match &mut self.decoding {
             Decoding::Other(decoder) => {
@@ -168,8 +176,9 @@ impl<R: Read> Pieces<R> {
     }
 
     /// The encoding, from the byte-order mark or (without one) from the
-    /// first read as [`to_utf8`] tells it; the bytes after the mark.
-    fn sniff<'a>(&mut self, raw: &'a [u8]) -> Result<&'a [u8], PieceError> {
+    /// first read as [`to_utf8`] tells it (`whole_file`: the read is all of
+    /// the file); the bytes after the mark.
+    fn sniff<'a>(&mut self, raw: &'a [u8], whole_file: bool) -> Result<&'a [u8], PieceError> {
         for (bom, encoding) in [
             (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
             (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
@@ -179,7 +188,6 @@ impl<R: Read> Pieces<R> {
                 return Ok(rest);
             }
         }
-        let whole_file = raw.len() < self.piece_bytes;
         let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
         if let Err(e) = std::str::from_utf8(raw) {
             if e.error_len().is_some() || whole_file {
