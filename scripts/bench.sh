@@ -8,7 +8,9 @@
 # peak resident memory, beside the floor: polars alone reading the same
 # bytes (GB18030 transcoded with encoding_rs) into string columns in a fresh
 # process (benches/read_floor.rs, the same polars build), the reference of
-# the targets (run within 5x, check within 3x on messy data).
+# the targets (run within 5x, check within 3x on messy data). The floor is
+# timed in the same hyperfine as run and check, and the medians of the
+# three give the multiples.
 #
 #   scripts/bench.sh            # 1k/50k and 20k/1M
 #   scripts/bench.sh --large    # also 100k/5M (370 MB of CSV, ~20 s a run)
@@ -44,7 +46,11 @@ if [ "${1:-}" = "--nation" ]; then
     done
     exit 0
 fi
-floor() { cargo bench --quiet --bench read_floor -- "$1"; }
+# The floor's own binary, timed in the same hyperfine as the commands, so
+# that floor, run and check meet the same moment of this noisy VM.
+cargo bench --quiet --no-run --bench read_floor 2>/dev/null
+floor_bin=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/read_floor-* | grep -v '\.d$' | head -1)
+floor() { "$floor_bin" "$1"; }
 mkdir -p "$dir"
 for case in $cases; do
   for kind in clean messy; do
@@ -58,12 +64,16 @@ for case in $cases; do
     check="$bin check --indicators $case_dir/indicators.toml --data $case_dir/data"
     echo "== $units units, $records records, $kind ($(du -sh "$case_dir/data" | cut -f1) of input)"
     if command -v hyperfine >/dev/null; then
-        hyperfine --warmup 1 --runs 5 -N "$run" "$check" | grep -E "Benchmark|Time|Range" | cut -c1-90
+        hyperfine --warmup 1 --runs 5 -N "$floor_bin $case_dir/data" "$run" "$check" \
+            --export-json "$case_dir/hyperfine.json" | grep -E "Benchmark|Time|Range" | cut -c1-90
+        # Medians, and run and check as multiples of the floor's.
+        python3 -c 'import json,statistics,sys
+r=[statistics.median(b["times"]) for b in json.load(open(sys.argv[1]))["results"]]
+print("  medians: floor %.3f s, run %.3f s (%.1fx), check %.3f s (%.1fx)" % (r[0], r[1], r[1]/r[0], r[2], r[2]/r[0]))' "$case_dir/hyperfine.json" || true
     else
         for i in 1 2 3; do /usr/bin/time -f "  run %e s" $run 2>&1 | tail -1; done
         for i in 1 2 3; do /usr/bin/time -f "  check %e s" $check 2>&1 | tail -1; done
     fi
-    for i in 1 2 3 4 5; do floor "$case_dir/data"; done | sed 's/^/  /'
     /usr/bin/time -f "  peak memory %M KB" $run 2>&1 | tail -1
     ZWGK_TIMING=1 $run 2>&1 | grep '^timing' | sed 's/^/  /'
   done
