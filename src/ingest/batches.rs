@@ -102,7 +102,7 @@ impl Batches {
         warnings: &mut Vec<String>,
     ) -> Result<Self, Vec<Diagnostic>> {
         let shown = path.display().to_string();
-        let fail = |e: PolarsError| vec![parquet_problem(&shown, e)];
+        let fail = |e: PolarsError| vec![table::parquet_problem(&shown, e)];
         let sha256 = file_sha256(path).map_err(|e| vec![cannot_read(&shown, e)])?;
         let file = File::open(path).map_err(|e| vec![cannot_read(&shown, e)])?;
         let mut reader =
@@ -160,7 +160,7 @@ impl Batches {
                 .rest
                 .next_parquet(first_row)
                 .transpose()
-                .map_err(|e| parquet_problem(&self.shown, e))?,
+                .map_err(|e| table::parquet_problem(&self.shown, e))?,
         };
         Ok(match (df, &self.layout) {
             (Some(df), Some(layout)) => Some(layout.next_batch(df, first_row)),
@@ -239,16 +239,8 @@ fn next_piece(
     })
 }
 
-fn parquet_problem(shown: &str, e: PolarsError) -> Diagnostic {
-    Diagnostic::new(
-        shown,
-        "",
-        crate::tr!("无法按 Parquet 读取：{e}", "cannot read as Parquet: {e}"),
-    )
-}
-
 fn cannot_read(shown: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::new(shown, "", crate::tr!("无法读取：{e}", "cannot read: {e}"))
+    Diagnostic::new(shown, "", super::reader::cannot_read(e))
 }
 
 /// A file's SHA-256, read a buffer at a time.
@@ -256,5 +248,5 @@ fn file_sha256(path: &Path) -> std::io::Result<String> {
     use sha2::Digest;
     let mut sha = sha2::Sha256::new();
     std::io::copy(&mut BufReader::new(File::open(path)?), &mut sha)?;
-    Ok(sha.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(super::hex(&sha.finalize()))
 }

@@ -145,12 +145,7 @@ impl<R: Read> Pieces<R> {
     /// The SHA-256 of the bytes read (all of them once [`Pieces::next_piece`]
     /// has said `None`), as hex.
     pub fn sha256(&self) -> String {
-        self.sha
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        super::hex(&self.sha.clone().finalize())
     }
 
     /// Up to `want` bytes; fewer only at the end of the file.

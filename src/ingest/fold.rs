@@ -32,8 +32,16 @@ pub(super) struct Good {
 /// folded on a core of their own: their findings, the appeals met and the
 /// records a period run leaves out.
 pub(super) struct Shard<'a> {
-    pub(super) findings: Vec<Finding>,
     folding: Findings,
+    appeals: Option<AppealsSeen<'a>>,
+    left_out: usize,
+}
+
+/// Every shard's records as one.
+pub(super) struct Folded<'a> {
+    /// Ordered by unit, then issue.
+    pub(super) findings: Vec<Finding>,
+    /// The appeals met in any shard (when there is an appeals table).
     pub(super) appeals: Option<AppealsSeen<'a>>,
     pub(super) left_out: usize,
 }
@@ -41,7 +49,6 @@ pub(super) struct Shard<'a> {
 impl<'a> Shard<'a> {
     pub(super) fn new(issues: usize, appeals: Option<AppealsSeen<'a>>) -> Self {
         Shard {
-            findings: Vec::new(),
             folding: Findings::new(issues),
             appeals,
             left_out: 0,
@@ -94,8 +101,12 @@ impl<'a> Shard<'a> {
     pub(super) fn merge<'t>(
         shards: Vec<Shard<'a>>,
         text: impl Fn(u32) -> Option<&'t str> + Sync,
-    ) -> Shard<'a> {
-        let mut all = Shard::new(0, None);
+    ) -> Folded<'a> {
+        let mut all = Folded {
+            findings: Vec::new(),
+            appeals: None,
+            left_out: 0,
+        };
         let total = shards.iter().map(|s| s.folding.len).sum();
         all.findings.reserve_exact(total);
         for shard in shards {

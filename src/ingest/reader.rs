@@ -212,6 +212,6 @@ fn read_bytes(
     Ok(bytes)
 }
 
-fn cannot_read(e: std::io::Error) -> String {
+pub(super) fn cannot_read(e: std::io::Error) -> String {
     crate::tr!("无法读取：{e}", "cannot read: {e}")
 }

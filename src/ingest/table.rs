@@ -248,18 +248,21 @@ pub fn read_parquet(
     spec: &[ColumnSpec],
     warnings: &mut Vec<String>,
 ) -> Result<Table, Vec<Diagnostic>> {
-    let fail = |e: PolarsError| {
-        vec![Diagnostic::new(
-            shown,
-            "",
-            crate::tr!("无法按 Parquet 读取：{e}", "cannot read as Parquet: {e}"),
-        )]
-    };
+    let fail = |e: PolarsError| vec![parquet_problem(shown, e)];
     let df = ParquetReader::new(Cursor::new(bytes.to_vec()))
         .finish()
         .and_then(as_text)
         .map_err(fail)?;
     resolve_headers(df, shown, spec, warnings, Origin::Csv)
+}
+
+/// A Parquet file polars could not read.
+pub(super) fn parquet_problem(shown: &str, e: PolarsError) -> Diagnostic {
+    Diagnostic::new(
+        shown,
+        "",
+        crate::tr!("无法按 Parquet 读取：{e}", "cannot read as Parquet: {e}"),
+    )
 }
 
 /// Every column of a Parquet table cast to text (dates as YYYY-MM-DD,
