@@ -60,11 +60,13 @@ pub fn assess(
     let period = period.map(|id| period_of(&system, id)).transpose()?;
     let toml_bytes = std::fs::read(indicators).unwrap_or_default();
     let scope = ingest::Scope { draft, period };
-    let mut inputs = ingest::load(&system, data, &scope)?;
+    let (mut inputs, submitted) = ingest::load(&system, data, &scope)?;
     timing("ingest", t);
     let t = std::time::Instant::now();
     let mut warnings = std::mem::take(&mut inputs.warnings);
-    let evidence = evidence::evaluate(&system, &inputs, &mut warnings);
+    let evidence = evidence::evaluate(&system, &inputs, &submitted, &mut warnings);
+    // What was submitted is in the evidence now (the reports read that).
+    drop(submitted);
     timing("evidence", t);
     let t = std::time::Instant::now();
     let scores = score::score_all(&system, &evidence);

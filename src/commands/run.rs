@@ -103,7 +103,7 @@ pub fn check(args: CheckArgs) -> Result<()> {
         a.system.indicators.len(),
         a.inputs.units.len(),
         a.inputs.record_count(),
-        a.inputs.leaf_values.len() + a.inputs.bonus_values.len(),
+        a.inputs.submissions,
         a.warnings.len()));
     leave_to_exit(a);
     Ok(())

@@ -127,12 +127,8 @@ pub struct Inputs {
     pub findings: Vec<Finding>,
     /// `findings[finding_start[u]..finding_start[u + 1]]` are unit u's.
     pub finding_start: Vec<usize>,
-    /// (unit, leaf indicator) -> submission
-    pub leaf_values: FastMap<(usize, usize), Submission>,
-    /// (unit, bonus index) -> submission
-    pub bonus_values: FastMap<(usize, usize), Submission>,
-    /// (unit, leaf indicator) -> ratings in table order
-    pub ratings: FastMap<(usize, usize), Vec<Rating>>,
+    /// The submissions counted (leaf values and bonus claims).
+    pub submissions: usize,
     /// indicator -> units responsible (only indicators the duties table lists)
     pub duties: FastMap<usize, FastSet<usize>>,
     /// (file name, SHA-256) of every input read
@@ -145,6 +141,20 @@ pub struct Inputs {
     /// The appeals decided, when an appeals table was given (those on
     /// records of this run).
     pub appeals: Option<appeals::AppealCounts>,
+}
+
+/// What the units submitted and the raters gave, resolved: read by the
+/// evidence ([`crate::score::evidence`]) and dropped once it is evaluated,
+/// since the breakdown and the reports read the evidence, which keeps what
+/// they show (at 100,000 units these maps are some 150 MB).
+#[derive(Debug, Default)]
+pub struct Submitted {
+    /// (unit, leaf indicator) -> submission
+    pub leaf_values: FastMap<(usize, usize), Submission>,
+    /// (unit, bonus index) -> submission
+    pub bonus_values: FastMap<(usize, usize), Submission>,
+    /// (unit, leaf indicator) -> ratings in table order
+    pub ratings: FastMap<(usize, usize), Vec<Rating>>,
 }
 
 /// What a run leaves out because it belongs elsewhere in the year (SPEC
@@ -316,10 +326,12 @@ pub fn load_roster(system: &System, dir: &Path) -> Result<Inputs> {
     Ok(inputs)
 }
 
-/// Reads every table in `dir`, counting what `scope` says.
-pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
+/// Reads every table in `dir`, counting what `scope` says: the inputs,
+/// and the submissions and ratings apart (the evidence's alone).
+pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<(Inputs, Submitted)> {
     require_dir(dir)?;
     let mut inputs = Inputs::default();
+    let mut submitted = Submitted::default();
     let t = std::time::Instant::now();
     let mut reader = Reader::new(dir, &mut inputs);
     let units = reader.read(TableId::Units, needed(system, TableId::Units), &mut inputs);
@@ -349,7 +361,10 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
         reader.appeals = appeals.as_ref();
         let (aggregated, ()) = rayon::join(
             || inspections.map(|(batches, file)| (reader.inspections(batches), file)),
-            || resolve_others(&mut ctx, &mut inputs, [submissions, ratings, duties]),
+            || {
+                let tables = [submissions, ratings, duties];
+                resolve_others(&mut ctx, &mut inputs, &mut submitted, tables)
+            },
         );
         if let Some((a, file)) = aggregated {
             if let (Some(sha), Some(file)) = (&a.sha256, file) {
@@ -369,7 +384,8 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
         return Err(Error::Invalid(ctx.errors));
     }
     inputs.finding_start = finding_starts(&inputs.findings, inputs.units.len());
-    Ok(inputs)
+    inputs.submissions = submitted.leaf_values.len() + submitted.bonus_values.len();
+    Ok((inputs, submitted))
 }
 
 /// Submissions, ratings and duties, in that order, each table freed once
@@ -377,16 +393,17 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<Inputs> {
 fn resolve_others(
     ctx: &mut Context,
     inputs: &mut Inputs,
+    submitted: &mut Submitted,
     [submissions, ratings, duties]: [Option<Table>; 3],
 ) {
     if let Some(t) = submissions {
         let start = std::time::Instant::now();
-        ctx.submissions(&t, inputs);
+        ctx.submissions(&t, inputs, submitted);
         crate::assess::timing("ingest: resolve submissions", start);
     }
     if let Some(t) = ratings {
         let start = std::time::Instant::now();
-        ctx.ratings(&t, inputs);
+        ctx.ratings(&t, &mut inputs.left_out, submitted);
         crate::assess::timing("ingest: resolve ratings", start);
     }
     if let Some(t) = duties {

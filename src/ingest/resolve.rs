@@ -8,7 +8,7 @@ use super::names::{self, UnitMatcher};
 use super::periods::{PeriodRows, RowPeriod};
 use super::table::Table;
 use super::values::{self, parse_submitted, Target};
-use super::{FastMap, Inputs, Rating, Scope, Status, Submission, Unit, Value};
+use super::{FastMap, Inputs, LeftOut, Rating, Scope, Status, Submission, Submitted, Unit, Value};
 use crate::config::{Rule, System};
 use crate::error::Diagnostic;
 use rust_decimal::Decimal;
@@ -220,7 +220,12 @@ impl<'a> Context<'a> {
         })
     }
 
-    pub(super) fn submissions(&mut self, t: &Table, inputs: &mut Inputs) {
+    pub(super) fn submissions(
+        &mut self,
+        t: &Table,
+        inputs: &mut Inputs,
+        submitted: &mut Submitted,
+    ) {
         let (units, indicators, vals, statuses, evidence) = (
             cells(t, "unit"),
             cells(t, "indicator"),
@@ -307,8 +312,8 @@ impl<'a> Context<'a> {
                 evidence: evidence[i].map(String::from),
             };
             match target {
-                Target::Leaf(l) => inputs.leaf_values.insert((unit, l), sub),
-                Target::Bonus(b) => inputs.bonus_values.insert((unit, b), sub),
+                Target::Leaf(l) => submitted.leaf_values.insert((unit, l), sub),
+                Target::Bonus(b) => submitted.bonus_values.insert((unit, b), sub),
             };
         }
     }
@@ -369,7 +374,7 @@ impl<'a> Context<'a> {
         parse_submitted(self.system, target, raw)
     }
 
-    pub(super) fn ratings(&mut self, t: &Table, inputs: &mut Inputs) {
+    pub(super) fn ratings(&mut self, t: &Table, left_out: &mut LeftOut, submitted: &mut Submitted) {
         let (raters, units, indicators, scores) = (
             cells(t, "rater"),
             cells(t, "unit"),
@@ -380,7 +385,7 @@ impl<'a> Context<'a> {
         let mut seen: FastMap<(&str, usize, usize), usize> = FastMap::default();
         let periods = cells(t, "period");
         for i in t.rows() {
-            if !self.counts_here(t, i, periods[i], &mut inputs.left_out.ratings) {
+            if !self.counts_here(t, i, periods[i], &mut left_out.ratings) {
                 continue;
             }
             let unit = self.unit(t, i, "unit", units[i], &mut cache);
@@ -461,7 +466,7 @@ impl<'a> Context<'a> {
                     ));
                     continue;
                 }
-                inputs
+                submitted
                     .ratings
                     .entry((unit, leaf))
                     .or_default()

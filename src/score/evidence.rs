@@ -4,7 +4,7 @@
 
 use super::rules::{self, NaReason, Outcome};
 use crate::config::{Rule, System, Veto};
-use crate::ingest::{FastMap, Inputs, Status, Submission, Value};
+use crate::ingest::{FastMap, Inputs, Status, Submission, Submitted, Value};
 use crate::num::Exact;
 use rust_decimal::Decimal;
 
@@ -65,15 +65,20 @@ pub struct UnitEvidence {
 
 /// Evaluates every unit (in parallel); warnings (未报送, untrimmable
 /// ratings) are appended in roster order.
-pub fn evaluate(system: &System, inputs: &Inputs, warnings: &mut Vec<String>) -> Vec<UnitEvidence> {
+pub fn evaluate(
+    system: &System,
+    inputs: &Inputs,
+    submitted: &Submitted,
+    warnings: &mut Vec<String>,
+) -> Vec<UnitEvidence> {
     use rayon::prelude::*;
-    let relative = relative_ranges(system, inputs);
+    let relative = relative_ranges(system, inputs, submitted);
     let leaves = system.leaves();
     let results: Vec<(UnitEvidence, Vec<String>)> = (0..inputs.units.len())
         .into_par_iter()
         .map(|u| {
             let mut w = Vec::new();
-            let ev = evaluate_unit(system, inputs, u, &leaves, &relative, &mut w);
+            let ev = evaluate_unit(system, (inputs, submitted), u, &leaves, &relative, &mut w);
             (ev, w)
         })
         .collect();
@@ -113,9 +118,10 @@ pub fn na_by_roster(
 fn relative_ranges(
     system: &System,
     inputs: &Inputs,
+    submitted: &Submitted,
 ) -> FastMap<(usize, usize), (Decimal, Decimal)> {
     let mut out: FastMap<(usize, usize), (Decimal, Decimal)> = FastMap::default();
-    for (&(unit, leaf), sub) in &inputs.leaf_values {
+    for (&(unit, leaf), sub) in &submitted.leaf_values {
         let Some(Rule::Relative {
             higher_is_better, ..
         }) = &system.indicators[leaf].rule
@@ -143,7 +149,7 @@ fn relative_ranges(
 
 fn evaluate_unit(
     system: &System,
-    inputs: &Inputs,
+    (inputs, submitted): (&Inputs, &Submitted),
     u: usize,
     leaves: &[usize],
     relative: &FastMap<(usize, usize), (Decimal, Decimal)>,
@@ -181,7 +187,7 @@ fn evaluate_unit(
         }
     }
     for (b, bonus) in system.bonuses.iter().enumerate() {
-        if let Some(sub) = inputs.bonus_values.get(&(u, b)).filter(|s| counted(s)) {
+        if let Some(sub) = submitted.bonus_values.get(&(u, b)).filter(|s| counted(s)) {
             if let Value::Number(count) = sub.value {
                 let raw = bonus.points * count;
                 let amount = bonus.max.map_or(raw, |m| raw.min(m));
@@ -194,7 +200,7 @@ fn evaluate_unit(
         let node = &system.indicators[leaf];
         let Some(rule) = &node.rule else { continue };
         let detail = &mut ev.details[leaf];
-        let sub = inputs.leaf_values.get(&(u, leaf));
+        let sub = submitted.leaf_values.get(&(u, leaf));
         if let Some(s) = sub {
             detail.input = s.raw.clone();
             detail.evidence = s.evidence.clone();
@@ -216,9 +222,15 @@ fn evaluate_unit(
                 Rule::Deduct { .. } => {
                     deduct_outcome(system, inputs, leaf_findings.get(&leaf), detail)
                 }
-                Rule::Rating { trim, .. } => {
-                    rating_outcome(system, inputs, u, leaf, *trim, detail, warnings)
-                }
+                Rule::Rating { trim, .. } => rating_outcome(
+                    system,
+                    (inputs, submitted),
+                    u,
+                    leaf,
+                    *trim,
+                    detail,
+                    warnings,
+                ),
                 _ => submission_outcome(
                     system, inputs, u, leaf, rule, sub, relative, detail, warnings,
                 ),
@@ -259,14 +271,14 @@ fn deduct_outcome(
 
 fn rating_outcome(
     system: &System,
-    inputs: &Inputs,
+    (inputs, submitted): (&Inputs, &Submitted),
     u: usize,
     leaf: usize,
     trim: u32,
     detail: &mut LeafDetail,
     warnings: &mut Vec<String>,
 ) -> Outcome {
-    let Some(ratings) = inputs.ratings.get(&(u, leaf)) else {
+    let Some(ratings) = submitted.ratings.get(&(u, leaf)) else {
         detail.missing = Some(Missing::NotSubmitted);
         let unit = &inputs.units[u];
         warnings.push(crate::tr!(
