@@ -77,32 +77,32 @@ fn write_row<W: Write>(w: &mut csv::Writer<W>, row: &[Cell]) -> csv::Result<()> 
 }
 
 /// A table as CSV: the BOM, the header and the rows.
-fn write_csv(out: &mut dyn Write, (header, rows): Grid<'_>) -> io::Result<()> {
+fn write_csv<'a>(
+    out: &mut dyn Write,
+    header: &[String],
+    rows: impl Iterator<Item = Vec<Cell<'a>>>,
+) -> io::Result<()> {
     out.write_all(BOM)?;
     let mut w = csv_writer(out);
-    w.write_record(&header)?;
+    w.write_record(header)?;
     for r in rows {
         write_row(&mut w, &r)?;
     }
     w.flush()
 }
 
-fn draft_column(a: &Assessment, grid: &mut Grid<'_>) {
-    if a.draft {
-        grid.0.push("稿件状态".into());
-        for r in &mut grid.1 {
-            r.push("征求意见稿".into());
-        }
-    }
-}
+/// The column that marks every row of a draft run's tables.
+const DRAFT_HEADER: &str = "稿件状态";
+const DRAFT: &str = "征求意见稿";
 
 fn headers(names: &[&str]) -> Vec<String> {
     names.iter().map(|h| h.to_string()).collect()
 }
 
-/// One row per unit: group, rank, unit, total, grade, performance points,
-/// bonus, penalty, veto, each top-level indicator.
-pub fn scores_grid(a: &Assessment) -> Grid<'_> {
+/// The header of the scores table: group, rank, unit, total, grade,
+/// performance points, bonus, penalty, veto, each top-level indicator (and
+/// the draft mark).
+pub fn scores_header(a: &Assessment) -> Vec<String> {
     let s = &a.system;
     let mut header = headers(&[
         "分组",
@@ -122,34 +122,40 @@ pub fn scores_grid(a: &Assessment) -> Grid<'_> {
             .iter()
             .map(|&r| format!("{} {}", s.indicators[r].id, s.indicators[r].name)),
     );
-    let rows =
-        a.ordered_units()
-            .map(|u| {
-                let unit = &a.inputs.units[u];
-                let sc = &a.scores[u];
-                let st = &a.ranking.standings[u];
-                let mut row = vec![
-                    Cell::text(&s.groups[unit.group].name),
-                    Cell::num(st.rank.to_string()),
-                    Cell::text(&unit.id),
-                    Cell::text(&unit.name),
-                    Cell::num(published(a, sc.total)),
-                    Cell::text(&s.grades[st.grade].name),
-                    Cell::num(published(a, sc.performance_points)),
-                    Cell::num(published(a, sc.base)),
-                    Cell::num(published(a, sc.bonus)),
-                    Cell::num(published(a, sc.penalty)),
-                    Cell::text(if sc.vetoed { "是" } else { "" }),
-                ];
-                row.extend(s.roots.iter().map(|&r| {
-                    sc.indicators[r].map_or(Cell::text(NA), |x| Cell::num(published(a, x)))
-                }));
-                row
-            })
-            .collect();
-    let mut grid = (header, rows);
-    draft_column(a, &mut grid);
-    grid
+    if a.draft {
+        header.push(DRAFT_HEADER.into());
+    }
+    header
+}
+
+/// Unit `u`'s row of the scores table (made as it is written: a province's
+/// table is never held whole, once per file that shows it).
+pub fn scores_row(a: &Assessment, u: usize) -> Vec<Cell<'_>> {
+    let s = &a.system;
+    let unit = &a.inputs.units[u];
+    let sc = &a.scores[u];
+    let st = &a.ranking.standings[u];
+    let mut row = Vec::with_capacity(12 + s.roots.len());
+    row.extend([
+        Cell::text(&s.groups[unit.group].name),
+        Cell::num(st.rank.to_string()),
+        Cell::text(&unit.id),
+        Cell::text(&unit.name),
+        Cell::num(published(a, sc.total)),
+        Cell::text(&s.grades[st.grade].name),
+        Cell::num(published(a, sc.performance_points)),
+        Cell::num(published(a, sc.base)),
+        Cell::num(published(a, sc.bonus)),
+        Cell::num(published(a, sc.penalty)),
+        Cell::text(if sc.vetoed { "是" } else { "" }),
+    ]);
+    row.extend(s.roots.iter().map(|&r| {
+        sc.indicators[r].map_or(Cell::text(NA), |x| Cell::num(published(a, x)))
+    }));
+    if a.draft {
+        row.push(DRAFT.into());
+    }
+    row
 }
 
 const BREAKDOWN_HEADER: &[&str] = &[
@@ -214,7 +220,7 @@ pub fn breakdown_grid<'a>(a: &'a Assessment, labels: &'a LeafLabels) -> Grid<'a>
 fn breakdown_header(a: &Assessment) -> Vec<String> {
     let mut header = headers(BREAKDOWN_HEADER);
     if a.draft {
-        header.push("稿件状态".into());
+        header.push(DRAFT_HEADER.into());
     }
     header
 }
@@ -240,7 +246,7 @@ fn unit_breakdown<'a>(a: &'a Assessment, labels: &'a LeafLabels, u: usize) -> Ve
     );
     if a.draft {
         for r in &mut rows {
-            r.push("征求意见稿".into());
+            r.push(DRAFT.into());
         }
     }
     rows
@@ -293,7 +299,8 @@ impl Export for ScoresCsv {
     }
 
     fn write(&self, a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
-        write_csv(out, scores_grid(a))
+        let rows = a.ordered_units().map(|u| scores_row(a, u));
+        write_csv(out, &scores_header(a), rows)
     }
 }
 

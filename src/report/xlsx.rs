@@ -6,7 +6,7 @@
 //! formula.
 
 use super::draw::GRADE_COLORS;
-use super::tables::{breakdown_grid, scores_grid, Cell, Grid, LeafLabels};
+use super::tables::{breakdown_grid, scores_header, scores_row, Cell, Grid, LeafLabels};
 use super::Export;
 use crate::assess::Assessment;
 use rust_xlsxwriter::{
@@ -84,12 +84,12 @@ struct Layout<'c> {
     max_width: f64,
 }
 
-/// Writes a header and rows (of a grid, or some of its rows); `grade_col`
-/// is the column whose text is a grade name.
-fn write_grid<'r, 'a: 'r>(
+/// Writes a header and rows (of a grid, or made as they are written);
+/// `grade_col` is the column whose text is a grade name.
+fn write_grid<'a, R: AsRef<[Cell<'a>]>>(
     ws: &mut Worksheet,
     header: &[String],
-    rows: impl Iterator<Item = &'r Vec<Cell<'a>>>,
+    rows: impl Iterator<Item = R>,
     st: &Styles,
     a: &Assessment,
     layout: &Layout,
@@ -115,6 +115,7 @@ fn write_grid<'r, 'a: 'r>(
         ws.write_string_with_format(0, c as u16, h, &st.header)?;
     }
     for (r, row) in rows.enumerate() {
+        let row = row.as_ref();
         let r = r as u32 + 1;
         // A row with wrapped text is made tall enough for it (spreadsheets
         // do not grow rows on opening a file).
@@ -224,26 +225,22 @@ fn new_book(a: &Assessment) -> Result<Workbook, XlsxError> {
 fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     let mut wb = new_book(a)?;
     let st = styles(a);
-    let grid = scores_grid(a);
+    let header = scores_header(a);
     // total, performance points, base, bonus, penalty and the indicators are scores
-    let score_cols: Vec<usize> = [4, 6, 7, 8, 9]
-        .into_iter()
-        .chain(11..grid.0.len())
-        .collect();
+    let roots = 11..11 + a.system.roots.len();
+    let score_cols: Vec<usize> = [4, 6, 7, 8, 9].into_iter().chain(roots).collect();
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("总表")?;
-    let (header, rows) = &grid;
     let layout = Layout {
         grade_col: Some(5),
         score_cols: &score_cols,
         max_width: 58.0,
     };
-    write_grid(ws, header, rows.iter(), &st, a, &layout)?;
+    let rows = a.ordered_units().map(|u| scores_row(a, u));
+    write_grid(ws, &header, rows, &st, a, &layout)?;
     let mut used = vec!["总表".to_string()];
-    for group in &a.system.groups {
-        let group_cell = Cell::text(&group.name);
-        let in_group = |r: &&Vec<Cell<'_>>| r.first() == Some(&group_cell);
-        if !rows.iter().any(|r| in_group(&r)) {
+    for (group, units) in a.system.groups.iter().zip(&a.ranking.order) {
+        if units.is_empty() {
             continue;
         }
         let mut name = sheet_name(&group.name);
@@ -253,8 +250,8 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
         used.push(name.clone());
         let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
-        let group_rows = rows.iter().filter(in_group);
-        write_grid(ws, header, group_rows, &st, a, &layout)?;
+        let group_rows = units.iter().map(|&u| scores_row(a, u));
+        write_grid(ws, &header, group_rows, &st, a, &layout)?;
     }
     wb.save_to_buffer()
 }
