@@ -66,7 +66,25 @@ impl<'a> Shard<'a> {
         ctx: &Context,
         count_values: &[(Decimal, Option<Box<str>>)],
     ) {
-        for g in records {
+        let mut records = records.peekable();
+        let mut block: Vec<&Good> = Vec::with_capacity(BLOCK);
+        while records.peek().is_some() {
+            block.clear();
+            block.extend(records.by_ref().take(BLOCK));
+            self.folding.warm(&block);
+            self.fold_block(&block, ids, ctx, count_values);
+        }
+    }
+
+    /// [`Shard::fold`] of one block of records, their findings in cache.
+    fn fold_block(
+        &mut self,
+        block: &[&Good],
+        ids: &[Option<&str>],
+        ctx: &Context,
+        count_values: &[(Decimal, Option<Box<str>>)],
+    ) {
+        for &g in block {
             let id = ids.get(g.j as usize).copied().flatten();
             let unit = g.unit as usize;
             let appeal = match (&mut self.appeals, id) {
@@ -157,6 +175,11 @@ struct Findings {
 
 const NONE: u32 = u32::MAX;
 const CHUNK: usize = 1 << 16;
+/// Records folded a block at a time, their findings first read in one short
+/// loop: a province's million findings are far from the cache, and that
+/// loop has the processor fetch a block's at once rather than one by one
+/// (each record's finding waited for in turn was four fifths of the fold).
+const BLOCK: usize = 128;
 
 impl Findings {
     pub(super) fn new(issues: usize) -> Self {
@@ -167,6 +190,21 @@ impl Findings {
             len: 0,
             more_notes: FastMap::default(),
         }
+    }
+
+    /// Reads the findings (and the ends of their record ids) of `block`'s
+    /// records that have one, so that they are in cache when added to.
+    fn warm(&self, block: &[&Good]) {
+        let mut sink = 0u32;
+        for g in block {
+            let key = g.unit as usize * self.issues + g.issue as usize;
+            let Some(&f) = self.slot.get(key).filter(|&&f| f != NONE) else {
+                continue;
+            };
+            let (finding, first_note) = &self.list[f as usize / CHUNK][f as usize % CHUNK];
+            sink ^= *first_note ^ u32::from(finding.ids.as_bytes().last().copied().unwrap_or(0));
+        }
+        std::hint::black_box(sink);
     }
 
     /// Adds a record to its unit's finding of its issue.

@@ -233,8 +233,13 @@ impl<'a> Context<'a> {
             cells(t, "status"),
             cells(t, "evidence"),
         );
-        let mut cache = FastMap::default();
-        let mut seen: FastMap<(usize, &str), usize> = FastMap::default();
+        // Sized for every row at once: a province's 600,000 rows would
+        // otherwise rehash the maps a dozen times.
+        let rows = t.height();
+        let mut cache = FastMap::with_capacity_and_hasher(rows / 4, Default::default());
+        let mut seen: FastMap<(usize, Target), usize> =
+            FastMap::with_capacity_and_hasher(rows, Default::default());
+        submitted.leaf_values.reserve(rows);
         let periods = cells(t, "period");
         for i in t.rows() {
             // A row whose value was left blank (as in a returned template)
@@ -280,7 +285,7 @@ impl<'a> Context<'a> {
             let (Some(unit), Some(target)) = (unit, target) else {
                 continue;
             };
-            if let Some(first) = seen.insert((unit, ind), i) {
+            if let Some(first) = seen.insert((unit, target), i) {
                 self.errors.push(t.error(
                     i,
                     "indicator",

@@ -207,7 +207,7 @@ pub fn parse_submitted(
 }
 
 /// What a submission row is for: a leaf or a bonus item (by index).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     Leaf(usize),
     Bonus(usize),

@@ -149,9 +149,11 @@ pub fn scores_row(a: &Assessment, u: usize) -> Vec<Cell<'_>> {
         Cell::num(published(a, sc.penalty)),
         Cell::text(if sc.vetoed { "是" } else { "" }),
     ]);
-    row.extend(s.roots.iter().map(|&r| {
-        sc.indicators[r].map_or(Cell::text(NA), |x| Cell::num(published(a, x)))
-    }));
+    row.extend(
+        s.roots
+            .iter()
+            .map(|&r| sc.indicators[r].map_or(Cell::text(NA), |x| Cell::num(published(a, x)))),
+    );
     if a.draft {
         row.push(DRAFT.into());
     }
