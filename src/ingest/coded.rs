@@ -2,6 +2,12 @@
 //! every batch of the file, and each row's cell becomes its index among
 //! them, so that a cell written the same way a million times is resolved
 //! once and a row's outcome is an array access (see [`super::records`]).
+//!
+//! A distinct cell is known by its 128-bit hash (xxh3), not its text: one
+//! memory access a row instead of two (the table, then the text to compare)
+//! among a province's 800,000 spellings of unit names, and no copy of them.
+//! Two different cells would be taken for one with a chance of about one in
+//! 10^26 among a million distinct cells.
 
 use super::FastMap;
 use polars::prelude::*;
@@ -10,9 +16,10 @@ use rayon::prelude::*;
 /// The code of a null (empty) cell.
 pub(super) const EMPTY: u32 = u32::MAX;
 
-/// One column's distinct cells (as written) and what each stands for.
+/// One column's distinct cells (by the hash of their text as written) and
+/// what each stands for.
 pub(super) struct Coded<T> {
-    index: FastMap<Box<str>, u32>,
+    index: FastMap<u128, u32>,
     /// By code.
     outcomes: Vec<T>,
     /// The outcome of an empty cell (null, or only spaces).
@@ -38,15 +45,13 @@ impl<T: Send> Coded<T> {
             .into_iter()
             .map(|cell| match cell {
                 None => EMPTY,
-                Some(text) => match self.index.get(text) {
-                    Some(&code) => code,
-                    None => {
-                        let code = first + new.len() as u32;
-                        self.index.insert(text.into(), code);
+                Some(text) => {
+                    let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+                    *self.index.entry(hash).or_insert_with(|| {
                         new.push(text);
-                        code
-                    }
-                },
+                        first + new.len() as u32 - 1
+                    })
+                }
             })
             .collect();
         (codes, new)
