@@ -84,8 +84,7 @@ struct Layout<'c> {
     max_width: f64,
 }
 
-/// Writes a header and rows (of a grid, or made as they are written);
-/// `grade_col` is the column whose text is a grade name.
+/// Writes a header and rows (of a grid, or made as they are written).
 fn write_grid<'a, R: AsRef<[Cell<'a>]>>(
     ws: &mut Worksheet,
     header: &[String],
@@ -94,29 +93,59 @@ fn write_grid<'a, R: AsRef<[Cell<'a>]>>(
     a: &Assessment,
     layout: &Layout,
 ) -> Result<(), XlsxError> {
-    let Layout {
-        grade_col,
-        score_cols,
-        max_width,
-    } = *layout;
-    let mut widths: Vec<f64> = header.iter().map(|h| display_width(h)).collect();
-    // A number's format is its column's: scores with `precision` decimals,
-    // other numbers (ranks) whole.
-    let number_formats: Vec<&Format> = (0..header.len())
-        .map(|c| {
-            if score_cols.contains(&c) {
-                &st.score
-            } else {
-                &st.integer
-            }
-        })
-        .collect();
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &st.header)?;
+    let mut sheet = Sheet::start(ws, header, st, layout)?;
+    for row in rows {
+        sheet.row(ws, row.as_ref(), a)?;
     }
-    for (r, row) in rows.enumerate() {
-        let row = row.as_ref();
-        let r = r as u32 + 1;
+    sheet.finish(ws, header, a)
+}
+
+/// A sheet being written a row at a time: the formats of its number
+/// columns, the widths its cells need so far, its next row.
+struct Sheet<'s> {
+    layout: Layout<'s>,
+    st: &'s Styles,
+    number_formats: Vec<&'s Format>,
+    widths: Vec<f64>,
+    next: u32,
+}
+
+impl<'s> Sheet<'s> {
+    /// Writes the header row.
+    fn start(
+        ws: &mut Worksheet,
+        header: &[String],
+        st: &'s Styles,
+        layout: &Layout<'s>,
+    ) -> Result<Self, XlsxError> {
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &st.header)?;
+        }
+        Ok(Sheet {
+            layout: *layout,
+            st,
+            // A number's format is its column's: scores with `precision`
+            // decimals, other numbers (ranks) whole.
+            number_formats: (0..header.len())
+                .map(|c| match layout.score_cols.contains(&c) {
+                    true => &st.score,
+                    false => &st.integer,
+                })
+                .collect(),
+            widths: header.iter().map(|h| display_width(h)).collect(),
+            next: 1,
+        })
+    }
+
+    /// Writes the next row; `grade_col`'s text is coloured as its grade.
+    fn row(&mut self, ws: &mut Worksheet, row: &[Cell], a: &Assessment) -> Result<(), XlsxError> {
+        let Layout {
+            grade_col,
+            max_width,
+            ..
+        } = self.layout;
+        let (st, widths, r) = (self.st, &mut self.widths, self.next);
+        self.next += 1;
         // A row with wrapped text is made tall enough for it (spreadsheets
         // do not grow rows on opening a file).
         let lines = row
@@ -135,7 +164,7 @@ fn write_grid<'a, R: AsRef<[Cell<'a>]>>(
             match cell {
                 Cell::Num(n) => {
                     let v: f64 = n.parse().unwrap_or(0.0);
-                    ws.write_number_with_format(r, col, v, number_formats[c])?;
+                    ws.write_number_with_format(r, col, v, self.number_formats[c])?;
                     widths[c] = widths[c].max(n.len() as f64);
                 }
                 Cell::Text(t) => {
@@ -155,12 +184,17 @@ fn write_grid<'a, R: AsRef<[Cell<'a>]>>(
                 }
             }
         }
+        Ok(())
     }
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, (w + 2.0).clamp(6.0, max_width + 2.0))?;
+
+    /// The columns as wide as their cells need, and the print setup.
+    fn finish(self, ws: &mut Worksheet, header: &[String], a: &Assessment) -> Result<(), XlsxError> {
+        let max_width = self.layout.max_width;
+        for (c, w) in self.widths.iter().enumerate() {
+            ws.set_column_width(c as u16, (w + 2.0).clamp(6.0, max_width + 2.0))?;
+        }
+        print_setup(ws, a, frozen_columns(header))
     }
-    print_setup(ws, a, frozen_columns(header))?;
-    Ok(())
 }
 
 /// The columns up to and including the unit's name (单位名称), which stay
@@ -229,29 +263,43 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
     // total, performance points, base, bonus, penalty and the indicators are scores
     let roots = 11..11 + a.system.roots.len();
     let score_cols: Vec<usize> = [4, 6, 7, 8, 9].into_iter().chain(roots).collect();
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name("总表")?;
     let layout = Layout {
         grade_col: Some(5),
         score_cols: &score_cols,
         max_width: 58.0,
     };
-    let rows = a.ordered_units().map(|u| scores_row(a, u));
-    write_grid(ws, &header, rows, &st, a, &layout)?;
-    let mut used = vec!["总表".to_string()];
-    for (group, units) in a.system.groups.iter().zip(&a.ranking.order) {
+    // 总表, then a sheet per group that has units (by its name, or its id
+    // where two names would be one sheet name).
+    let mut names = vec!["总表".to_string()];
+    let mut sheet_of_group = vec![None; a.system.groups.len()];
+    for (g, (group, units)) in a.system.groups.iter().zip(&a.ranking.order).enumerate() {
         if units.is_empty() {
             continue;
         }
         let mut name = sheet_name(&group.name);
-        if used.contains(&name) {
+        if names.contains(&name) {
             name = sheet_name(&group.id);
         }
-        used.push(name.clone());
+        sheet_of_group[g] = Some(names.len());
+        names.push(name);
+    }
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in &names {
         let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
-        let group_rows = units.iter().map(|&u| scores_row(a, u));
-        write_grid(ws, &header, group_rows, &st, a, &layout)?;
+        sheets.push(Sheet::start(ws, &header, &st, &layout)?);
+    }
+    // Each unit's row is made once and written to 总表 and its group's
+    // sheet (the units come group by group, each sheet's rows in order).
+    for u in a.ordered_units() {
+        let row = scores_row(a, u);
+        sheets[0].row(wb.worksheet_from_index(0)?, &row, a)?;
+        if let Some(k) = sheet_of_group[a.inputs.units[u].group] {
+            sheets[k].row(wb.worksheet_from_index(k)?, &row, a)?;
+        }
+    }
+    for (k, sheet) in sheets.into_iter().enumerate() {
+        sheet.finish(wb.worksheet_from_index(k)?, &header, a)?;
     }
     wb.save_to_buffer()
 }
