@@ -318,35 +318,70 @@ impl Export for BreakdownCsv {
     }
 }
 
+/// A breakdown row's first cells (group, unit id, unit name), with room
+/// for the rest of the row.
 fn unit_cells(a: &Assessment, u: usize) -> Vec<Cell<'_>> {
     let unit = &a.inputs.units[u];
-    vec![
+    let mut row = Vec::with_capacity(BREAKDOWN_HEADER.len() + 1);
+    row.extend([
         Cell::text(&a.system.groups[unit.group].name),
         Cell::text(&unit.id),
         Cell::text(&unit.name),
-    ]
+    ]);
+    row
 }
 
 /// "W01 首页栏目信息超过2周未更新 ×2 −2；W03 …" per issue found.
-pub fn deduction_text(a: &Assessment, d: &LeafDetail) -> String {
-    d.deductions
+/// `记录 R1、R2×3`: the records of a leaf's deductions, in one string
+/// sized once (a unit's ids can run to thousands).
+fn record_ids(a: &Assessment, detail: &LeafDetail) -> String {
+    let ids = detail
+        .deductions
         .iter()
-        .map(|x| finding_text(a, x))
-        .collect::<Vec<_>>()
-        .join("；")
+        .map(|d| a.inputs.findings[d.finding].ids.as_str());
+    let len: usize = ids.clone().map(|i| i.len() + "、".len()).sum();
+    let mut text = String::with_capacity("记录 ".len() + len);
+    text.push_str("记录 ");
+    for (k, id) in ids.enumerate() {
+        if k > 0 {
+            text.push('、');
+        }
+        text.push_str(id);
+    }
+    text
+}
+
+pub fn deduction_text(a: &Assessment, d: &LeafDetail) -> String {
+    let mut text = String::new();
+    for (k, x) in d.deductions.iter().enumerate() {
+        if k > 0 {
+            text.push('；');
+        }
+        write_finding(&mut text, a, x);
+    }
+    text
 }
 
 /// "W01 首页栏目信息超过2周未更新 ×2 −2": an issue, how often, what it cost.
 pub fn finding_text(a: &Assessment, d: &Deduction) -> String {
+    let mut text = String::new();
+    write_finding(&mut text, a, d);
+    text
+}
+
+/// [`finding_text`] written onto `text`.
+fn write_finding(text: &mut String, a: &Assessment, d: &Deduction) {
+    use std::fmt::Write as _;
     let finding = &a.inputs.findings[d.finding];
     let issue = &a.system.issues[finding.issue];
-    format!(
+    let _ = write!(
+        text,
         "{} {} ×{} −{}",
         issue.code,
         issue.name,
         finding.count.normalize(),
         d.amount.normalize()
-    )
+    );
 }
 
 /// The leaf's status word: 计分, N/A reason, or 未报送.
@@ -364,18 +399,8 @@ fn leaf_row<'a>(a: &'a Assessment, labels: &'a LeafLabels, u: usize, leaf: usize
     let detail = &a.evidence[u].details[leaf];
     let mut row = unit_cells(a, u);
     let input = match &node.rule {
-        Some(Rule::Deduct { .. }) => {
-            let ids: Vec<&str> = detail
-                .deductions
-                .iter()
-                .map(|d| a.inputs.findings[d.finding].ids.as_str())
-                .collect();
-            if ids.is_empty() {
-                Cell::text("无检查问题")
-            } else {
-                Cell::from(format!("记录 {}", ids.join("、")))
-            }
-        }
+        Some(Rule::Deduct { .. }) if detail.deductions.is_empty() => Cell::text("无检查问题"),
+        Some(Rule::Deduct { .. }) => Cell::from(record_ids(a, detail)),
         _ => Cell::text(&detail.input),
     };
     row.extend([
