@@ -160,13 +160,7 @@ pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> 
     };
     let t = std::time::Instant::now();
     let facts = notice::facts(a, &options.date);
-    let notice = notice::render_notice(
-        a,
-        &options.date,
-        &facts,
-        &rendered.svgs,
-        options.html_template.as_deref(),
-    )?;
+    let notice = notice::render_notice(&facts, &rendered.svgs, options.html_template.as_deref())?;
     for (name, bytes) in notice.iter().chain(&rendered.files) {
         out.write(name, bytes)?;
     }

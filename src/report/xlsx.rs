@@ -188,7 +188,12 @@ impl<'s> Sheet<'s> {
     }
 
     /// The columns as wide as their cells need, and the print setup.
-    fn finish(self, ws: &mut Worksheet, header: &[String], a: &Assessment) -> Result<(), XlsxError> {
+    fn finish(
+        self,
+        ws: &mut Worksheet,
+        header: &[String],
+        a: &Assessment,
+    ) -> Result<(), XlsxError> {
         let max_width = self.layout.max_width;
         for (c, w) in self.widths.iter().enumerate() {
             ws.set_column_width(c as u16, (w + 2.0).clamp(6.0, max_width + 2.0))?;
