@@ -349,7 +349,7 @@ proptest! {
         let issue_of = |code: &str| ISSUES.iter().position(|x| *x == code).unwrap();
         let got: Vec<_> = a.inputs.findings.iter().map(|f| {
             let key = (unit_of(&a.inputs.units[f.unit].id), issue_of(&a.system.issues[f.issue].code));
-            (key, f.count, f.records, f.ids.clone(), f.notes.clone())
+            (key, f.count, f.records as usize, f.ids.clone(), f.notes.to_string())
         }).collect();
         let want: Vec<_> = expected.into_iter().map(|((u, i), e)| {
             ((u, i), e.count, e.records, e.ids.join("、"), e.notes.join("；"))

@@ -179,7 +179,7 @@ fn leaf_lines(a: &Assessment, u: usize, leaf: usize) -> Vec<String> {
         _ => {}
     }
     if !detail.note.is_empty() {
-        lines.push(detail.note.clone());
+        lines.push(detail.note.to_string());
     }
     lines
 }

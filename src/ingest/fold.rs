@@ -228,7 +228,7 @@ impl Findings {
                     records: 0,
                     // Room for a few ids: most findings need no more.
                     ids: String::with_capacity(32),
-                    notes: String::new(),
+                    notes: Box::default(),
                     dates: None,
                     appealed: 0,
                 };
@@ -273,7 +273,7 @@ impl Findings {
                     notes.push(n);
                 }
             }
-            finding.notes = notes.join("；");
+            finding.notes = notes.join("；").into();
         }
         self.list
     }

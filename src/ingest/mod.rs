@@ -61,19 +61,19 @@ pub struct Finding {
     /// Σ 数量 over the records (an empty 数量 counts as 1).
     pub count: Decimal,
     /// How many records.
-    pub records: usize,
+    pub records: u32,
     /// The records' ids in file order, joined with "、": `R12`, or `R12×3`
     /// for a record whose 数量 is 3; `行N` (its row) when the table gives
     /// no 记录编号.
     pub ids: String,
     /// The records' distinct 问题描述 (the breakdown's penalty rows and the
     /// feedback to units show them).
-    pub notes: String,
+    pub notes: Box<str>,
     /// The first and last 检查日期 of the records that have one.
     pub dates: Option<(NaiveDate, NaiveDate)>,
     /// How many of its records an appeal decided (their decisions are in
     /// `ids`).
-    pub appealed: usize,
+    pub appealed: u32,
 }
 
 impl Finding {
@@ -357,7 +357,8 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<(Inputs, Submi
         // tables; their errors and warnings are then put first, in file order.
         let (errors_before, warnings_before) = (ctx.errors.len(), inputs.warnings.len());
         let mut reader = Context::new(system, Vec::new(), scope);
-        reader.matcher = ctx.matcher.clone();
+        // The unit names are shared, not copied (at 100,000 units, 38 MB).
+        reader.matcher = std::sync::Arc::clone(&ctx.matcher);
         reader.appeals = appeals.as_ref();
         let (aggregated, ()) = rayon::join(
             || inspections.map(|(batches, file)| (reader.inspections(batches), file)),
@@ -438,7 +439,7 @@ impl Inputs {
 
     /// The number of inspection records read.
     pub fn record_count(&self) -> usize {
-        self.findings.iter().map(|f| f.records).sum()
+        self.findings.iter().map(|f| f.records as usize).sum()
     }
 }
 

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 pub(super) struct Context<'a> {
     pub(super) system: &'a System,
-    pub(super) matcher: UnitMatcher,
+    pub(super) matcher: std::sync::Arc<UnitMatcher>,
     pub(super) errors: Vec<Diagnostic>,
     pub(super) draft: bool,
     /// Which rows count in this run.
@@ -33,7 +33,7 @@ impl<'a> Context<'a> {
     pub(super) fn new(system: &'a System, errors: Vec<Diagnostic>, scope: &'a Scope) -> Self {
         Context {
             system,
-            matcher: UnitMatcher::default(),
+            matcher: Default::default(),
             errors,
             draft: scope.draft,
             periods: PeriodRows {
@@ -137,7 +137,7 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        self.matcher = matcher;
+        self.matcher = std::sync::Arc::new(matcher);
     }
 
     fn group_of(

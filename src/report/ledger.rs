@@ -71,7 +71,7 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
         let notes: Vec<&str> = detail
             .deductions
             .iter()
-            .map(|d| a.inputs.findings[d.finding].notes.as_str())
+            .map(|d| a.inputs.findings[d.finding].notes.as_ref())
             .filter(|n| !n.is_empty())
             .collect();
         if !notes.is_empty() {
@@ -92,7 +92,7 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
             _ => why.push(format!("填报 {}", detail.input)),
         }
         if !detail.note.is_empty() {
-            why.push(detail.note.clone());
+            why.push(detail.note.to_string());
         }
         let records: Vec<&str> = detail
             .deductions

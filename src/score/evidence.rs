@@ -35,16 +35,18 @@ pub struct Deduction {
     pub amount: Decimal,
 }
 
-/// What the breakdown says about one leaf for one unit.
+/// What the breakdown says about one leaf for one unit. Its texts are
+/// boxed, not growable: every unit has one per indicator (at 100,000 units
+/// and 22 indicators, 70 MB less than with `String`s and a `Vec`).
 #[derive(Clone, Debug, Default)]
 pub struct LeafDetail {
     /// The input as submitted (value, dates, rater scores), empty for deduct.
-    pub input: String,
-    pub deductions: Vec<Deduction>,
+    pub input: Box<str>,
+    pub deductions: Box<[Deduction]>,
     pub missing: Option<Missing>,
     /// Free explanation: days late, trimmed raters, vetoes.
-    pub note: String,
-    pub evidence: Option<String>,
+    pub note: Box<str>,
+    pub evidence: Option<Box<str>>,
 }
 
 /// Everything about one unit that does not depend on points.
@@ -202,8 +204,8 @@ fn evaluate_unit(
         let detail = &mut ev.details[leaf];
         let sub = submitted.leaf_values.get(&(u, leaf));
         if let Some(s) = sub {
-            detail.input = s.raw.clone();
-            detail.evidence = s.evidence.clone();
+            detail.input = s.raw.as_str().into();
+            detail.evidence = s.evidence.as_deref().map(Box::from);
         }
         let mut outcome = na_by_roster(system, inputs, u, leaf).map(Outcome::NotApplicable);
         if outcome.is_none() && sub.is_some_and(|s| counted(s) && s.value == Value::NotApplicable) {
@@ -249,20 +251,22 @@ fn deduct_outcome(
 ) -> Outcome {
     let mut amount = Decimal::ZERO;
     let mut zeroed = false;
+    let mut deductions = Vec::new();
     for &f in findings.into_iter().flatten() {
         let finding = &inputs.findings[f];
         let issue = &system.issues[finding.issue];
         let d = issue.deduct * finding.count;
         amount += d;
-        detail.deductions.push(Deduction {
+        deductions.push(Deduction {
             finding: f,
             amount: d,
         });
         if issue.veto == Veto::Indicator && finding.counts() {
             zeroed = true;
-            detail.note = format!("{}（{}）：单项否决，本项计0分", issue.code, issue.name);
+            detail.note = format!("{}（{}）：单项否决，本项计0分", issue.code, issue.name).into();
         }
     }
+    detail.deductions = deductions.into();
     Outcome::Deducted {
         amount: Exact::from_decimal(amount),
         zeroed,
@@ -300,7 +304,8 @@ fn rating_outcome(
         .iter()
         .map(|r| format!("{} {}", r.rater, r.score))
         .collect::<Vec<_>>()
-        .join("；");
+        .join("；")
+        .into();
     match dropped {
         Some(d) if !d.is_empty() => {
             let names: Vec<String> = d
@@ -311,15 +316,17 @@ fn rating_outcome(
                 "去掉最高最低：{}；平均 {}",
                 names.join("、"),
                 mean.publish(4).normalize()
-            );
+            )
+            .into();
         }
-        Some(_) => detail.note = format!("平均 {}", mean.publish(4).normalize()),
+        Some(_) => detail.note = format!("平均 {}", mean.publish(4).normalize()).into(),
         None => {
             detail.note = format!(
                 "评分人数 {} 不足，未去掉最高最低；平均 {}",
                 scores.len(),
                 mean.publish(4).normalize()
-            );
+            )
+            .into();
             let unit = &inputs.units[u];
             warnings.push(crate::tr!(
 "{} {}：{} 只有 {} 个评分，不足以去掉 {} 个最高分和最低分，按简单平均计",
@@ -383,7 +390,8 @@ fn submission_outcome(
                 .get(&(leaf, unit.group))
                 .copied()
                 .unwrap_or((*v, *v));
-            detail.note = format!("组内最优 {}，最差 {}", best.normalize(), worst.normalize());
+            detail.note =
+                format!("组内最优 {}，最差 {}", best.normalize(), worst.normalize()).into();
             Outcome::Share(rules::relative_share(*v, best, worst, *floor))
         }
         (Rule::Level { levels }, Value::Level(i)) => Outcome::Share(
@@ -406,7 +414,8 @@ fn submission_outcome(
                 format!("按期（截止 {due}）")
             } else {
                 format!("逾期 {late} {unit_name}（截止 {due}）")
-            };
+            }
+            .into();
             rules::deadline_outcome(late, *late_deduct, *zero_after)
         }
         _ => Outcome::Share(Exact::ZERO),
