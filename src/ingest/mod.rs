@@ -18,9 +18,12 @@ mod reader;
 mod records;
 mod resolve;
 pub mod sources;
+mod submitted;
 pub mod table;
 pub mod values;
 pub mod xlsx;
+
+pub use submitted::Submitted;
 
 use crate::config::{self, System};
 use crate::error::{Error, Result};
@@ -141,20 +144,6 @@ pub struct Inputs {
     /// The appeals decided, when an appeals table was given (those on
     /// records of this run).
     pub appeals: Option<appeals::AppealCounts>,
-}
-
-/// What the units submitted and the raters gave, resolved: read by the
-/// evidence ([`crate::score::evidence`]) and dropped once it is evaluated,
-/// since the breakdown and the reports read the evidence, which keeps what
-/// they show (at 100,000 units these maps are some 150 MB).
-#[derive(Debug, Default)]
-pub struct Submitted {
-    /// (unit, leaf indicator) -> submission
-    pub leaf_values: FastMap<(usize, usize), Submission>,
-    /// (unit, bonus index) -> submission
-    pub bonus_values: FastMap<(usize, usize), Submission>,
-    /// (unit, leaf indicator) -> ratings in table order
-    pub ratings: FastMap<(usize, usize), Vec<Rating>>,
 }
 
 /// What a run leaves out because it belongs elsewhere in the year (SPEC
@@ -385,7 +374,8 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<(Inputs, Submi
         return Err(Error::Invalid(ctx.errors));
     }
     inputs.finding_start = finding_starts(&inputs.findings, inputs.units.len());
-    inputs.submissions = submitted.leaf_values.len() + submitted.bonus_values.len();
+    submitted.finish(inputs.units.len());
+    inputs.submissions = submitted.count();
     Ok((inputs, submitted))
 }
 

@@ -239,7 +239,7 @@ impl<'a> Context<'a> {
         let mut cache = FastMap::with_capacity_and_hasher(rows / 4, Default::default());
         let mut seen: FastMap<(usize, Target), usize> =
             FastMap::with_capacity_and_hasher(rows, Default::default());
-        submitted.leaf_values.reserve(rows);
+        submitted.reserve(rows);
         let periods = cells(t, "period");
         for i in t.rows() {
             // A row whose value was left blank (as in a returned template)
@@ -316,10 +316,7 @@ impl<'a> Context<'a> {
                 status,
                 evidence: evidence[i].map(String::from),
             };
-            match target {
-                Target::Leaf(l) => submitted.leaf_values.insert((unit, l), sub),
-                Target::Bonus(b) => submitted.bonus_values.insert((unit, b), sub),
-            };
+            submitted.push(unit, target, sub);
         }
     }
 

@@ -123,7 +123,7 @@ fn relative_ranges(
     submitted: &Submitted,
 ) -> FastMap<(usize, usize), (Decimal, Decimal)> {
     let mut out: FastMap<(usize, usize), (Decimal, Decimal)> = FastMap::default();
-    for (&(unit, leaf), sub) in &submitted.leaf_values {
+    for (unit, leaf, sub) in submitted.leaf_values() {
         let Some(Rule::Relative {
             higher_is_better, ..
         }) = &system.indicators[leaf].rule
@@ -189,7 +189,7 @@ fn evaluate_unit(
         }
     }
     for (b, bonus) in system.bonuses.iter().enumerate() {
-        if let Some(sub) = submitted.bonus_values.get(&(u, b)).filter(|s| counted(s)) {
+        if let Some(sub) = submitted.bonus(u, b).filter(|s| counted(s)) {
             if let Value::Number(count) = sub.value {
                 let raw = bonus.points * count;
                 let amount = bonus.max.map_or(raw, |m| raw.min(m));
@@ -202,7 +202,7 @@ fn evaluate_unit(
         let node = &system.indicators[leaf];
         let Some(rule) = &node.rule else { continue };
         let detail = &mut ev.details[leaf];
-        let sub = submitted.leaf_values.get(&(u, leaf));
+        let sub = submitted.leaf(u, leaf);
         if let Some(s) = sub {
             detail.input = s.raw.as_str().into();
             detail.evidence = s.evidence.as_deref().map(Box::from);
@@ -282,7 +282,7 @@ fn rating_outcome(
     detail: &mut LeafDetail,
     warnings: &mut Vec<String>,
 ) -> Outcome {
-    let Some(ratings) = submitted.ratings.get(&(u, leaf)) else {
+    let Some(ratings) = submitted.ratings(u, leaf) else {
         detail.missing = Some(Missing::NotSubmitted);
         let unit = &inputs.units[u];
         warnings.push(crate::tr!(
