@@ -5,6 +5,7 @@
 //! found through hashes of the ids (104 bits), not the ids themselves.
 
 use super::appeals::{Appeal, AppealsSeen};
+use super::findings::{Findings, CHUNK};
 use super::resolve::Context;
 use super::table::Table;
 use super::{FastMap, Finding};
@@ -32,15 +33,14 @@ pub(super) struct Good {
 /// folded on a core of their own: their findings, the appeals met and the
 /// records a period run leaves out.
 pub(super) struct Shard<'a> {
-    folding: Findings,
+    folding: Folding,
     appeals: Option<AppealsSeen<'a>>,
     left_out: usize,
 }
 
 /// Every shard's records as one.
 pub(super) struct Folded<'a> {
-    /// Ordered by unit, then issue.
-    pub(super) findings: Vec<Finding>,
+    pub(super) findings: Findings,
     /// The appeals met in any shard (when there is an appeals table).
     pub(super) appeals: Option<AppealsSeen<'a>>,
     pub(super) left_out: usize,
@@ -49,7 +49,7 @@ pub(super) struct Folded<'a> {
 impl<'a> Shard<'a> {
     pub(super) fn new(issues: usize, appeals: Option<AppealsSeen<'a>>) -> Self {
         Shard {
-            folding: Findings::new(issues),
+            folding: Folding::new(issues),
             appeals,
             left_out: 0,
         }
@@ -114,32 +114,48 @@ impl<'a> Shard<'a> {
         }
     }
 
-    /// The shards as one: the findings ordered by unit, then issue, with
+    /// The shards as one: the findings read by unit, then issue, with
     /// their notes (`text` of a note's code); the appeals met in any shard.
     pub(super) fn merge<'t>(
         shards: Vec<Shard<'a>>,
+        units: usize,
         text: impl Fn(u32) -> Option<&'t str> + Sync,
     ) -> Folded<'a> {
-        let mut all = Folded {
-            findings: Vec::new(),
-            appeals: None,
-            left_out: 0,
-        };
-        let total = shards.iter().map(|s| s.folding.len).sum();
-        all.findings.reserve_exact(total);
+        let n = shards.len().max(1);
+        let issues = shards.first().map_or(0, |s| s.folding.issues);
+        let mut chunks = Vec::new();
+        // Per shard: its first chunk among all, and its numbers by key.
+        let mut slots = Vec::with_capacity(n);
+        let (mut appeals, mut left_out): (Option<AppealsSeen<'a>>, usize) = (None, 0);
         for shard in shards {
-            for chunk in shard.folding.finish(&text) {
-                all.findings
-                    .extend(chunk.into_iter().map(|(finding, _)| finding));
-            }
-            all.left_out += shard.left_out;
-            all.appeals = match (all.appeals, shard.appeals) {
+            let (list, slot) = shard.folding.finish(&text);
+            slots.push((chunks.len(), slot));
+            chunks.extend(list);
+            left_out += shard.left_out;
+            appeals = match (appeals, shard.appeals) {
                 (Some(a), Some(b)) => Some(a.merge(b)),
                 (a, b) => a.or(b),
             };
         }
-        all.findings.par_sort_unstable_by_key(|f| (f.unit, f.issue));
-        all
+        // Unit u's findings are in shard u % n, by key u * issues + issue.
+        let mut order = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for u in 0..units {
+            let (first_chunk, slot) = &slots[u % n];
+            for key in u * issues..(u + 1) * issues {
+                match slot.get(key) {
+                    Some(&f) if f != NONE => {
+                        let f = f as usize;
+                        order.push(((first_chunk + f / CHUNK) * CHUNK + f % CHUNK) as u32);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Folded {
+            findings: Findings::new(chunks, order, units),
+            appeals,
+            left_out,
+        }
     }
 }
 
@@ -159,7 +175,7 @@ struct Record<'r> {
 }
 
 /// The findings so far, one per unit and issue, in the order first met.
-struct Findings {
+struct Folding {
     issues: usize,
     /// By `unit * issues + issue`: the finding's number, or [`NONE`].
     slot: Vec<u32>,
@@ -174,16 +190,15 @@ struct Findings {
 }
 
 const NONE: u32 = u32::MAX;
-const CHUNK: usize = 1 << 16;
 /// Records folded a block at a time, their findings first read in one short
 /// loop: a province's million findings are far from the cache, and that
 /// loop has the processor fetch a block's at once rather than one by one
 /// (each record's finding waited for in turn was four fifths of the fold).
 const BLOCK: usize = 128;
 
-impl Findings {
+impl Folding {
     pub(super) fn new(issues: usize) -> Self {
-        Findings {
+        Folding {
             issues,
             slot: Vec::new(),
             list: Vec::new(),
@@ -258,8 +273,12 @@ impl Findings {
     }
 
     /// The findings, each with its distinct notes (`text` of a note's
-    /// code) joined in the order first met.
-    fn finish<'t>(mut self, text: impl Fn(u32) -> Option<&'t str>) -> Vec<Vec<(Finding, u32)>> {
+    /// code) joined in the order first met, and their numbers by unit and
+    /// issue.
+    fn finish<'t>(
+        mut self,
+        text: impl Fn(u32) -> Option<&'t str>,
+    ) -> (Vec<Vec<(Finding, u32)>>, Vec<u32>) {
         for (f, (finding, first)) in self.list.iter_mut().flatten().enumerate() {
             let first = *first;
             if first == NONE {
@@ -275,7 +294,7 @@ impl Findings {
             }
             finding.notes = notes.join("；").into();
         }
-        self.list
+        (self.list, self.slot)
     }
 }
 

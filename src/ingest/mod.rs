@@ -11,6 +11,7 @@ mod batches;
 mod coded;
 pub mod delimited;
 mod encoding;
+mod findings;
 mod fold;
 pub mod names;
 mod periods;
@@ -23,6 +24,7 @@ pub mod table;
 pub mod values;
 pub mod xlsx;
 
+pub use findings::Findings;
 pub use submitted::Submitted;
 
 use crate::config::{self, System};
@@ -126,10 +128,8 @@ pub struct Rating {
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub units: Vec<Unit>,
-    /// Inspection findings ordered by unit, then issue.
-    pub findings: Vec<Finding>,
-    /// `findings[finding_start[u]..finding_start[u + 1]]` are unit u's.
-    pub finding_start: Vec<usize>,
+    /// Inspection findings, by unit, then issue.
+    pub findings: Findings,
     /// The submissions counted (leaf values and bonus claims).
     pub submissions: usize,
     /// indicator -> units responsible (only indicators the duties table lists)
@@ -373,7 +373,6 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<(Inputs, Submi
     if !ctx.errors.is_empty() {
         return Err(Error::Invalid(ctx.errors));
     }
-    inputs.finding_start = finding_starts(&inputs.findings, inputs.units.len());
     submitted.finish(inputs.units.len());
     inputs.submissions = submitted.count();
     Ok((inputs, submitted))
@@ -404,27 +403,10 @@ fn resolve_others(
     }
 }
 
-/// Where each unit's findings start in `findings` (ordered by unit), with
-/// the end as a last entry.
-fn finding_starts(findings: &[Finding], units: usize) -> Vec<usize> {
-    let mut starts = Vec::with_capacity(units + 1);
-    let mut f = 0;
-    for u in 0..=units {
-        while f < findings.len() && findings[f].unit < u {
-            f += 1;
-        }
-        starts.push(f);
-    }
-    starts
-}
-
 impl Inputs {
     /// Unit `u`'s inspection findings, by issue.
-    pub fn findings_of(&self, u: usize) -> &[Finding] {
-        match (self.finding_start.get(u), self.finding_start.get(u + 1)) {
-            (Some(&a), Some(&b)) => &self.findings[a..b],
-            _ => &[],
-        }
+    pub fn findings_of(&self, u: usize) -> impl Iterator<Item = &Finding> + '_ {
+        self.findings.of(u).map(|(_, f)| f)
     }
 
     /// The number of inspection records read.

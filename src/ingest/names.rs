@@ -71,7 +71,15 @@ impl UnitMatcher {
         (m, collisions)
     }
 
-    /// Every unit's name as shown, in roster order.
+    /// The number of units.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
     /// Unit `u`'s name as the roster writes it.
     pub fn name_of(&self, u: usize) -> &str {
         self.names.get(u).map_or("", |(_, shown)| shown.as_str())

@@ -17,7 +17,7 @@ use super::fold::{Good, SeenIds, Shard};
 use super::resolve::Context;
 use super::table::Table;
 use super::values;
-use super::{FastMap, Finding};
+use super::FastMap;
 use crate::error::Diagnostic;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -180,7 +180,8 @@ impl<'c, 'a> Fold<'c, 'a> {
         // The records after a wrong row were not folded in: the findings
         // and the appeals' checks are then left undone.
         if out.problems.is_empty() {
-            let folded = Shard::merge(shards, |code| notes.get(code).as_deref());
+            let units = self.rows.ctx.matcher.len();
+            let folded = Shard::merge(shards, units, |code| notes.get(code).as_deref());
             out.findings = folded.findings;
             out.left_out = folded.left_out;
             if let Some(seen) = folded.appeals {
@@ -381,7 +382,7 @@ fn count_index(
 /// The inspections table aggregated: findings, and problems in row order.
 #[derive(Default)]
 pub(super) struct Aggregated {
-    pub(super) findings: Vec<Finding>,
+    pub(super) findings: super::Findings,
     pub(super) problems: Vec<Diagnostic>,
     pub(super) warnings: Vec<String>,
     /// Appeals that name no record, or the wrong unit (of the appeals table).

@@ -77,7 +77,6 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
     let appealed: Vec<String> = a
         .inputs
         .findings_of(u)
-        .iter()
         .filter(|f| f.appealed > 0)
         .map(|f| format!("{}：记录 {}", s.issues[f.issue].name, f.ids))
         .collect();

@@ -214,7 +214,6 @@ pub fn chinese_date(d: chrono::NaiveDate) -> String {
 pub fn grade_vetoes(a: &Assessment, u: usize) -> impl Iterator<Item = &crate::ingest::Finding> {
     a.inputs
         .findings_of(u)
-        .iter()
         .filter(move |f| a.system.issues[f.issue].veto == crate::config::Veto::Grade && f.counts())
 }
 

@@ -220,12 +220,7 @@ fn veto_issues(a: &Assessment) -> Vec<VetoIssue> {
         .filter_map(|(k, issue)| {
             let units: Vec<usize> = a
                 .ordered_units()
-                .filter(|&u| {
-                    a.inputs
-                        .findings_of(u)
-                        .iter()
-                        .any(|f| f.issue == k && f.counts())
-                })
+                .filter(|&u| a.inputs.findings_of(u).any(|f| f.issue == k && f.counts()))
                 .collect();
             (!units.is_empty()).then(|| VetoIssue {
                 name: issue.name.clone(),

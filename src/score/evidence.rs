@@ -170,21 +170,17 @@ fn evaluate_unit(
     };
     // Findings: per leaf deductions, total-level penalties, vetoes.
     let mut leaf_findings: FastMap<usize, Vec<usize>> = FastMap::default();
-    let first = inputs.finding_start.get(u).copied().unwrap_or(0);
-    for (k, finding) in inputs.findings_of(u).iter().enumerate() {
+    for (f, finding) in inputs.findings.of(u) {
         let issue = &system.issues[finding.issue];
         if issue.veto == Veto::Grade && finding.counts() {
             ev.vetoed = true;
         }
         match issue.indicator {
-            Some(leaf) => leaf_findings.entry(leaf).or_default().push(first + k),
+            Some(leaf) => leaf_findings.entry(leaf).or_default().push(f),
             None => {
                 let amount = issue.deduct * finding.count;
                 ev.penalty += amount;
-                ev.penalties.push(Deduction {
-                    finding: first + k,
-                    amount,
-                });
+                ev.penalties.push(Deduction { finding: f, amount });
             }
         }
     }
