@@ -19,7 +19,9 @@ pub(super) const EMPTY: u32 = u32::MAX;
 /// One column's distinct cells (by the hash of their text as written) and
 /// what each stands for.
 pub(super) struct Coded<T> {
-    index: FastMap<u128, u32>,
+    /// By the two halves of the hash (a `u128` key would be aligned to 16
+    /// bytes: 32 a distinct cell instead of 24).
+    index: FastMap<[u64; 2], u32>,
     /// By code.
     outcomes: Vec<T>,
     /// The outcome of an empty cell (null, or only spaces).
@@ -47,7 +49,8 @@ impl<T: Send> Coded<T> {
                 None => EMPTY,
                 Some(text) => {
                     let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
-                    *self.index.entry(hash).or_insert_with(|| {
+                    let key = [hash as u64, (hash >> 64) as u64];
+                    *self.index.entry(key).or_insert_with(|| {
                         new.push(text);
                         first + new.len() as u32 - 1
                     })

@@ -51,8 +51,8 @@ impl Context<'_> {
     }
 
     /// What a distinct 单位 cell stands for.
-    fn unit_outcome(&self, cell: Option<&str>) -> Result<u32, String> {
-        self.resolve_unit(cell).map(|u| u as u32)
+    fn unit_outcome(&self, cell: Option<&str>) -> Outcome {
+        self.resolve_unit(cell).map(|u| u as u32).map_err(Box::from)
     }
 
     fn unknown_issue(&self, code: &str) -> String {
@@ -102,10 +102,10 @@ struct Fold<'c, 'a> {
 struct Rows<'c, 'a> {
     ctx: &'c Context<'a>,
     issue_codes: FastMap<&'a str, u32>,
-    units: Coded<Result<u32, String>>,
-    issues: Coded<Result<u32, String>>,
+    units: Coded<Outcome>,
+    issues: Coded<Outcome>,
     /// Numbers into `count_values`.
-    counts: Coded<Result<u32, String>>,
+    counts: Coded<Outcome>,
     dates: Coded<DateCheck>,
     notes: Coded<Option<Box<str>>>,
     /// The value and text of each numbered 数量; 0 is the empty cell (1).
@@ -241,7 +241,7 @@ impl Rows<'_, '_> {
                 for (k, (column, outcome)) in columns.enumerate() {
                     if let Err(msg) = outcome {
                         let about = about(units.get(j), issues.get(j), column);
-                        let problem = t.error(i, column, msg.clone()).about(about);
+                        let problem = t.error(i, column, &**msg).about(about);
                         problems.push((t.file_row(i), k, problem));
                     }
                 }
@@ -331,19 +331,20 @@ impl Codes {
 }
 
 /// What an issue cell stands for.
-fn issue_outcome(
-    ctx: &Context,
-    codes: &FastMap<&str, u32>,
-    cell: Option<&str>,
-) -> Result<u32, String> {
+fn issue_outcome(ctx: &Context, codes: &FastMap<&str, u32>, cell: Option<&str>) -> Outcome {
     match cell {
-        None => Err(crate::tr!("为空；应填问题代码", "empty; expected an issue code").to_string()),
+        None => Err(crate::tr!("为空；应填问题代码", "empty; expected an issue code").into()),
         Some(code) => codes
             .get(code)
             .copied()
-            .ok_or_else(|| ctx.unknown_issue(code)),
+            .ok_or_else(|| ctx.unknown_issue(code).into()),
     }
 }
+
+/// What a distinct unit, issue or count cell stands for (a number), or
+/// why it stands for nothing; boxed, 16 bytes a cell (a province has
+/// 800,000 distinct unit cells).
+type Outcome = Result<u32, Box<str>>;
 
 /// What a row is about (its unit and issue), besides the column at fault.
 fn about(unit: Option<&str>, issue: Option<&str>, column: &str) -> String {
@@ -359,10 +360,7 @@ fn about(unit: Option<&str>, issue: Option<&str>, column: &str) -> String {
 }
 
 /// The number of a 数量 cell among `values`, or why it is not a count.
-fn count_index(
-    cell: Option<&str>,
-    values: &mut Vec<(Decimal, Option<Box<str>>)>,
-) -> Result<u32, String> {
+fn count_index(cell: Option<&str>, values: &mut Vec<(Decimal, Option<Box<str>>)>) -> Outcome {
     let Some(text) = cell else {
         return Ok(0);
     };
@@ -370,12 +368,13 @@ fn count_index(
         Ok(c) if c < Decimal::ZERO => Err(crate::tr!(
             "{c} 为负数；数量应不小于 0",
             "{c} is negative; expected a count >= 0"
-        )),
+        )
+        .into()),
         Ok(c) => {
             values.push((c, Some(text.into())));
             Ok(values.len() as u32 - 1)
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
