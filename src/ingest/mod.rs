@@ -325,18 +325,33 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<(Inputs, Submi
     let mut reader = Reader::new(dir, &mut inputs);
     let units = reader.read(TableId::Units, needed(system, TableId::Units), &mut inputs);
     let inspections = reader.batches(needed(system, TableId::Inspections), &mut inputs);
-    let mut read = |t: TableId| reader.read(t, needed(system, t), &mut inputs);
-    let submissions = read(TableId::Submissions);
-    let ratings = read(TableId::Ratings);
-    let duties = read(TableId::Duties);
-    let appeals = read(TableId::Appeals);
-    let errors = reader.errors;
-    crate::assess::timing("ingest: read tables (bytes, SHA-256, polars CSV)", t);
+    // The roster is resolved (every name normalised) while the other
+    // tables are read; its warnings and errors follow the reading's.
+    let mut ctx = Context::new(system, Vec::new(), scope);
+    let mut roster = Inputs::default();
+    let (others, ()) = rayon::join(
+        || {
+            let mut read = |t: TableId| reader.read(t, needed(system, t), &mut inputs);
+            [
+                TableId::Submissions,
+                TableId::Ratings,
+                TableId::Duties,
+                TableId::Appeals,
+            ]
+            .map(&mut read)
+        },
+        || {
+            if let Some(t) = &units {
+                ctx.units(t, &mut roster);
+            }
+        },
+    );
+    let [submissions, ratings, duties, appeals] = others;
+    inputs.units = roster.units;
+    inputs.warnings.append(&mut roster.warnings);
+    ctx.errors.splice(0..0, reader.errors);
+    crate::assess::timing("ingest: read tables, resolve the roster", t);
 
-    let mut ctx = Context::new(system, errors, scope);
-    if let Some(t) = &units {
-        ctx.units(t, &mut inputs);
-    }
     let appeals = match (&units, &appeals) {
         (Some(_), Some(t)) => Some(ctx.appeals(t)),
         _ => None,

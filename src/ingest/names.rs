@@ -32,6 +32,13 @@ pub struct UnitMatcher {
     ids: Vec<(String, String)>,
 }
 
+/// A roster unit's id, name and aliases, as written.
+fn written((id, name, aliases): &(String, String, Vec<String>)) -> impl Iterator<Item = &String> {
+    std::iter::once(id)
+        .chain(std::iter::once(name))
+        .chain(aliases)
+}
+
 /// A key claimed by two units: (key as written, first unit, second unit).
 pub struct Collision {
     pub key: String,
@@ -42,16 +49,30 @@ pub struct Collision {
 impl UnitMatcher {
     /// `units`: (id, name, aliases) per unit in roster order.
     pub fn build(units: &[(String, String, Vec<String>)]) -> (UnitMatcher, Vec<Collision>) {
-        let mut m = UnitMatcher::default();
+        use rayon::prelude::*;
+        // Every name normalised on all cores (a province's roster has some
+        // 300,000 ids, names and aliases), then indexed in roster order.
+        let keyed: Vec<(String, Vec<String>)> = units
+            .par_iter()
+            .map(|unit| {
+                let keys = written(unit).map(|k| key(k)).collect();
+                (normalize(&unit.1), keys)
+            })
+            .collect();
+        let mut m = UnitMatcher {
+            by_key: FastMap::with_capacity_and_hasher(
+                keyed.iter().map(|(_, keys)| keys.len()).sum(),
+                Default::default(),
+            ),
+            names: Vec::with_capacity(units.len()),
+            ids: Vec::with_capacity(units.len()),
+        };
         let mut collisions = Vec::new();
-        for (u, (id, name, aliases)) in units.iter().enumerate() {
-            m.names.push((normalize(name), name.clone()));
-            m.ids.push((key(id), name.clone()));
-            for key in std::iter::once(id)
-                .chain(std::iter::once(name))
-                .chain(aliases)
-            {
-                let k = self::key(key);
+        for (u, (unit, (normalized, keys))) in units.iter().zip(keyed).enumerate() {
+            let name = &unit.1;
+            m.names.push((normalized, name.clone()));
+            m.ids.push((keys[0].clone(), name.clone()));
+            for (key, k) in written(unit).zip(keys) {
                 if k.is_empty() {
                     continue;
                 }
