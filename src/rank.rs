@@ -50,7 +50,9 @@ fn key(system: &System, s: &UnitScore) -> Key {
 
 /// Ranks and grades the units; `group_of[u]` is unit u's group.
 pub fn rank(system: &System, group_of: &[usize], scores: &[UnitScore]) -> Ranking {
-    let keys: Vec<Key> = scores.iter().map(|s| key(system, s)).collect();
+    use rayon::prelude::*;
+    // Keys and sorts on all cores: a province's groups have 100,000 units.
+    let keys: Vec<Key> = scores.par_iter().map(|s| key(system, s)).collect();
     let mut order = vec![Vec::new(); system.groups.len()];
     for (u, &g) in group_of.iter().enumerate() {
         order[g].push(u);
@@ -58,7 +60,7 @@ pub fn rank(system: &System, group_of: &[usize], scores: &[UnitScore]) -> Rankin
     let mut standings = vec![Standing { rank: 0, grade: 0 }; scores.len()];
     for members in &mut order {
         // Stable: equal keys keep roster order.
-        members.sort_by(|&a, &b| keys[b].cmp(&keys[a]));
+        members.par_sort_by(|&a, &b| keys[b].cmp(&keys[a]));
         assign_ranks(system.rank_ties, members, &keys, &mut standings);
         assign_grades(system, members, scores, &mut standings);
     }
