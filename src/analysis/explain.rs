@@ -11,13 +11,7 @@ use crate::report::tables::{finding_text, leaf_status};
 
 /// Finds a unit by id, name or alias; unknown names get suggestions.
 pub fn find_unit(a: &Assessment, name: &str) -> Result<usize> {
-    let roster: Vec<(String, String, Vec<String>)> = a
-        .inputs
-        .units
-        .iter()
-        .map(|u| (u.id.clone(), u.name.clone(), u.aliases.clone()))
-        .collect();
-    let (matcher, _) = UnitMatcher::build(&roster);
+    let (matcher, _) = UnitMatcher::build(&a.inputs.units);
     matcher.find(name).ok_or_else(|| {
         let s = matcher.suggest(name);
         let hint = if s.is_empty() {

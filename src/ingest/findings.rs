@@ -26,15 +26,9 @@ impl Findings {
         let mut findings = Findings {
             chunks,
             order,
-            starts: Vec::with_capacity(units + 1),
+            starts: Vec::new(),
         };
-        let mut k = 0;
-        for u in 0..=units {
-            while k < findings.len() && findings[k].unit < u {
-                k += 1;
-            }
-            findings.starts.push(k as u32);
-        }
+        findings.starts = super::unit_starts(units, findings.len(), |i| findings[i].unit);
         findings
     }
 
@@ -58,11 +52,7 @@ impl Findings {
 
     /// Unit `u`'s findings by issue, each with its index.
     pub fn of(&self, u: usize) -> impl Iterator<Item = (usize, &Finding)> + '_ {
-        let range = match (self.starts.get(u), self.starts.get(u + 1)) {
-            (Some(&a), Some(&b)) => a as usize..b as usize,
-            _ => 0..0,
-        };
-        range.map(|i| (i, &self[i]))
+        super::unit_range(&self.starts, u).map(|i| (i, &self[i]))
     }
 }
 

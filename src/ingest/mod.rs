@@ -418,6 +418,29 @@ fn resolve_others(
     }
 }
 
+/// Where each unit's entries start in a sequence ordered by unit
+/// (`unit_at(i)` is the unit of entry i), for `units` units, with the end
+/// as a last entry.
+fn unit_starts(units: usize, len: usize, unit_at: impl Fn(usize) -> usize) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(units + 1);
+    let mut k = 0;
+    for u in 0..=units {
+        while k < len && unit_at(k) < u {
+            k += 1;
+        }
+        starts.push(k as u32);
+    }
+    starts
+}
+
+/// Unit `u`'s entries by [`unit_starts`]: none for a unit beyond them.
+fn unit_range(starts: &[u32], u: usize) -> std::ops::Range<usize> {
+    match (starts.get(u), starts.get(u + 1)) {
+        (Some(&a), Some(&b)) => a as usize..b as usize,
+        _ => 0..0,
+    }
+}
+
 impl Inputs {
     /// Unit `u`'s inspection findings, by issue.
     pub fn findings_of(&self, u: usize) -> impl Iterator<Item = &Finding> + '_ {

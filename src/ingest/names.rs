@@ -3,7 +3,7 @@
 //! `县（市、区）` are one name) and, for Latin letters, without case (`x01` is
 //! `X01`). Unknown names get the nearest roster names.
 
-use super::FastMap;
+use super::{FastMap, Unit};
 use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, then every whitespace character removed. Text already in NFKC
@@ -33,10 +33,10 @@ pub struct UnitMatcher {
 }
 
 /// A roster unit's id, name and aliases, as written.
-fn written((id, name, aliases): &(String, String, Vec<String>)) -> impl Iterator<Item = &String> {
-    std::iter::once(id)
-        .chain(std::iter::once(name))
-        .chain(aliases)
+fn written(unit: &Unit) -> impl Iterator<Item = &String> {
+    std::iter::once(&unit.id)
+        .chain(std::iter::once(&unit.name))
+        .chain(&unit.aliases)
 }
 
 /// A key claimed by two units: (key as written, first unit, second unit).
@@ -47,8 +47,8 @@ pub struct Collision {
 }
 
 impl UnitMatcher {
-    /// `units`: (id, name, aliases) per unit in roster order.
-    pub fn build(units: &[(String, String, Vec<String>)]) -> (UnitMatcher, Vec<Collision>) {
+    /// The roster's units, in roster order.
+    pub fn build(units: &[Unit]) -> (UnitMatcher, Vec<Collision>) {
         use rayon::prelude::*;
         // Every name normalised on all cores (a province's roster has some
         // 300,000 ids, names and aliases), then indexed in roster order.
@@ -56,7 +56,7 @@ impl UnitMatcher {
             .par_iter()
             .map(|unit| {
                 let keys = written(unit).map(|k| key(k)).collect();
-                (normalize(&unit.1), keys)
+                (normalize(&unit.name), keys)
             })
             .collect();
         let mut m = UnitMatcher {
@@ -69,7 +69,7 @@ impl UnitMatcher {
         };
         let mut collisions = Vec::new();
         for (u, (unit, (normalized, keys))) in units.iter().zip(keyed).enumerate() {
-            let name = &unit.1;
+            let name = &unit.name;
             m.names.push((normalized, name.clone()));
             m.ids.push((keys[0].clone(), name.clone()));
             for (key, k) in written(unit).zip(keys) {
@@ -195,11 +195,17 @@ pub fn nearest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Vec
 mod tests {
     use super::*;
 
-    fn roster() -> Vec<(String, String, Vec<String>)> {
+    fn roster() -> Vec<Unit> {
+        let unit = |id: &str, name: &str, aliases: &[&str]| Unit {
+            id: id.into(),
+            name: name.into(),
+            group: 0,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        };
         vec![
-            ("U01".into(), "青羊区".into(), vec!["青羊".into()]),
-            ("U02".into(), "锦江区".into(), vec![]),
-            ("U03".into(), "高新区(园区)".into(), vec![]),
+            unit("U01", "青羊区", &["青羊"]),
+            unit("U02", "锦江区", &[]),
+            unit("U03", "高新区(园区)", &[]),
         ]
     }
 
@@ -262,7 +268,7 @@ mod tests {
     #[test]
     fn reports_a_name_claimed_by_two_units() {
         let mut r = roster();
-        r[1].2.push("青羊".into());
+        r[1].aliases.push("青羊".into());
         let (_, collisions) = UnitMatcher::build(&r);
         assert_eq!(collisions.len(), 1);
         assert_eq!((collisions[0].first, collisions[0].second), (0, 1));

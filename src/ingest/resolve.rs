@@ -51,7 +51,8 @@ impl<'a> Context<'a> {
             cells(t, "group"),
             cells(t, "aliases"),
         );
-        let mut roster = Vec::new();
+        // The table row of each unit of the roster.
+        let mut rows = Vec::new();
         let group_names = GroupNames::of(self.system);
         for i in t.rows() {
             let (Some(id), Some(name)) = (ids[i], names[i]) else {
@@ -85,7 +86,7 @@ impl<'a> Context<'a> {
 "\"{text}\" begins with {}, as a spreadsheet formula does; zwgk writes it as text, but check that the roster holds what was meant", &text[..1])).to_string());
                 }
             }
-            roster.push((i, (id.to_string(), name.to_string(), alias_list.clone())));
+            rows.push(i);
             inputs.units.push(Unit {
                 id: id.to_string(),
                 name: name.to_string(),
@@ -103,10 +104,9 @@ impl<'a> Context<'a> {
                 ),
             ));
         }
-        let plain: Vec<_> = roster.iter().map(|(_, r)| r.clone()).collect();
-        let (matcher, collisions) = UnitMatcher::build(&plain);
+        let (matcher, collisions) = UnitMatcher::build(&inputs.units);
         for c in collisions {
-            let (row_a, row_b) = (roster[c.first].0, roster[c.second].0);
+            let (row_a, row_b) = (rows[c.first], rows[c.second]);
             self.errors.push(t.error(
                 row_b,
                 "name",
@@ -114,7 +114,7 @@ impl<'a> Context<'a> {
                     "“{}”已是单位 {} 的名称（第 {} 行）；编码、名称和别名都不能重复",
                     "\"{}\" already names unit {} (row {}); ids, names and aliases must be unique",
                     c.key,
-                    plain[c.first].0,
+                    inputs.units[c.first].id,
                     row_a + 2
                 ),
             ));
@@ -126,12 +126,12 @@ impl<'a> Context<'a> {
             for n in names {
                 if let Some(u) = matcher.find(n) {
                     self.errors.push(t.error(
-                        roster[u].0,
+                        rows[u],
                         "name",
                         crate::tr!(
 "单位 {} 也叫“{n}”，而这是指标体系中分组 {} 的名称；单位和分组不能同名",
 "unit {} is also named \"{n}\", which names the group {} in the indicator system; unit and group names must differ",
-                            plain[u].0, g.id
+                            inputs.units[u].id, g.id
                         ),
                     ));
                 }
@@ -240,6 +240,7 @@ impl<'a> Context<'a> {
         let mut seen: FastMap<(usize, Target), usize> =
             FastMap::with_capacity_and_hasher(rows, Default::default());
         submitted.reserve(rows);
+        let mut targets = FastMap::default();
         let periods = cells(t, "period");
         for i in t.rows() {
             // A row whose value was left blank (as in a returned template)
@@ -281,7 +282,18 @@ impl<'a> Context<'a> {
                 ));
                 continue;
             };
-            let target = self.submission_target(t, i, ind);
+            // Each distinct cell looked up once (a province's 600,000 rows
+            // name a score of items).
+            let target = match targets
+                .entry(ind)
+                .or_insert_with(|| self.submission_target(ind))
+            {
+                Ok(target) => Some(*target),
+                Err(msg) => {
+                    self.errors.push(t.error(i, "indicator", msg.clone()));
+                    None
+                }
+            };
             let (Some(unit), Some(target)) = (unit, target) else {
                 continue;
             };
@@ -342,9 +354,10 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn submission_target(&mut self, t: &Table, i: usize, ind: &str) -> Option<Target> {
+    /// What a 指标代码 cell of a submission row names, or why nothing.
+    fn submission_target(&self, ind: &str) -> std::result::Result<Target, String> {
         if let Some(b) = self.system.bonuses.iter().position(|b| b.id == ind) {
-            return Some(Target::Bonus(b));
+            return Ok(Target::Bonus(b));
         }
         let msg = match self.system.index_of(ind) {
             None => crate::tr!(
@@ -357,7 +370,7 @@ impl<'a> Context<'a> {
                         "{ind} 是上级指标；请报送其下末级指标的值",
                         "{ind} is a parent indicator; submit values for its leaves"
                     ),
-                    Some(r) if r.submission_kind().is_some() => return Some(Target::Leaf(l)),
+                    Some(r) if r.submission_kind().is_some() => return Ok(Target::Leaf(l)),
                     Some(Rule::Deduct { .. }) => crate::tr!(
 "{ind} 为扣分制指标：按检查结果计分，不接受报送",
 "{ind} uses rule deduct: it is scored from inspection records, not submissions"),
@@ -368,8 +381,7 @@ impl<'a> Context<'a> {
                 }
             }
         };
-        self.errors.push(t.error(i, "indicator", msg));
-        None
+        Err(msg)
     }
 
     fn parse_value(&self, target: Target, raw: &str) -> std::result::Result<Value, String> {

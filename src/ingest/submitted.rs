@@ -53,15 +53,8 @@ impl Submitted {
     pub(super) fn finish(&mut self, units: usize) {
         self.items.sort_by_key(|(u, _, _)| *u);
         self.items.shrink_to_fit();
-        let mut starts = Vec::with_capacity(units + 1);
-        let mut k = 0;
-        for u in 0..=units {
-            while k < self.items.len() && (self.items[k].0 as usize) < u {
-                k += 1;
-            }
-            starts.push(k as u32);
-        }
-        self.starts = starts;
+        let items = &self.items;
+        self.starts = super::unit_starts(units, items.len(), |i| items[i].0 as usize);
     }
 
     /// How many submissions were counted (leaf values and bonus claims).
@@ -70,10 +63,7 @@ impl Submitted {
     }
 
     fn of(&self, u: usize) -> &[(u32, Item, Submission)] {
-        match (self.starts.get(u), self.starts.get(u + 1)) {
-            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
-            _ => &[],
-        }
+        &self.items[super::unit_range(&self.starts, u)]
     }
 
     fn find(&self, u: usize, item: Item) -> Option<&Submission> {
