@@ -2,6 +2,10 @@
 //! command, and [`execute`] hands them to the command's module in
 //! [`crate::commands`]. Exit status: 0 success, 1 invalid inputs or
 //! indicator system, 2 wrong usage.
+//!
+//! The doc comments on the argument structs are clap's English help texts
+//! (`<unit id>`, `[[set]]` are what a user types), not rustdoc markup.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
 use crate::assess::{assess, Assessment};
 use crate::commands;
@@ -329,7 +333,7 @@ pub fn default_out(indicators: &Path, period: Option<&str>) -> PathBuf {
 }
 
 /// The command line in the user's language: clap's derive texts in
-/// English, [`zh::localize`]d in Chinese.
+/// English, translated by `zh::localize` in Chinese.
 pub fn command(lang: Lang) -> clap::Command {
     match lang {
         Lang::En => Cli::command(),

@@ -7,7 +7,7 @@ use std::fmt;
 /// One problem found in an input, with its place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The file (or workbook[sheet]) the problem is in.
+    /// The file (or `workbook[sheet]`) the problem is in.
     pub file: String,
     /// Where in the file: "line 3, column 7" or "row 5, column 数量"; empty when
     /// the problem is about the file as a whole.

@@ -91,7 +91,7 @@ pub fn analyse(parent: &str, children: &[String], a: &[Vec<f64>]) -> SetResult {
     }
 }
 
-/// One [[set]] as read: its parent ("" for the top level), its children
+/// One `[[set]]` as read: its parent ("" for the top level), its children
 /// and the full reciprocal matrix.
 pub type Comparison = (String, Vec<String>, Vec<Vec<f64>>);
 

@@ -39,7 +39,7 @@ pub struct Spec {
     pub units: usize,
     pub records: usize,
     pub seed: u64,
-    /// Written as offices write tables ([`messy`]): same content.
+    /// Written as offices write tables (the `messy` module): same content.
     pub messy: bool,
 }
 

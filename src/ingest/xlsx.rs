@@ -64,7 +64,7 @@ fn check_size(file: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
 /// One sheet as text: its columns under their headers, with where they sit
 /// in the sheet.
 pub struct SheetText {
-    /// "file.xlsx[sheet]"
+    /// `"file.xlsx[sheet]"`
     pub shown: String,
     pub headers: Vec<String>,
     /// Absolute 0-based sheet column of each header.
@@ -311,7 +311,7 @@ pub struct Cells {
 
 impl Cells {
     /// The text of the cell at 0-based `row` and `column` of the sheet, as
-    /// an officer sees it (see [`cell_text`]); `None` when empty.
+    /// an officer sees it (see `cell_text`); `None` when empty.
     pub fn text(&self, row: u32, column: u16) -> Option<String> {
         self.range
             .get_value((row, u32::from(column)))

@@ -1,6 +1,6 @@
 //! Stage 3: scores. Each unit's leaf outcomes come from its inputs
 //! ([`evidence`], by the [`rules`]); [`tree`] aggregates them with the points
-//! of the indicator system; [`totals`] adds bonus and penalty and applies the
+//! of the indicator system; [`bonus`] and [`total`] add bonus and penalty and apply the
 //! floors and caps. Everything is exact; figures are rounded only when
 //! published.
 
