@@ -29,6 +29,38 @@ fn an_unknown_unit_is_named_with_suggestions_in_chinese() {
 }
 
 #[test]
+fn a_mistyped_indicator_id_is_named_with_the_ids_it_may_have_meant() {
+    // Submissions suggest only what a submission may name (A2 takes a
+    // value; A1 is a deduct leaf, A a parent); a responsibility table may
+    // name any indicator. Q7 is near nothing, and gets no suggestion.
+    let w = Workdir::with_fixture("hand");
+    w.edit("data/submissions.csv", "U5,A2,67.5%", "U5,A22,67.5%");
+    w.edit("data/submissions.csv", "U6,J1,1", "U6,Q7,1");
+    w.write(
+        "data/duties.csv",
+        "指标代码,责任单位\nB2,东湖区\nB11,南城区\n",
+    );
+    let r = w.zwgk_in(
+        chinese,
+        &["check", "--indicators", "indicators.toml", "--data", "data"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let e = r.stderr;
+    assert!(
+        e.contains("data/submissions.csv 第 12 行“指标代码”列（单位 U5）：未知指标代码“A22”；应为指标体系中的末级指标或加分项代码。是否为：A2 公开比例？"),
+        "{e}"
+    );
+    assert!(
+        e.contains("第 13 行“指标代码”列（单位 U6）：未知指标代码“Q7”；应为指标体系中的末级指标或加分项代码\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("data/duties.csv 第 3 行“指标代码”列（单位 南城区）：未知指标代码“B11”。是否为：B1 网站、B 平台建设？"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_bad_date_and_a_duplicate_row_are_named_in_chinese() {
     let e = check_zh(&[
         (

@@ -191,6 +191,26 @@ pub fn nearest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Vec
     scored.into_iter().take(3).map(|x| x.2).collect()
 }
 
+/// "。是否为：A1 政府信息公开指南、A2 …？" after an unknown code: the
+/// nearest of `codes` (id and name), as [`nearest`] finds them; "" when
+/// none is near.
+pub fn code_hint(code: &str, codes: &[(&str, &str)]) -> String {
+    let near = nearest(code, codes.iter().map(|c| c.0));
+    if near.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = near
+        .iter()
+        .filter_map(|id| codes.iter().find(|c| c.0 == *id))
+        .map(|(id, name)| format!("{id} {name}"))
+        .collect();
+    crate::tr!(
+        "。是否为：{}？",
+        "; did you mean {}?",
+        crate::lang::list(&shown)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +255,24 @@ mod tests {
             Some("锦江区"),
             "a near id suggests its unit"
         );
+    }
+
+    #[test]
+    fn an_unknown_code_is_hinted_with_the_near_ids_and_their_names() {
+        let codes = [("A1", "文件公开"), ("A2", "公开比例"), ("J1", "加分")];
+        // "A22" holds A2; A1 is one edit from A2 but two from A22, more
+        // than half of three characters.
+        let hint = code_hint("A22", &codes);
+        assert!(hint.contains("A2 公开比例"), "{hint}");
+        assert!(!hint.contains("A1"), "{hint}");
+        // One edit in two characters: both A ids are near, J1 is not.
+        let hint = code_hint("A3", &codes);
+        assert!(
+            hint.contains("A1 文件公开") && hint.contains("A2 公开比例"),
+            "{hint}"
+        );
+        assert!(!hint.contains("J1"), "{hint}");
+        assert_eq!(code_hint("Q7", &codes), "");
     }
 
     #[test]

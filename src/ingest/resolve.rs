@@ -361,8 +361,10 @@ impl<'a> Context<'a> {
         }
         let msg = match self.system.index_of(ind) {
             None => crate::tr!(
-"未知指标代码“{ind}”；应为指标体系中的末级指标或加分项代码",
-"unknown indicator id \"{ind}\"; expected a leaf or bonus id of the indicator system"),
+"未知指标代码“{ind}”；应为指标体系中的末级指标或加分项代码{}",
+"unknown indicator id \"{ind}\"; expected a leaf or bonus id of the indicator system{}",
+                names::code_hint(ind, &self.submitted_codes())
+            ),
             Some(l) => {
                 let node = &self.system.indicators[l];
                 match &node.rule {
@@ -382,6 +384,23 @@ impl<'a> Context<'a> {
             }
         };
         Err(msg)
+    }
+
+    /// The ids a submission may name, with their names: the leaves whose
+    /// rule takes a submitted value, and the bonus items.
+    fn submitted_codes(&self) -> Vec<(&str, &str)> {
+        let leaves = self.system.indicators.iter().filter(|n| {
+            n.rule
+                .as_ref()
+                .is_some_and(|r| r.submission_kind().is_some())
+        });
+        let leaves = leaves.map(|n| (n.id.as_str(), n.name.as_str()));
+        let bonuses = self
+            .system
+            .bonuses
+            .iter()
+            .map(|b| (b.id.as_str(), b.name.as_str()));
+        leaves.chain(bonuses).collect()
     }
 
     fn parse_value(&self, target: Target, raw: &str) -> std::result::Result<Value, String> {
@@ -509,7 +528,11 @@ impl<'a> Context<'a> {
                         self.errors.push(t.error(
                             i,
                             "indicator",
-                            crate::tr!("未知指标代码“{id}”", "unknown indicator id \"{id}\""),
+                            crate::tr!(
+                                "未知指标代码“{id}”{}",
+                                "unknown indicator id \"{id}\"{}",
+                                names::code_hint(id, &indicator_codes(self.system))
+                            ),
                         ));
                     }
                     found
@@ -574,6 +597,12 @@ impl<'a> Context<'a> {
             crate::lang::list(&group_names)
         )
     }
+}
+
+/// Every indicator's id and name (a responsibility table may name any).
+fn indicator_codes(system: &System) -> Vec<(&str, &str)> {
+    let codes = system.indicators.iter();
+    codes.map(|n| (n.id.as_str(), n.name.as_str())).collect()
 }
 
 /// Text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+1`, `@x`).
