@@ -223,6 +223,8 @@ const LABEL_FONT: f64 = 18.0;
 const END_FONT: f64 = 16.0;
 /// Ticks, thresholds and the note.
 const SMALL_FONT: f64 = 14.0;
+/// The height of a line of threshold texts above the bars.
+const THRESHOLD_LINE: i32 = 16;
 
 impl HBarChart {
     fn label_width(&self) -> i32 {
@@ -235,7 +237,41 @@ impl HBarChart {
     }
 
     fn top(&self) -> i32 {
-        64 + 22 * legend_rows(&self.legend, 20, self.width as i32)
+        let raised = self
+            .threshold_texts()
+            .iter()
+            .map(|t| t.1)
+            .max()
+            .unwrap_or(0);
+        64 + 22 * legend_rows(&self.legend, 20, self.width as i32) + THRESHOLD_LINE * raised
+    }
+
+    /// Where each threshold's text goes, in `thresholds` order: the x of
+    /// its left end (just right of its line) and its line above the bars
+    /// (0 the nearest). A text that would run into the one before it (two
+    /// thresholds close on a narrow print chart, 良好 80 and 优秀 90) goes
+    /// up a line.
+    fn threshold_texts(&self) -> Vec<(i32, i32)> {
+        let mut order: Vec<usize> = (0..self.thresholds.len()).collect();
+        order.sort_by(|&i, &j| self.thresholds[i].0.total_cmp(&self.thresholds[j].0));
+        let mut places = vec![(0, 0); self.thresholds.len()];
+        // The right end of the last text on each line, left to right.
+        let mut ends: Vec<i32> = Vec::new();
+        for i in order {
+            let (x, label) = &self.thresholds[i];
+            let left = self.x_of(*x) + 3;
+            let right = left + font::text_width(label, SMALL_FONT).ceil() as i32;
+            let line = match ends.iter().position(|&end| left >= end + 8) {
+                Some(line) => line,
+                None => {
+                    ends.push(right);
+                    ends.len() - 1
+                }
+            };
+            ends[line] = right;
+            places[i] = (left, line as i32);
+        }
+        places
     }
 
     /// Where the value axis runs: (x of 0, x of `x_max`).
@@ -314,12 +350,12 @@ impl Chart for HBarChart {
             t += step;
         }
         // Thresholds under the bars and their texts, which stay readable.
-        for (x, label) in &self.thresholds {
-            let px = sx(*x);
-            dashed_vline(root, px, top - 10, bottom, &THRESHOLD)?;
+        for ((x, label), (left, line)) in self.thresholds.iter().zip(self.threshold_texts()) {
+            let raise = THRESHOLD_LINE * line;
+            dashed_vline(root, sx(*x), top - 10 - raise, bottom, &THRESHOLD)?;
             root.draw(&Text::new(
                 label.clone(),
-                (px + 3, top - 12),
+                (left, top - 12 - raise),
                 text_style(SMALL_FONT, &MUTED, left_center()),
             ))?;
         }
@@ -531,6 +567,51 @@ mod tests {
             "the line is drawn above the bars"
         );
         assert_eq!(dashed(yc - 10, yc + 11), 0, "and not through the value");
+    }
+
+    /// Thresholds 80 and 90 on a print chart: their texts sit a line apart
+    /// instead of running into each other; 60 keeps the nearest line.
+    #[test]
+    fn close_threshold_texts_are_staggered_and_never_overlap() {
+        font::init(None).unwrap();
+        let chart = |width: u32| HBarChart {
+            title: "排名".into(),
+            legend: Vec::new(),
+            bars: vec![Bar {
+                label: "1. 综合保税区".into(),
+                segments: vec![(100.0, GRADE_COLORS[1])],
+                end_text: "100.00 良好".into(),
+            }],
+            x_min: 0.0,
+            x_max: 100.0,
+            width,
+            thresholds: vec![
+                (90.0, "优秀 90".into()),
+                (80.0, "良好 80".into()),
+                (60.0, "一般 60".into()),
+            ],
+            note: String::new(),
+        };
+        let print = chart(PRINT_WIDTH);
+        let places = print.threshold_texts();
+        let width = |i: usize| font::text_width(&print.thresholds[i].1, SMALL_FONT) as i32;
+        // 10 points on this axis are narrower than "良好 80" and a gap.
+        assert!(print.x_of(90.0) - print.x_of(80.0) < width(1) + 8);
+        assert_eq!(places[2].1, 0, "60 stays on the nearest line");
+        assert_eq!(places[1].1, 0, "80 does too: it is far from 60");
+        assert_eq!(places[0].1, 1, "90 goes up a line");
+        for i in 0..3 {
+            for j in 0..3 {
+                let (a, b) = (places[i], places[j]);
+                if i != j && a.1 == b.1 && a.0 < b.0 {
+                    assert!(a.0 + width(i) + 8 <= b.0, "{i} runs into {j}");
+                }
+            }
+        }
+        // The bars move down by the raised line; on screen nothing moves.
+        let screen = chart(WIDTH);
+        assert!(screen.threshold_texts().iter().all(|p| p.1 == 0));
+        assert_eq!(print.top() - screen.top(), THRESHOLD_LINE);
     }
 
     /// At the text width of a GB/T 9704 page (156 mm) a print chart's
