@@ -4,7 +4,8 @@
 //! distribution of totals over the grade bands. File names come from group
 //! ids only.
 
-use super::draw::{self, Bar, HBarChart, Histogram, GRADE_COLORS, SERIES_COLORS};
+use super::draw::{self, Bar, HBarChart, GRADE_COLORS, SERIES_COLORS};
+use super::histogram::Histogram;
 use crate::assess::Assessment;
 use crate::error::Result;
 use crate::num::Exact;

@@ -1,5 +1,5 @@
-//! Drawing primitives for the charts: a horizontal bar chart (plain or
-//! stacked, with threshold lines) and a histogram with bands, laid out by
+//! Drawing primitives for the charts and a horizontal bar chart (plain or
+//! stacked, with threshold lines; the histogram is in [`super::histogram`]), laid out by
 //! hand so that long Chinese names never overlap and the canvas grows with
 //! the number of rows. Each is drawn once per backend: PNG (for pasting into
 //! Word/WPS) and SVG.
@@ -39,8 +39,8 @@ pub const SERIES_COLORS: [Rgb; 10] = [
 const GRID: RGBColor = RGBColor(200, 200, 200);
 /// Grade thresholds: dashed lines.
 const THRESHOLD: RGBColor = RGBColor(120, 120, 120);
-const INK: RGBColor = RGBColor(33, 33, 33);
-const MUTED: RGBColor = RGBColor(97, 97, 97);
+pub(super) const INK: RGBColor = RGBColor(33, 33, 33);
+pub(super) const MUTED: RGBColor = RGBColor(97, 97, 97);
 
 /// One bar: its label, its segments (value, colour) from the left, and the
 /// text shown at its end.
@@ -85,18 +85,7 @@ pub struct HBarChart {
     pub note: String,
 }
 
-/// A histogram over `0..x_max` with coloured bands behind it.
-pub struct Histogram {
-    pub title: String,
-    pub x_max: f64,
-    pub bin_width: f64,
-    pub values: Vec<f64>,
-    /// (from, to, label, colour)
-    pub bands: Vec<(f64, f64, String, Rgb)>,
-    pub note: String,
-}
-
-type DrawResult<DB> =
+pub(super) type DrawResult<DB> =
     std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// Something drawable on any backend.
@@ -105,7 +94,7 @@ pub trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
 }
 
-fn text_style(size: f64, color: &Rgb, pos: Pos) -> TextStyle<'static> {
+pub(super) fn text_style(size: f64, color: &Rgb, pos: Pos) -> TextStyle<'static> {
     TextStyle {
         font: (FAMILY, size).into_font(),
         color: color.to_backend_color(),
@@ -113,7 +102,7 @@ fn text_style(size: f64, color: &Rgb, pos: Pos) -> TextStyle<'static> {
     }
 }
 
-fn bold(size: f64) -> TextStyle<'static> {
+pub(super) fn bold(size: f64) -> TextStyle<'static> {
     TextStyle {
         font: (FAMILY, size, FontStyle::Bold).into_font(),
         color: INK.to_backend_color(),
@@ -121,7 +110,7 @@ fn bold(size: f64) -> TextStyle<'static> {
     }
 }
 
-fn left_center() -> Pos {
+pub(super) fn left_center() -> Pos {
     Pos::new(HPos::Left, VPos::Center)
 }
 
@@ -191,7 +180,7 @@ fn legend_rows(legend: &[(String, Rgb)], x_start: i32, width: i32) -> i32 {
 }
 
 /// A tick step that gives about 5–10 ticks.
-fn tick_step(max: f64) -> f64 {
+pub(super) fn tick_step(max: f64) -> f64 {
     let raw = max / 10.0;
     let mag = 10f64.powf(raw.log10().floor());
     [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -201,7 +190,7 @@ fn tick_step(max: f64) -> f64 {
         .unwrap_or(mag * 10.0)
 }
 
-fn fmt_tick(v: f64) -> String {
+pub(super) fn fmt_tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)
     } else {
@@ -399,97 +388,6 @@ impl Chart for HBarChart {
                 self.note.clone(),
                 (20, h - 16),
                 text_style(SMALL_FONT, &MUTED, left_center()),
-            ))?;
-        }
-        Ok(())
-    }
-}
-
-impl Chart for Histogram {
-    fn size(&self) -> (u32, u32) {
-        (1000, 520)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        root.fill(&WHITE)?;
-        root.draw(&Text::new(
-            self.title.clone(),
-            (20, 28),
-            bold(22.0).pos(left_center()),
-        ))?;
-        let (x0, x1, y0, y1) = (70, 970, 90, 460);
-        let bins = (self.x_max / self.bin_width).ceil().max(1.0) as usize;
-        let mut counts = vec![0usize; bins];
-        for v in &self.values {
-            let b = ((v / self.bin_width).floor() as usize).min(bins - 1);
-            counts[b] += 1;
-        }
-        let max_count = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.12;
-        let sx = |v: f64| x0 + ((v / self.x_max).clamp(0.0, 1.0) * (x1 - x0) as f64).round() as i32;
-        let sy = |c: f64| y1 - ((c / max_count) * (y1 - y0) as f64).round() as i32;
-        for (from, to, label, color) in &self.bands {
-            let light = RGBColor(
-                (color.0 as u16 * 3 / 10 + 255 * 7 / 10) as u8,
-                (color.1 as u16 * 3 / 10 + 255 * 7 / 10) as u8,
-                (color.2 as u16 * 3 / 10 + 255 * 7 / 10) as u8,
-            );
-            root.draw(&Rectangle::new(
-                [(sx(*from), y0), (sx(*to), y1)],
-                light.filled(),
-            ))?;
-            root.draw(&Text::new(
-                label.clone(),
-                ((sx(*from) + sx(*to)) / 2, y0 - 14),
-                text_style(16.0, color, Pos::new(HPos::Center, VPos::Center)),
-            ))?;
-        }
-        for (b, c) in counts.iter().enumerate() {
-            if *c == 0 {
-                continue;
-            }
-            let (a, z) = (
-                sx(b as f64 * self.bin_width) + 2,
-                sx((b + 1) as f64 * self.bin_width) - 2,
-            );
-            root.draw(&Rectangle::new(
-                [(a, sy(*c as f64)), (z, y1)],
-                RGBColor(55, 71, 79).filled(),
-            ))?;
-            root.draw(&Text::new(
-                c.to_string(),
-                ((a + z) / 2, sy(*c as f64) - 12),
-                text_style(16.0, &INK, Pos::new(HPos::Center, VPos::Center)),
-            ))?;
-        }
-        root.draw(&PathElement::new(
-            vec![(x0, y1), (x1, y1)],
-            INK.stroke_width(1),
-        ))?;
-        let step = tick_step(self.x_max);
-        let mut t = 0.0;
-        while t <= self.x_max + 1e-9 {
-            root.draw(&Text::new(
-                fmt_tick(t),
-                (sx(t), y1 + 16),
-                text_style(14.0, &MUTED, Pos::new(HPos::Center, VPos::Center)),
-            ))?;
-            t += step;
-        }
-        root.draw(&Text::new(
-            "单位数".to_string(),
-            (x0 - 10, y0 - 14),
-            text_style(14.0, &MUTED, Pos::new(HPos::Right, VPos::Center)),
-        ))?;
-        root.draw(&Text::new(
-            "总分".to_string(),
-            (x1, y1 + 36),
-            text_style(14.0, &MUTED, Pos::new(HPos::Right, VPos::Center)),
-        ))?;
-        if !self.note.is_empty() {
-            root.draw(&Text::new(
-                self.note.clone(),
-                (20, 505),
-                text_style(13.0, &MUTED, left_center()),
             ))?;
         }
         Ok(())

@@ -12,6 +12,7 @@ mod docx_rows;
 pub mod draw;
 pub mod feedback;
 pub mod font;
+pub mod histogram;
 pub mod json;
 pub mod ledger;
 pub mod notice;
