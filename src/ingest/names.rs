@@ -6,10 +6,15 @@
 use super::{FastMap, Unit};
 use unicode_normalization::UnicodeNormalization;
 
-/// NFKC, then every whitespace character removed. Text already in NFKC
-/// (most names: the quick check answers without decomposing) is only
-/// stripped of whitespace.
+/// NFKC, then every whitespace character removed. Names written only in
+/// ASCII, CJK ideographs and full-width ASCII (most of a roster and of
+/// what offices type) are mapped a character at a time; other text already
+/// in NFKC (the quick check answers without decomposing) is only stripped
+/// of whitespace.
 pub fn normalize(s: &str) -> String {
+    if let Some(simple) = simple_normalized(s, false) {
+        return simple;
+    }
     if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
         return s.chars().filter(|c| !c.is_whitespace()).collect();
     }
@@ -19,7 +24,33 @@ pub fn normalize(s: &str) -> String {
 /// A lookup key: [`normalize`]d and lower-cased, so that ids typed in
 /// another case (`x01`) still match.
 fn key(s: &str) -> String {
-    normalize(s).to_lowercase()
+    simple_normalized(s, true).unwrap_or_else(|| normalize(s).to_lowercase())
+}
+
+/// The NFKC of a character whose NFKC needs no context: ASCII and the CJK
+/// unified ideographs are their own, full-width ASCII (`Ｇ０１`, `（`) is
+/// ASCII, the ideographic space is a space. `None` for other characters.
+fn simple_nfkc(c: char) -> Option<char> {
+    match c {
+        '\0'..='\x7f' | '\u{4E00}'..='\u{9FFF}' => Some(c),
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    }
+}
+
+/// [`normalize`] (and lower-cased, `lower`) of text made only of
+/// [`simple_nfkc`] characters, which compose with nothing: each maps on
+/// its own. `None` for any other text.
+fn simple_normalized(s: &str, lower: bool) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = simple_nfkc(c)?;
+        if !c.is_whitespace() {
+            out.push(if lower { c.to_ascii_lowercase() } else { c });
+        }
+    }
+    Some(out)
 }
 
 /// Looks units up by any of their names.
@@ -240,6 +271,45 @@ mod tests {
         assert_eq!(m.find("ＵＯ１"), None);
         assert_eq!(m.find("Ｕ01"), Some(0));
         assert_eq!(m.find("u02"), Some(1), "ids in another case");
+    }
+
+    /// The characters mapped one by one map as NFKC maps them, alone and
+    /// in a name.
+    #[test]
+    fn simple_characters_normalise_as_nfkc_does() {
+        let unicode = |s: &str| -> String { s.nfkc().filter(|c| !c.is_whitespace()).collect() };
+        let simple = ('\0'..='\x7f')
+            .chain('\u{4E00}'..='\u{9FFF}')
+            .chain('\u{FF01}'..='\u{FF5E}')
+            .chain(['\u{3000}']);
+        for c in simple {
+            let s = c.to_string();
+            assert_eq!(simple_normalized(&s, false), Some(unicode(&s)), "{c:?}");
+            assert_eq!(
+                simple_normalized(&s, true),
+                Some(unicode(&s).to_lowercase()),
+                "{c:?}"
+            );
+        }
+        for s in [
+            "合成单位　96128 ",
+            " Ｇ０２２８３２",
+            "高新区（园区）",
+            "g 094339\t",
+            "X01\u{b}",
+        ] {
+            assert_eq!(normalize(s), unicode(s), "{s:?}");
+            assert_eq!(key(s), unicode(s).to_lowercase(), "{s:?}");
+        }
+        assert_eq!(key(" Ｇ０２２８３２ "), "g022832");
+        // Text with any other character takes the Unicode way.
+        assert_eq!(simple_normalized("ⅫＳ", false), None);
+        assert_eq!(normalize("Ⅻ区"), "XII区");
+        assert_eq!(
+            key("ΟΔΟΣ"),
+            "οδος",
+            "a final sigma, as str::to_lowercase writes it"
+        );
     }
 
     #[test]
