@@ -42,22 +42,32 @@ impl<T: Send> Coded<T> {
     /// [`Coded::resolve`] before reading outcomes.
     pub(super) fn code<'b>(&mut self, column: &'b StringChunked) -> (Vec<u32>, Vec<&'b str>) {
         let mut new = Vec::new();
-        let first = self.index.len() as u32;
-        let codes = column
-            .into_iter()
-            .map(|cell| match cell {
-                None => EMPTY,
-                Some(text) => {
-                    let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
-                    let key = [hash as u64, (hash >> 64) as u64];
-                    *self.index.entry(key).or_insert_with(|| {
-                        new.push(text);
-                        first + new.len() as u32 - 1
-                    })
-                }
-            })
-            .collect();
+        let mut codes = Vec::with_capacity(column.len());
+        // A column without empty cells is read without its validity.
+        if column.null_count() == 0 {
+            for chunk in column.downcast_iter() {
+                codes.extend(chunk.values_iter().map(|t| self.code_of(t, &mut new)));
+            }
+        } else {
+            codes.extend(
+                column
+                    .into_iter()
+                    .map(|cell| cell.map_or(EMPTY, |t| self.code_of(t, &mut new))),
+            );
+        }
         (codes, new)
+    }
+
+    /// A cell's code; a cell not seen before gets the next one and joins
+    /// `new`.
+    fn code_of<'b>(&mut self, text: &'b str, new: &mut Vec<&'b str>) -> u32 {
+        let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        let key = [hash as u64, (hash >> 64) as u64];
+        let next = self.index.len() as u32;
+        *self.index.entry(key).or_insert_with(|| {
+            new.push(text);
+            next
+        })
     }
 
     /// Resolves the new cells (trimmed; only spaces is empty) once each.
