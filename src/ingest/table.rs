@@ -405,13 +405,22 @@ fn blank_rows(df: &DataFrame) -> Vec<bool> {
         }
         if let Ok(values) = column.str() {
             for (b, v) in blank.iter_mut().zip(values) {
-                if v.is_some_and(|s| !s.trim().is_empty()) {
+                if v.is_some_and(|s| !is_blank(s)) {
                     *b = false;
                 }
             }
         }
     }
     blank
+}
+
+/// Empty or spaces only. A cell starting with a printable ASCII character
+/// (a record id, a unit code) is answered without trimming it.
+fn is_blank(cell: &str) -> bool {
+    match cell.as_bytes().first() {
+        Some(b'!'..=b'~') => false,
+        _ => cell.trim().is_empty(),
+    }
 }
 
 fn known(spec: &[ColumnSpec]) -> String {
@@ -444,6 +453,16 @@ mod tests {
     fn read(bytes: &[u8]) -> Result<Table, Vec<Diagnostic>> {
         let mut w = Vec::new();
         read_csv("t.csv", bytes, SPEC, &mut w)
+    }
+
+    #[test]
+    fn a_blank_cell_is_empty_or_spaces_of_any_kind() {
+        for blank in ["", " ", "\t \r\n", "\u{3000}", " \u{a0}\u{3000} "] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for cell in ["R1", "!", "~x", " a", "\u{3000}东湖区", "\u{7f}", "\u{1f}"] {
+            assert!(!is_blank(cell), "{cell:?}");
+        }
     }
 
     #[test]
