@@ -144,7 +144,7 @@ fn node_lines(a: &Assessment, u: usize, i: usize, prefix: &str, last: bool, out:
 }
 
 fn leaf_lines(a: &Assessment, u: usize, leaf: usize) -> Vec<String> {
-    let detail = &a.evidence[u].details[leaf];
+    let detail = a.evidence[u].detail(leaf);
     let status = leaf_status(a, u, leaf);
     let mut lines = Vec::new();
     if status != "计分" {

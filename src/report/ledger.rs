@@ -58,7 +58,7 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
         if lost.is_zero() || lost.is_negative() {
             continue;
         }
-        let detail = &ev.details[leaf];
+        let detail = ev.detail(leaf);
         let mut why: Vec<String> = Vec::new();
         let status = leaf_status(a, u, leaf);
         if status != "计分" {

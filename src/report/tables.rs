@@ -387,7 +387,7 @@ fn write_finding(text: &mut String, a: &Assessment, d: &Deduction) {
 /// The leaf's status word: 计分, N/A reason, or 未报送.
 pub fn leaf_status(a: &Assessment, u: usize, leaf: usize) -> &'static str {
     use crate::score::rules::Outcome;
-    let detail = &a.evidence[u].details[leaf];
+    let detail = a.evidence[u].detail(leaf);
     match a.evidence[u].outcomes[leaf] {
         Some(Outcome::NotApplicable(r)) => r.label(),
         _ => detail.missing.map_or("计分", |m| m.label()),
@@ -396,7 +396,7 @@ pub fn leaf_status(a: &Assessment, u: usize, leaf: usize) -> &'static str {
 
 fn leaf_row<'a>(a: &'a Assessment, labels: &'a LeafLabels, u: usize, leaf: usize) -> Vec<Cell<'a>> {
     let node = &a.system.indicators[leaf];
-    let detail = &a.evidence[u].details[leaf];
+    let detail = a.evidence[u].detail(leaf);
     let mut row = unit_cells(a, u);
     let input = match &node.rule {
         Some(Rule::Deduct { .. }) if detail.deductions.is_empty() => Cell::text("无检查问题"),
