@@ -340,13 +340,13 @@ impl System {
     }
 
     /// The indicator and its ancestors, nearest first.
-    pub fn lineage(&self, mut i: usize) -> Vec<usize> {
-        let mut out = vec![i];
-        while let Some(p) = self.indicators[i].parent {
-            out.push(p);
-            i = p;
-        }
-        out
+    pub fn lineage(&self, i: usize) -> Vec<usize> {
+        self.ancestry(i).collect()
+    }
+
+    /// [`System::lineage`] as it is walked, without collecting it.
+    pub fn ancestry(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(i), |&i| self.indicators[i].parent)
     }
 
     /// The nearest ancestor with `pool = true`, if any.

@@ -142,10 +142,10 @@ pub fn na_by_roster(
     if !system.indicators[leaf].assesses_group(inputs.units[unit].group) {
         return Some(NaReason::Group);
     }
-    let not_responsible = system.lineage(leaf).iter().any(|a| {
+    let not_responsible = system.ancestry(leaf).any(|a| {
         inputs
             .duties
-            .get(a)
+            .get(&a)
             .is_some_and(|units| !units.contains(&unit))
     });
     not_responsible.then_some(NaReason::Duty)
