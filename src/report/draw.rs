@@ -133,6 +133,20 @@ fn dashed_vline<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A white canvas with the chart's title at its top left.
+pub(super) fn draw_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    root.draw(&Text::new(
+        title.to_string(),
+        (20, 28),
+        bold(22.0).pos(left_center()),
+    ))?;
+    Ok(())
+}
+
 fn draw_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     legend: &[(String, Rgb)],
@@ -301,12 +315,7 @@ impl Chart for HBarChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let (w, h) = self.size();
         let (w, h) = (w as i32, h as i32);
-        root.fill(&WHITE)?;
-        root.draw(&Text::new(
-            self.title.clone(),
-            (20, 28),
-            bold(22.0).pos(left_center()),
-        ))?;
+        draw_title(root, &self.title)?;
         draw_legend(root, &self.legend, 60, 20, w)?;
         let top = self.top();
         let x0 = self.axis().0;

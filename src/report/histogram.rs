@@ -2,7 +2,7 @@
 //! grades' bands behind it, drawn with the primitives of [`super::draw`].
 
 use super::draw::{
-    bold, fmt_tick, left_center, text_style, tick_step, Chart, DrawResult, Rgb, INK, MUTED,
+    draw_title, fmt_tick, left_center, text_style, tick_step, Chart, DrawResult, Rgb, INK, MUTED,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -25,12 +25,7 @@ impl Chart for Histogram {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        root.fill(&WHITE)?;
-        root.draw(&Text::new(
-            self.title.clone(),
-            (20, 28),
-            bold(22.0).pos(left_center()),
-        ))?;
+        draw_title(root, &self.title)?;
         let (x0, x1, y0, y1) = (70, 970, 90, 460);
         let bins = (self.x_max / self.bin_width).ceil().max(1.0) as usize;
         let mut counts = vec![0usize; bins];

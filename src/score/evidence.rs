@@ -462,35 +462,25 @@ mod tests {
     /// indicator order from 1; the parent reads the shared empty one.
     #[test]
     fn leaves_have_their_own_details_and_parents_share_an_empty_one() {
-        let toml = r#"
-[assessment]
-name = "t"
-year = 2023
-[performance]
-weight_percent = 4
-[[group]]
-id = "g"
-name = "组"
-[[grade]]
-name = "合格"
-min = 0
+        let system = crate::config::test_system(
+            r#"
 [[indicator]]
-id = "A"
-name = "a"
-points = 60
+id = "P1"
+name = "主动公开"
+points = 70
 rule = "manual"
 [[indicator]]
-id = "B"
-name = "b"
-points = 40
+id = "P2"
+name = "平台建设"
+points = 30
 [[indicator]]
-id = "B1"
-parent = "B"
-name = "b1"
-points = 40
+id = "P2.1"
+parent = "P2"
+name = "政府网站"
+points = 30
 rule = "manual"
-"#;
-        let system = System::parse(toml, "t.toml").unwrap();
+"#,
+        );
         let slots = detail_slots(&system);
         assert_eq!(&slots[..], &[1, 0, 2]);
         let mut ev = UnitEvidence {
@@ -506,7 +496,7 @@ rule = "manual"
         ev.detail_mut(0).input = "90".into();
         ev.detail_mut(2).input = "80".into();
         assert_eq!(&*ev.detail(0).input, "90");
-        assert_eq!(&*ev.detail(1).input, "", "B is a parent");
+        assert_eq!(&*ev.detail(1).input, "", "P2 is a parent");
         assert_eq!(&*ev.detail(2).input, "80");
     }
 }
