@@ -26,7 +26,10 @@ pub(super) struct Context<'a> {
 
 /// Column cells, or all-empty when the table lacks the optional column.
 fn cells<'t>(t: &'t Table, id: &str) -> Vec<Option<&'t str>> {
-    t.cells(id).collect()
+    // Sized once: the boxed iterator does not tell its length.
+    let mut cells = Vec::with_capacity(t.height());
+    cells.extend(t.cells(id));
+    cells
 }
 
 impl<'a> Context<'a> {
