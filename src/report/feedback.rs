@@ -149,30 +149,23 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
     pack(doc, &format!("feedback/{}.docx", unit.id))
 }
 
-/// Every unit's sheet, rendered on all cores in batches (so that memory
-/// stays flat at a province's scale) and handed to `write` in publication
-/// order.
+/// Every unit's sheet, rendered and handed to `write` on all cores: each
+/// sheet is written as soon as it is made (memory holds one a core), and
+/// the writing of one overlaps the making of the next (creating a file
+/// takes 0.3 ms here; a province has thousands).
 pub fn write_all(
     a: &Assessment,
     date: &str,
-    mut write: impl FnMut(String, Vec<u8>) -> Result<()>,
+    write: impl Fn(String, Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
     use rayon::prelude::*;
     let units: Vec<usize> = a.ordered_units().collect();
     let leaves = a.system.leaves();
-    for batch in units.chunks(512) {
-        let sheets = batch
-            .par_iter()
-            .map(|&u| sheet(a, u, &leaves, date).map(|b| (u, b)))
-            .collect::<Result<Vec<_>>>()?;
-        for (u, bytes) in sheets {
-            write(
-                format!("feedback/{}.docx", file_id(&a.inputs.units[u].id)),
-                bytes,
-            )?;
-        }
-    }
-    Ok(())
+    units.par_iter().try_for_each(|&u| {
+        let bytes = sheet(a, u, &leaves, date)?;
+        let name = format!("feedback/{}.docx", file_id(&a.inputs.units[u].id));
+        write(name, bytes)
+    })
 }
 
 /// A unit id as a file name: characters a file system refuses are replaced.
