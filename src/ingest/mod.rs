@@ -10,6 +10,7 @@ pub mod appeals;
 mod batches;
 mod coded;
 pub mod delimited;
+mod duties;
 mod encoding;
 mod findings;
 mod fold;
