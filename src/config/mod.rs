@@ -9,20 +9,6 @@ pub mod raw;
 mod rule_params;
 #[cfg(test)]
 mod tests;
-
-/// A one-group, one-grade system with `indicators` (TOML `[[indicator]]`
-/// tables), for unit tests elsewhere.
-#[cfg(test)]
-pub(crate) fn test_system(indicators: &str) -> System {
-    let toml = format!(
-        "[assessment]\nname = \"t\"\nyear = 2023\n[performance]\nweight_percent = 4\n\
-         [[group]]\nid = \"g\"\nname = \"组\"\n[[grade]]\nname = \"合格\"\nmin = 0\n{indicators}"
-    );
-    match System::parse(&toml, "t.toml") {
-        Ok(system) => system,
-        Err(e) => panic!("{e:?}"),
-    }
-}
 mod toml_errors;
 mod tree;
 pub mod validate;
@@ -387,4 +373,18 @@ pub fn line_col(text: &str, offset: usize) -> String {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     crate::tr!("第 {line} 行第 {col} 列", "line {line}, column {col}")
+}
+
+/// A one-group, one-grade system with `indicators` (TOML `[[indicator]]`
+/// tables), for unit tests elsewhere.
+#[cfg(test)]
+pub(crate) fn test_system(indicators: &str) -> System {
+    let toml = format!(
+        "[assessment]\nname = \"t\"\nyear = 2023\n[performance]\nweight_percent = 4\n\
+         [[group]]\nid = \"g\"\nname = \"组\"\n[[grade]]\nname = \"合格\"\nmin = 0\n{indicators}"
+    );
+    match System::parse(&toml, "t.toml") {
+        Ok(system) => system,
+        Err(e) => panic!("{e:?}"),
+    }
 }

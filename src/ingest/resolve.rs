@@ -389,21 +389,19 @@ impl<'a> Context<'a> {
         Err(msg)
     }
 
-    /// The ids a submission may name, with their names: the leaves whose
-    /// rule takes a submitted value, and the bonus items.
+    /// The ids a submission may name, with their names: those
+    /// [`Context::submission_target`] accepts (one rule for both).
     fn submitted_codes(&self) -> Vec<(&str, &str)> {
-        let leaves = self.system.indicators.iter().filter(|n| {
-            n.rule
-                .as_ref()
-                .is_some_and(|r| r.submission_kind().is_some())
-        });
-        let leaves = leaves.map(|n| (n.id.as_str(), n.name.as_str()));
-        let bonuses = self
-            .system
-            .bonuses
+        let s = self.system;
+        let leaves = s
+            .indicators
             .iter()
-            .map(|b| (b.id.as_str(), b.name.as_str()));
-        leaves.chain(bonuses).collect()
+            .map(|n| (n.id.as_str(), n.name.as_str()));
+        let bonuses = s.bonuses.iter().map(|b| (b.id.as_str(), b.name.as_str()));
+        leaves
+            .chain(bonuses)
+            .filter(|(id, _)| self.submission_target(id).is_ok())
+            .collect()
     }
 
     fn parse_value(&self, target: Target, raw: &str) -> std::result::Result<Value, String> {
