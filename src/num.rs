@@ -242,6 +242,59 @@ impl From<Decimal> for Exact {
     }
 }
 
+/// `d.to_string()`, written without the formatting machinery: a
+/// province's reports write millions of published figures, and `Display`
+/// goes through `fmt::write` and `pad_integral` for each. The same text:
+/// the digits of the mantissa with the point `scale` places from the
+/// right ("0.05", "12", "-3.50"), a leading `-` for a negative sign (also
+/// on zero, as `Display` writes it).
+pub fn decimal_text(d: Decimal) -> String {
+    let mut text = String::with_capacity(16);
+    push_decimal(&mut text, d);
+    text
+}
+
+/// [`decimal_text`] written onto `out`.
+pub fn push_decimal(out: &mut String, d: Decimal) {
+    // Digits from the last: 29 at most, padded with zeros up to the scale
+    // (at most 28), so that there is a digit before the point too.
+    let mut digits = [b'0'; 30];
+    let mut len = 0;
+    let mantissa = d.mantissa().unsigned_abs();
+    match u64::try_from(mantissa) {
+        Ok(mut m) => {
+            while m > 0 {
+                digits[len] = b'0' + (m % 10) as u8;
+                m /= 10;
+                len += 1;
+            }
+        }
+        Err(_) => {
+            let mut m = mantissa;
+            while m > 0 {
+                digits[len] = b'0' + (m % 10) as u8;
+                m /= 10;
+                len += 1;
+            }
+        }
+    }
+    let scale = d.scale() as usize;
+    let len = len.max(scale);
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    let whole = len - scale;
+    if whole == 0 {
+        out.push('0');
+    }
+    for (i, &digit) in digits[..len].iter().rev().enumerate() {
+        if i == whole {
+            out.push('.');
+        }
+        out.push(digit as char);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +326,30 @@ mod tests {
             "2.34",
             "the naive Decimal path really does lose the boundary"
         );
+    }
+
+    #[test]
+    fn writes_a_decimal_as_display_does() {
+        let cases = [
+            "0", "0.00", "0.05", "12", "12.50", "-3.5", "-0.001", "100", "0.5",
+            "79228162514264337593543950335", "-7.9228162514264337593543950335",
+            "0.0000000000000000000000000001", "1234567890123456789.0123",
+        ];
+        for text in cases {
+            let d = d(text);
+            assert_eq!(decimal_text(d), d.to_string(), "{text}");
+            assert_eq!(decimal_text(d), text, "{text}");
+        }
+        // A negative zero keeps its sign, as Display writes it.
+        let negative_zero = -d("0.00");
+        assert_eq!(decimal_text(negative_zero), negative_zero.to_string());
+        // Every scale of one mantissa, and of its negation.
+        for scale in 0..=28 {
+            for m in [1i64, 7, 120, -45, 999_999_999_999] {
+                let d = Decimal::new(m, scale);
+                assert_eq!(decimal_text(d), d.to_string(), "{m} scale {scale}");
+            }
+        }
     }
 
     #[test]

@@ -126,7 +126,7 @@ impl Published {
 
 impl Serialize for Published {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
+        s.serialize_str(&crate::num::decimal_text(self.0))
     }
 }
 

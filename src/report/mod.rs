@@ -220,5 +220,5 @@ pub fn grade_vetoes(a: &Assessment, u: usize) -> impl Iterator<Item = &crate::in
 
 /// A score as published: rounded half away from zero, `precision` decimals.
 pub fn published(a: &Assessment, x: Exact) -> String {
-    x.publish(a.system.precision).to_string()
+    crate::num::decimal_text(x.publish(a.system.precision))
 }

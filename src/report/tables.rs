@@ -371,17 +371,15 @@ pub fn finding_text(a: &Assessment, d: &Deduction) -> String {
 
 /// [`finding_text`] written onto `text`.
 fn write_finding(text: &mut String, a: &Assessment, d: &Deduction) {
-    use std::fmt::Write as _;
+    use crate::num::push_decimal;
     let finding = &a.inputs.findings[d.finding];
     let issue = &a.system.issues[finding.issue];
-    let _ = write!(
-        text,
-        "{} {} ×{} −{}",
-        issue.code,
-        issue.name,
-        finding.count.normalize(),
-        d.amount.normalize()
-    );
+    for part in [issue.code.as_str(), " ", issue.name.as_str(), " ×"] {
+        text.push_str(part);
+    }
+    push_decimal(text, finding.count.normalize());
+    text.push_str(" −");
+    push_decimal(text, d.amount.normalize());
 }
 
 /// The leaf's status word: 计分, N/A reason, or 未报送.
