@@ -78,6 +78,9 @@ pub struct Pieces<R> {
     pending: Vec<u8>,
     /// Text decoded after the last piece given out.
     text: String,
+    /// The bytes of the last read, kept for the next one: a fresh buffer
+    /// for each piece would be memory the process touches anew each time.
+    raw: Vec<u8>,
     /// Line ends in the UTF-8 text decoded so far (for the mixed-encoding
     /// error's line).
     lines: usize,
@@ -113,6 +116,7 @@ impl<R: Read> Pieces<R> {
             decoding: Decoding::Utf8,
             pending: Vec::new(),
             text: String::new(),
+            raw: Vec::new(),
             lines: 0,
             ascii: true,
             started: false,
@@ -128,10 +132,13 @@ impl<R: Read> Pieces<R> {
                 true => self.piece_bytes,
                 false => self.piece_bytes.min(FIRST_READ),
             };
-            let raw = self.read_raw(want).map_err(PieceError::Io)?;
+            let mut raw = std::mem::take(&mut self.raw);
+            self.read_raw(want, &mut raw).map_err(PieceError::Io)?;
             let last = raw.len() < want;
             self.sha.update(&raw);
-            self.decode(&raw, last)?;
+            let decoded = self.decode(&raw, last);
+            self.raw = raw;
+            decoded?;
             if last {
                 self.finished = true;
             } else if let Some(end) = record_end(&self.text) {
@@ -149,10 +156,11 @@ impl<R: Read> Pieces<R> {
     }
 
     /// Up to `want` bytes; fewer only at the end of the file.
-    fn read_raw(&mut self, want: usize) -> std::io::Result<Vec<u8>> {
-        let mut raw = Vec::with_capacity(want);
-        (&mut self.source).take(want as u64).read_to_end(&mut raw)?;
-        Ok(raw)
+    fn read_raw(&mut self, want: usize, raw: &mut Vec<u8>) -> std::io::Result<()> {
+        raw.clear();
+        raw.reserve_exact(want);
+        (&mut self.source).take(want as u64).read_to_end(raw)?;
+        Ok(())
     }
 
     fn decode(&mut self, raw: &[u8], last: bool) -> Result<(), PieceError> {
@@ -221,7 +229,7 @@ impl<R: Read> Pieces<R> {
                 (std::str::from_utf8(valid).unwrap_or_default(), rest)
             }
         };
-        self.lines += valid.bytes().filter(|&b| b == b'\n').count();
+        self.lines += memchr::memchr_iter(b'\n', valid.as_bytes()).count();
         self.ascii &= valid.is_ascii();
         self.text.push_str(valid);
         if rest.is_empty() {
@@ -269,11 +277,11 @@ fn utf8_width(lead: u8) -> usize {
 /// doubled, so an even count of quotes before a line end means outside).
 fn record_end(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let quotes = |b: &[u8]| b.iter().filter(|&&c| c == b'"').count();
-    let mut end = bytes.iter().rposition(|&b| b == b'\n')?;
+    let quotes = |b: &[u8]| memchr::memchr_iter(b'"', b).count();
+    let mut end = memchr::memrchr(b'\n', bytes)?;
     let mut before = quotes(&bytes[..end]);
     while before % 2 == 1 {
-        let previous = bytes[..end].iter().rposition(|&b| b == b'\n')?;
+        let previous = memchr::memrchr(b'\n', &bytes[..end])?;
         before -= quotes(&bytes[previous..end]);
         end = previous;
     }
