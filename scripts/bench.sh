@@ -4,13 +4,13 @@
 # tables (`generate --messy`: names, ids and aliases mixed, four date
 # formats, GB18030 and UTF-8 with BOM), and times `zwgk run
 # --no-charts` and `zwgk check` (no reports) on each, reporting wall time
-# (hyperfine when installed, otherwise /usr/bin/time over three runs) and
-# peak resident memory, beside the floor: polars alone reading the same
+# and peak resident memory, beside the floor: polars alone reading the same
 # bytes (GB18030 transcoded with encoding_rs) into string columns in a fresh
 # process (benches/read_floor.rs, the same polars build), the reference of
-# the targets (run within 5x, check within 3x on messy data). The floor is
-# timed in the same hyperfine as run and check, and the medians of the
-# three give the multiples.
+# the targets (run within 5x, check within 3x on messy data). Floor, run and
+# check are timed in turn, round after round (scripts/interleave.py), so
+# that all three meet the same moments of a noisy machine; the multiples
+# are each round's own, and their median.
 #
 #   scripts/bench.sh            # 1k/50k and 20k/1M
 #   scripts/bench.sh --large    # also 100k/5M (370 MB of CSV, ~20 s a run)
@@ -46,11 +46,9 @@ if [ "${1:-}" = "--nation" ]; then
     done
     exit 0
 fi
-# The floor's own binary, timed in the same hyperfine as the commands, so
-# that floor, run and check meet the same moment of this noisy VM.
+# The floor's own binary, timed in turn with the commands.
 cargo bench --quiet --no-run --bench read_floor 2>/dev/null
 floor_bin=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/read_floor-* | grep -v '\.d$' | head -1)
-floor() { "$floor_bin" "$1"; }
 mkdir -p "$dir"
 for case in $cases; do
   for kind in clean messy; do
@@ -63,17 +61,9 @@ for case in $cases; do
     run="$bin run --indicators $case_dir/indicators.toml --data $case_dir/data --out $case_dir/out --no-charts --force"
     check="$bin check --indicators $case_dir/indicators.toml --data $case_dir/data"
     echo "== $units units, $records records, $kind ($(du -sh "$case_dir/data" | cut -f1) of input)"
-    if command -v hyperfine >/dev/null; then
-        hyperfine --warmup 1 --runs 5 -N "$floor_bin $case_dir/data" "$run" "$check" \
-            --export-json "$case_dir/hyperfine.json" | grep -E "Benchmark|Time|Range" | cut -c1-90
-        # Medians, and run and check as multiples of the floor's.
-        python3 -c 'import json,statistics,sys
-r=[statistics.median(b["times"]) for b in json.load(open(sys.argv[1]))["results"]]
-print("  medians: floor %.3f s, run %.3f s (%.1fx), check %.3f s (%.1fx)" % (r[0], r[1], r[1]/r[0], r[2], r[2]/r[0]))' "$case_dir/hyperfine.json" || true
-    else
-        for i in 1 2 3; do /usr/bin/time -f "  run %e s" $run 2>&1 | tail -1; done
-        for i in 1 2 3; do /usr/bin/time -f "  check %e s" $check 2>&1 | tail -1; done
-    fi
+    # Floor, run and check in turn, seven rounds (scripts/interleave.py):
+    # each round's run and check are set against that round's floor.
+    scripts/interleave.py "${BENCH_ROUNDS:-7}" "floor=$floor_bin $case_dir/data" "run=$run" "check=$check"
     /usr/bin/time -f "  peak memory %M KB" $run 2>&1 | tail -1
     ZWGK_TIMING=1 $run 2>&1 | grep '^timing' | sed 's/^/  /'
   done

@@ -133,3 +133,62 @@ fn a_messy_assessment_scores_exactly_as_the_clean_one_of_its_seed() {
         );
     }
 }
+
+/// Every file a small messy run writes, by size and SHA-256: the speed work
+/// on messy data (BENCHMARKS.md) keeps each of them byte for byte. A change
+/// meant to alter an output updates this snapshot with it, and says why.
+/// (notice.docx is a zip whose parts are deflated: its bytes are pinned
+/// too, with the zip and deflate crates of Cargo.lock.)
+#[test]
+fn a_small_messy_run_writes_the_pinned_bytes() {
+    use sha2::{Digest, Sha256};
+    let w = Workdir::new();
+    w.generate(200, 4000, &["--seed", "7", "--messy"], "gen");
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        "gen/indicators.toml",
+        "--data",
+        "gen/data",
+        "--out",
+        "out",
+        "--no-charts",
+        "--notice-date",
+        "2024-03-01",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hex = |bytes: &[u8]| -> String {
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let sorted = |dir: &std::path::Path| {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        paths
+    };
+    // A file by its size and hash; the feedback directory (a sheet per
+    // unit) by its file count and the hash of its names and contents.
+    let listing: String = sorted(&w.path().join("out"))
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            if p.is_dir() {
+                let sheets = sorted(p);
+                let mut all = Vec::new();
+                for sheet in &sheets {
+                    all.extend(sheet.file_name().unwrap().as_encoded_bytes());
+                    all.extend(std::fs::read(sheet).unwrap());
+                }
+                return format!("{name}/ {} files {}\n", sheets.len(), hex(&all));
+            }
+            let bytes = std::fs::read(p).unwrap();
+            format!("{name} {} {}\n", bytes.len(), hex(&bytes))
+        })
+        .collect();
+    insta::assert_snapshot!("messy_200_units_4000_records_seed_7_outputs", listing);
+}

@@ -109,7 +109,15 @@ impl ParagraphIds {
             out.write_all(&rest.as_bytes()[..p + MARK.len()])?;
             rest = &rest[p + MARK.len()..];
             let end = rest.find('"').unwrap_or(0);
-            out.write_all(&hex8(self.n))?;
+            // In the pieces `write!(out, "{:08x}")` wrote: each padding
+            // zero alone, then the digits. A part's deflated bytes depend on
+            // where its writes end, and the .docx files stay as they were.
+            let id = hex8(self.n);
+            let zeros = id[..7].iter().take_while(|&&b| b == b'0').count();
+            for _ in 0..zeros {
+                out.write_all(b"0")?;
+            }
+            out.write_all(&id[zeros..])?;
             rest = &rest[end..];
         }
         out.write_all(rest.as_bytes())
@@ -117,8 +125,8 @@ impl ParagraphIds {
 }
 
 /// `n` as eight lowercase hex digits (`format!("{n:08x}")` for `n` below
-/// 2^32), without the formatting machinery, which pads a digit at a time
-/// through the writer: a province's notice numbers 80,000 paragraphs.
+/// 2^32), without the formatting machinery: a province's notice numbers
+/// 80,000 paragraphs.
 fn hex8(n: usize) -> [u8; 8] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut text = [b'0'; 8];
