@@ -259,9 +259,9 @@ fn unit_breakdown<'a>(a: &'a Assessment, labels: &'a LeafLabels, u: usize) -> Ve
 const BREAKDOWN_BATCH: usize = 2048;
 
 /// breakdown.csv: a province's breakdown has millions of rows, rendered in
-/// chunks of units on all cores and written in publication order, each
-/// batch written while the next one is rendered.
+/// chunks of units on all cores and written in publication order.
 fn write_breakdown_csv(a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
+    use rayon::prelude::*;
     out.write_all(BOM)?;
     let mut w = csv_writer(&mut *out);
     w.write_record(breakdown_header(a))?;
@@ -269,37 +269,14 @@ fn write_breakdown_csv(a: &Assessment, out: &mut dyn Write) -> io::Result<()> {
     drop(w);
     let labels = LeafLabels::of(a);
     let units: Vec<usize> = a.ordered_units().collect();
-    let mut rendered: Option<io::Result<Vec<Vec<u8>>>> = None;
     for batch in units.chunks(BREAKDOWN_BATCH) {
-        let last = rendered.take();
-        let mut next = None;
-        let written = rayon::in_place_scope(|s| {
-            s.spawn(|_| next = Some(breakdown_batch(a, &labels, batch)));
-            last.map_or(Ok(()), |chunks| write_chunks(out, chunks))
-        });
-        written?;
-        rendered = next;
-    }
-    rendered.map_or(Ok(()), |chunks| write_chunks(out, chunks))
-}
-
-/// A batch of units' breakdown rows as CSV, in chunks rendered on all
-/// cores.
-fn breakdown_batch(
-    a: &Assessment,
-    labels: &LeafLabels,
-    units: &[usize],
-) -> io::Result<Vec<Vec<u8>>> {
-    use rayon::prelude::*;
-    units
-        .par_chunks(256)
-        .map(|chunk| breakdown_chunk(a, labels, chunk))
-        .collect()
-}
-
-fn write_chunks(out: &mut dyn Write, chunks: io::Result<Vec<Vec<u8>>>) -> io::Result<()> {
-    for c in chunks? {
-        out.write_all(&c)?;
+        let chunks = batch
+            .par_chunks(256)
+            .map(|chunk| breakdown_chunk(a, &labels, chunk))
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for c in chunks {
+            out.write_all(&c)?;
+        }
     }
     Ok(())
 }
