@@ -63,11 +63,16 @@ impl<T: Send> Coded<T> {
     fn code_of<'b>(&mut self, text: &'b str, new: &mut Vec<&'b str>) -> u32 {
         let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
         let key = [hash as u64, (hash >> 64) as u64];
-        let next = self.index.len() as u32;
-        *self.index.entry(key).or_insert_with(|| {
-            new.push(text);
-            next
-        })
+        // Most cells were seen before: a lookup, and an insertion only for
+        // a new one (rather than `entry`, whose slower path the compiler
+        // inlines or not from one build to the next).
+        if let Some(&code) = self.index.get(&key) {
+            return code;
+        }
+        let code = self.index.len() as u32;
+        self.index.insert(key, code);
+        new.push(text);
+        code
     }
 
     /// Resolves the new cells (trimmed; only spaces is empty) once each.

@@ -188,8 +188,13 @@ impl Export for Results {
                 .collect(),
             units: a.ordered_units().map(|u| unit_out(a, u)).collect(),
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        out.write_all(b"\n")
+        // serde_json writes a piece at a time (a quote, a key, an indent):
+        // into a buffer of its own type rather than through `dyn Write`.
+        use std::io::Write as _;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+        serde_json::to_writer_pretty(&mut buffered, &doc)?;
+        buffered.write_all(b"\n")?;
+        buffered.flush()
     }
 }
 
