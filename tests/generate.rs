@@ -2,7 +2,7 @@
 //! bytes as before for a pinned small case (the benchmark inputs depend on
 //! it).
 
-use crate::harness::Workdir;
+use crate::harness::{run_args, Workdir};
 
 const FILES: [&str; 6] = [
     "indicators.toml",
@@ -144,18 +144,7 @@ fn a_small_messy_run_writes_the_pinned_bytes() {
     use sha2::{Digest, Sha256};
     let w = Workdir::new();
     w.generate(200, 4000, &["--seed", "7", "--messy"], "gen");
-    let r = w.zwgk(&[
-        "run",
-        "--indicators",
-        "gen/indicators.toml",
-        "--data",
-        "gen/data",
-        "--out",
-        "out",
-        "--no-charts",
-        "--notice-date",
-        "2024-03-01",
-    ]);
+    let r = w.zwgk(&run_args("gen/indicators.toml", "gen/data", "out"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let hex = |bytes: &[u8]| -> String {
         Sha256::digest(bytes)
