@@ -257,26 +257,21 @@ pub fn decimal_text(d: Decimal) -> String {
 /// [`decimal_text`] written onto `out`.
 pub fn push_decimal(out: &mut String, d: Decimal) {
     // Digits from the last: 29 at most, padded with zeros up to the scale
-    // (at most 28), so that there is a digit before the point too.
+    // (at most 28), so that there is a digit before the point too. In u128
+    // only while the mantissa is wider than u64 (never for a score).
     let mut digits = [b'0'; 30];
     let mut len = 0;
-    let mantissa = d.mantissa().unsigned_abs();
-    match u64::try_from(mantissa) {
-        Ok(mut m) => {
-            while m > 0 {
-                digits[len] = b'0' + (m % 10) as u8;
-                m /= 10;
-                len += 1;
-            }
-        }
-        Err(_) => {
-            let mut m = mantissa;
-            while m > 0 {
-                digits[len] = b'0' + (m % 10) as u8;
-                m /= 10;
-                len += 1;
-            }
-        }
+    let mut wide = d.mantissa().unsigned_abs();
+    while wide > u128::from(u64::MAX) {
+        digits[len] = b'0' + (wide % 10) as u8;
+        wide /= 10;
+        len += 1;
+    }
+    let mut m = wide as u64; // at most u64::MAX here: exact
+    while m > 0 {
+        digits[len] = b'0' + (m % 10) as u8;
+        m /= 10;
+        len += 1;
     }
     let scale = d.scale() as usize;
     let len = len.max(scale);

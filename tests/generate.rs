@@ -141,17 +141,11 @@ fn a_messy_assessment_scores_exactly_as_the_clean_one_of_its_seed() {
 /// too, with the zip and deflate crates of Cargo.lock.)
 #[test]
 fn a_small_messy_run_writes_the_pinned_bytes() {
-    use sha2::{Digest, Sha256};
+    use zwgk::ingest::sha256_hex as hex;
     let w = Workdir::new();
     w.generate(200, 4000, &["--seed", "7", "--messy"], "gen");
     let r = w.zwgk(&run_args("gen/indicators.toml", "gen/data", "out"));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let hex = |bytes: &[u8]| -> String {
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
     let sorted = |dir: &std::path::Path| {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
