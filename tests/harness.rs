@@ -148,11 +148,12 @@ impl Workdir {
             .into()
     }
 
-    /// The `.out.*` directories a run writes beside `out` before renaming.
+    /// The `.out.*` directories (not the lock file) a run writes beside `out` before renaming.
     pub fn temporary_dirs(&self) -> Vec<String> {
         std::fs::read_dir(self.path())
             .unwrap()
             .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with(".out."))
             .collect()

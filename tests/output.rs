@@ -186,3 +186,211 @@ fn a_run_killed_between_the_renames_gets_the_previous_report_back() {
     assert_eq!(report_files(&w), before);
     assert!(w.temporary_dirs().is_empty(), "{:?}", w.temporary_dirs());
 }
+
+/// Starts `zwgk run` on the hand layout into `out`, stalled at `at` for
+/// `seconds`, and returns it once it says so (its stderr left to read).
+fn start_stalled(w: &Workdir, at: &str, seconds: &str, extra: &[&str]) -> std::process::Child {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = crate::harness::english(std::process::Command::new(env!("CARGO_BIN_EXE_zwgk")))
+        .args(["run", "--indicators", "indicators.toml", "--data", "data"])
+        .args(["--out", "out", "--no-charts"])
+        .args(extra)
+        .env("ZWGK_STALL_WRITE_AFTER", at)
+        .env("ZWGK_STALL_SECONDS", seconds)
+        .current_dir(w.path())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("stalled at") {
+        line.clear();
+    }
+    assert!(
+        line.contains("stalled at"),
+        "the run reached the stall point"
+    );
+    // The rest of stderr drains in the background so the child never blocks.
+    std::thread::spawn(move || {
+        let _ = stderr.read_to_end(&mut Vec::new());
+    });
+    child
+}
+
+/// The listing of `dir` (relative paths of its files), for "nothing changed".
+fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            for (n, b) in tree(&p) {
+                out.push((format!("{}/{n}", e.file_name().to_string_lossy()), b));
+            }
+        } else {
+            out.push((
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn force_never_deletes_the_inputs_the_run_reads() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    std::fs::rename(w.path().join("data"), w.path().join("out/data")).unwrap();
+    std::fs::rename(
+        w.path().join("indicators.toml"),
+        w.path().join("out/demo.toml"),
+    )
+    .unwrap();
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        "out/demo.toml",
+        "--data",
+        "out/data",
+        "--out",
+        "out",
+        "--force",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("holds out/demo.toml, an input of this run"),
+        "{}",
+        r.stderr
+    );
+    assert!(w.exists("out/demo.toml") && w.exists("out/data/units.csv"));
+}
+
+#[test]
+fn force_never_deletes_a_file_the_office_added_and_names_it() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&[]).code, 0);
+    w.write("out/整改台账_已填写.xlsx", "the office's own");
+    let before = tree(&w.path().join("out"));
+    let r = w.run(&["--force"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "holds files zwgk did not write (or that were changed since): 整改台账_已填写.xlsx"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        tree(&w.path().join("out")),
+        before,
+        "nothing in out changed"
+    );
+    // A report file edited by hand is the office's too.
+    std::fs::remove_file(w.path().join("out/整改台账_已填写.xlsx")).unwrap();
+    w.write("out/scores.csv", "edited");
+    let r = w.run(&["--force"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(": scores.csv;"), "{}", r.stderr);
+    assert_eq!(w.read("out/scores.csv"), "edited");
+    // What zwgk wrote, unchanged, is replaced.
+    std::fs::remove_file(w.path().join("out/scores.csv")).unwrap();
+    assert_eq!(w.run(&["--force"]).code, 0);
+}
+
+#[test]
+fn two_runs_into_one_folder_never_both_succeed() {
+    let w = Workdir::with_fixture("hand");
+    let mut first = start_stalled(&w, "1", "600", &[]);
+    let second = w.run(&[]);
+    assert_eq!(second.code, 2, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("another zwgk is writing out"),
+        "{}",
+        second.stderr
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // The killed run's lock is taken over by the next one.
+    let third = w.run(&[]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    assert!(
+        !w.exists(".out.lock"),
+        "the lock file is removed after the run"
+    );
+}
+
+#[test]
+fn a_folder_made_at_out_while_the_run_works_is_kept() {
+    let w = Workdir::with_fixture("hand");
+    let first = start_stalled(&w, "commit", "2", &[]);
+    w.write("out/notes.txt", "mine");
+    let r: crate::harness::Run = first.wait_with_output().unwrap().into();
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_eq!(w.read("out/notes.txt"), "mine");
+    assert!(w.temporary_dirs().is_empty(), "{:?}", w.temporary_dirs());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_out_that_is_a_link_is_written_where_it_points() {
+    let w = Workdir::with_fixture("hand");
+    std::fs::create_dir(w.path().join("real")).unwrap();
+    std::os::unix::fs::symlink("real", w.path().join("out")).unwrap();
+    assert_eq!(w.run(&[]).code, 0);
+    assert_eq!(w.run(&["--force"]).code, 0);
+    let meta = std::fs::symlink_metadata(w.path().join("out")).unwrap();
+    assert!(meta.file_type().is_symlink(), "out is still the link");
+    assert!(w.exists("real/results.json"));
+}
+
+#[test]
+fn unit_ids_that_make_one_file_name_are_refused_naming_both_rows() {
+    let w = Workdir::with_fixture("hand");
+    w.edit("data/units.csv", "U1,东湖区", "Q_1,东湖区");
+    w.edit("data/units.csv", "U2,西山区", "q/1,西山区");
+    std::fs::remove_file(w.path().join("data/duties.csv")).unwrap();
+    for file in ["inspections.csv", "submissions.csv", "ratings.csv"] {
+        let path = format!("data/{file}");
+        let text = w.read(&path).replace("U1,", "Q_1,").replace("U2,", "q/1,");
+        w.write(&path, text);
+    }
+    let r = w.zwgk(&["check", "--indicators", "indicators.toml", "--data", "data"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("units.csv: row 3, column 单位编码")
+            && r.stderr.contains(
+                "unit id \"q/1\" and the id in row 2 (\"Q_1\") give the same file name (q_1)"
+            ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.run(&[]).code, 1);
+    assert!(!w.exists("out"), "nothing written");
+}
+
+#[test]
+fn a_unit_id_that_windows_keeps_for_a_device_gets_a_usable_file_name() {
+    let w = Workdir::with_fixture("hand");
+    std::fs::remove_file(w.path().join("data/duties.csv")).unwrap();
+    for file in [
+        "units.csv",
+        "inspections.csv",
+        "submissions.csv",
+        "ratings.csv",
+    ] {
+        let path = format!("data/{file}");
+        let text = w
+            .read(&path)
+            .replace("U1,", "CON,")
+            .replace("U2,", "../U2,");
+        w.write(&path, text);
+    }
+    let r = w.run(&["--feedback"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.exists("out/feedback/CON_.docx"));
+    assert!(w.exists("out/feedback/_._U2.docx"));
+    assert!(!w.exists("out/feedback/CON.docx") && !w.exists("out/feedback/.._U2.docx"));
+}

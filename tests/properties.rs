@@ -189,7 +189,7 @@ fn the_same_inputs_give_the_same_bytes_in_every_file() {
     let w = Workdir::with_fixture("hand");
     let a = assess(&w);
     let tables = |out: &str| {
-        let staging = report::output::Staging::begin(&w.path().join(out), false).unwrap();
+        let staging = report::output::Staging::begin(&w.path().join(out), false, &[]).unwrap();
         report::write_tables(&a, &staging).unwrap();
         staging.commit().unwrap();
         let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(w.path().join(out))

@@ -17,7 +17,9 @@ pub fn combine(args: CombineArgs) -> Result<()> {
         || (args.out.is_none()
             && args.indicators == Path::new(crate::cli::DEMO_INDICATORS)
             && args.data == Path::new(crate::cli::DEMO_DATA));
-    super::prepare_out(Some(&out), force)?;
+    let mut inputs = vec![args.indicators.as_path(), args.data.as_path()];
+    inputs.extend(args.parts.iter().map(|p| p.path.as_path()));
+    super::prepare_out(Some(&out), force, &inputs)?;
     let system = System::load(&args.indicators)?;
     let roster = crate::ingest::load_roster(&system, &args.data)?;
     let a = crate::combine::combine(&system, roster, &args.parts)?;
@@ -30,7 +32,7 @@ pub fn combine(args: CombineArgs) -> Result<()> {
         date: report::chinese_date(date),
         feedback: false,
     };
-    let staging = Staging::begin(&out, force)?;
+    let staging = Staging::begin(&out, force, &inputs)?;
     report::combined::write_combined(&a, &options, &staging)?;
     staging.commit()?;
     let parts: Vec<String> = a

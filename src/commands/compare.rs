@@ -6,7 +6,8 @@ use crate::error::Result;
 
 pub fn compare(args: CompareArgs) -> Result<()> {
     use crate::analysis::{charts, compare};
-    prepare_out(args.out.as_deref(), args.force)?;
+    let inputs = [args.old.as_path(), args.new.as_path()];
+    prepare_out(args.out.as_deref(), args.force, &inputs)?;
     let c = compare::compare(&args.old, &args.new)?;
     print!("{}", compare::render_text(&c));
     let mut files = Vec::new();
@@ -41,5 +42,12 @@ pub fn compare(args: CompareArgs) -> Result<()> {
             )?);
         }
     }
-    write_extra(args.out.as_deref(), args.force, "compare.json", &c, files)
+    write_extra(
+        args.out.as_deref(),
+        args.force,
+        &inputs,
+        "compare.json",
+        &c,
+        files,
+    )
 }

@@ -11,7 +11,7 @@ pub fn generate(args: GenerateArgs) -> Result<()> {
             "--units must be at least 1"
         )));
     }
-    let staging = report::output::Staging::begin(&args.out, args.force)?;
+    let staging = report::output::Staging::begin(&args.out, args.force, &[])?;
     let spec = crate::generate::Spec {
         units: args.units,
         records: args.records,

@@ -20,9 +20,9 @@ use crate::report;
 use std::path::Path;
 
 /// Before any work: may `--out` be written, and is the chart font usable?
-pub(crate) fn prepare_out(out: Option<&Path>, force: bool) -> Result<()> {
+pub(crate) fn prepare_out(out: Option<&Path>, force: bool, inputs: &[&Path]) -> Result<()> {
     if let Some(out) = out {
-        report::output::check_target(out, force)?;
+        report::output::check_target(out, force, inputs)?;
         report::font::init(None)?;
     }
     Ok(())
@@ -32,6 +32,7 @@ pub(crate) fn prepare_out(out: Option<&Path>, force: bool) -> Result<()> {
 pub(crate) fn write_extra(
     out: Option<&Path>,
     force: bool,
+    inputs: &[&Path],
     json_name: &str,
     json: &impl serde::Serialize,
     charts: Vec<(String, Vec<u8>)>,
@@ -42,7 +43,7 @@ pub(crate) fn write_extra(
         serde_json::to_vec_pretty(json).unwrap_or_default(),
     )];
     files.extend(charts);
-    report::output::write_dir(out, &files, force)?;
+    report::output::write_dir(out, &files, force, inputs)?;
     println!(
         "{}",
         crate::tr!("已写入 {}", "written to {}", out.display())

@@ -16,7 +16,8 @@ pub fn run(args: RunArgs) -> Result<()> {
     // it), with or without `run`, as bare `zwgk` does.
     let force = args.force || is_the_demo(&args);
     // Refuse early, before the work, when the directory may not be replaced.
-    report::output::check_target(&out, force)?;
+    let inputs = [args.inputs.indicators.as_path(), args.inputs.data.as_path()];
+    report::output::check_target(&out, force, &inputs)?;
     if !args.no_charts {
         report::font::init(args.font.as_deref())?;
     }
@@ -54,7 +55,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         println!("{line}");
     }
     let t = std::time::Instant::now();
-    let staging = report::output::Staging::begin(&out, force)?;
+    let staging = report::output::Staging::begin(&out, force, &inputs)?;
     report::write_run(&a, &options, &staging)?;
     crate::assess::timing("render and write reports", t);
     let t = std::time::Instant::now();

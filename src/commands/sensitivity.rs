@@ -20,7 +20,8 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<()> {
             "--samples must be at least 1"
         )));
     }
-    prepare_out(args.out.as_deref(), args.force)?;
+    let inputs = [args.inputs.indicators.as_path(), args.inputs.data.as_path()];
+    prepare_out(args.out.as_deref(), args.force, &inputs)?;
     let a = args.inputs.assess()?;
     let r = sensitivity::analyse(
         &a,
@@ -64,6 +65,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<()> {
     write_extra(
         args.out.as_deref(),
         args.force,
+        &inputs,
         "sensitivity.json",
         &r,
         files,

@@ -9,17 +9,21 @@ use crate::forms::{form, submission_leaves, unit_items, workbook};
 use crate::ingest::Inputs;
 use crate::report::output::{self, Staging};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 pub fn template(args: TemplateArgs) -> Result<()> {
-    output::check_target(&args.out, args.force)?;
+    output::check_target(&args.out, args.force, &[&args.indicators, &args.data])?;
     let system = System::load(&args.indicators)?;
     let inputs = crate::ingest::load_roster(&system, &args.data)?;
     if args.per_unit {
         return per_unit(&args, &system, &inputs);
     }
     let bytes = workbook::submissions_workbook(&system, &inputs).map_err(not_built)?;
-    output::write_dir(&args.out, &[("submissions.xlsx".into(), bytes)], args.force)?;
+    output::write_dir(
+        &args.out,
+        &[("submissions.xlsx".into(), bytes)],
+        args.force,
+        &[&args.indicators, &args.data],
+    )?;
     println!(
         "{}",
         crate::tr!(
@@ -41,9 +45,9 @@ fn not_built(e: rust_xlsxwriter::XlsxError) -> Error {
 
 /// `DIR/<unit id>.xlsx` for every unit, written on all cores.
 fn per_unit(args: &TemplateArgs, system: &System, inputs: &Inputs) -> Result<()> {
-    let names = file_names(inputs)?;
+    let names = file_names(inputs);
     let leaves = submission_leaves(system);
-    let staging = Staging::begin(&args.out, args.force)?;
+    let staging = Staging::begin(&args.out, args.force, &[&args.indicators, &args.data])?;
     let items: usize = (0..inputs.units.len())
         .into_par_iter()
         .map(|u| {
@@ -72,75 +76,10 @@ fn per_unit(args: &TemplateArgs, system: &System, inputs: &Inputs) -> Result<()>
 
 /// `<unit id>.xlsx` for each unit, with the characters file systems refuse
 /// (`/ \ : * ? " < > |`) as `_`; two ids that become one name are an error.
-fn file_names(inputs: &Inputs) -> Result<Vec<String>> {
-    let mut seen: HashMap<String, &str> = HashMap::new();
-    let mut errors = Vec::new();
-    let mut names = Vec::with_capacity(inputs.units.len());
-    for unit in &inputs.units {
-        let name: String = unit
-            .id
-            .chars()
-            .map(|c| {
-                if "/\\:*?\"<>|".contains(c) || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let name = format!("{name}.xlsx");
-        if let Some(other) = seen.insert(name.to_lowercase(), &unit.id) {
-            errors.push(crate::error::Diagnostic::new(
-                "units",
-                "",
-                crate::tr!(
-                    "单位编码“{}”与“{other}”写成文件名后相同（{name}）；请改用不同的编码",
-                    "unit ids \"{}\" and \"{other}\" give the same file name ({name}); make them differ",
-                    unit.id
-                ),
-            ));
-        }
-        names.push(name);
-    }
-    if errors.is_empty() {
-        Ok(names)
-    } else {
-        Err(Error::Invalid(errors))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ingest::Unit;
-
-    fn roster(ids: &[&str]) -> Inputs {
-        Inputs {
-            units: ids
-                .iter()
-                .map(|id| Unit {
-                    id: id.to_string(),
-                    name: format!("单位{id}"),
-                    group: 0,
-                    aliases: Vec::new(),
-                })
-                .collect(),
-            ..Inputs::default()
-        }
-    }
-
-    #[test]
-    fn form_files_are_named_by_id_with_unsafe_characters_replaced() {
-        let names = file_names(&roster(&["X01", "51/01", "a:b"])).unwrap();
-        assert_eq!(names, ["X01.xlsx", "51_01.xlsx", "a_b.xlsx"]);
-    }
-
-    #[test]
-    fn two_ids_that_make_one_file_name_are_an_error() {
-        let Err(Error::Invalid(d)) = file_names(&roster(&["51/01", "51:01", "x01", "X01"])) else {
-            panic!("expected an error");
-        };
-        assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d[0].message.contains("51_01.xlsx"), "{}", d[0].message);
-    }
+fn file_names(inputs: &Inputs) -> Vec<String> {
+    inputs
+        .units
+        .iter()
+        .map(|u| format!("{}.xlsx", crate::ingest::file_names::file_stem(&u.id)))
+        .collect()
 }

@@ -18,7 +18,8 @@ pub fn weights(args: WeightsArgs) -> Result<()> {
 }
 
 fn ahp_weights(args: AhpArgs) -> Result<()> {
-    prepare_out(args.out.as_deref(), args.force)?;
+    let inputs = [args.indicators.as_path(), args.file.as_path()];
+    prepare_out(args.out.as_deref(), args.force, &inputs)?;
     let system = System::load(&args.indicators)?;
     let sets = ahp::read(&args.file, &system)?;
     let results: Vec<ahp::SetResult> = sets
@@ -57,6 +58,7 @@ fn ahp_weights(args: AhpArgs) -> Result<()> {
     write_extra(
         args.out.as_deref(),
         args.force,
+        &inputs,
         "weights.json",
         &json,
         Vec::new(),
@@ -93,7 +95,8 @@ fn render_set(r: &ahp::SetResult) -> String {
 }
 
 fn entropy_weights(args: EntropyArgs) -> Result<()> {
-    prepare_out(args.out.as_deref(), args.force)?;
+    let inputs = [args.inputs.indicators.as_path(), args.inputs.data.as_path()];
+    prepare_out(args.out.as_deref(), args.force, &inputs)?;
     let a = args.inputs.assess()?;
     let leaves = entropy::leaf_weights(&a);
     println!(
@@ -122,6 +125,7 @@ fn entropy_weights(args: EntropyArgs) -> Result<()> {
     write_extra(
         args.out.as_deref(),
         args.force,
+        &inputs,
         "weights.json",
         &json,
         Vec::new(),

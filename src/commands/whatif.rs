@@ -7,7 +7,8 @@ use crate::error::Result;
 
 pub fn whatif(args: WhatifArgs) -> Result<()> {
     use crate::analysis::{charts, whatif};
-    prepare_out(args.out.as_deref(), args.force)?;
+    let inputs = [args.inputs.indicators.as_path(), args.inputs.data.as_path()];
+    prepare_out(args.out.as_deref(), args.force, &inputs)?;
     let a = args.inputs.assess()?;
     let settings = whatif::parse_settings(&a.system, &args.set)?;
     let w = whatif::rescore(&a, &settings);
@@ -64,7 +65,14 @@ pub fn whatif(args: WhatifArgs) -> Result<()> {
             )?);
         }
     }
-    write_extra(args.out.as_deref(), args.force, "whatif.json", &r, files)
+    write_extra(
+        args.out.as_deref(),
+        args.force,
+        &inputs,
+        "whatif.json",
+        &r,
+        files,
+    )
 }
 
 /// "良好" when the grade stayed, "良好→较差" when it changed.

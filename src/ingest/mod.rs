@@ -12,6 +12,7 @@ mod coded;
 pub mod delimited;
 mod duties;
 mod encoding;
+pub mod file_names;
 mod findings;
 mod fold;
 pub mod names;

@@ -146,7 +146,13 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
     }
     let issuer = s.issuer.clone().unwrap_or_default();
     doc = closing(doc, &issuer, date);
-    pack(doc, &format!("feedback/{}.docx", unit.id))
+    pack(
+        doc,
+        &format!(
+            "feedback/{}.docx",
+            crate::ingest::file_names::file_stem(&unit.id)
+        ),
+    )
 }
 
 /// Every unit's sheet, rendered and handed to `write` on all cores: each
@@ -163,20 +169,10 @@ pub fn write_all(
     let leaves = a.system.leaves();
     units.par_iter().try_for_each(|&u| {
         let bytes = sheet(a, u, &leaves, date)?;
-        let name = format!("feedback/{}.docx", file_id(&a.inputs.units[u].id));
+        let name = format!(
+            "feedback/{}.docx",
+            crate::ingest::file_names::file_stem(&a.inputs.units[u].id)
+        );
         write(name, bytes)
     })
-}
-
-/// A unit id as a file name: characters a file system refuses are replaced.
-fn file_id(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if "/\\:*?\"<>|".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect()
 }

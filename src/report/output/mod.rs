@@ -3,56 +3,27 @@
 //! the previous report untouched. A directory the tool did not write is never
 //! replaced; one it wrote is replaced only with `--force`.
 
+mod lock;
+pub mod manifest;
+mod target;
+
 use crate::error::{Error, Result};
+pub use manifest::MARKER;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The file that marks a directory as written by zwgk.
-pub const MARKER: &str = ".zwgk-output";
+use std::sync::Mutex;
 
 /// May `dir` be (re)written? Checked before any work is done, after what an
-/// interrupted earlier run left beside `dir` is cleared up.
-pub fn check_target(dir: &Path, force: bool) -> Result<()> {
-    recover_interrupted(dir);
-    if !dir.exists() {
-        return Ok(());
-    }
-    if !dir.is_dir() {
-        return Err(Error::Usage(crate::tr!(
-            "输出位置 {} 已存在，但不是目录",
-            "output {} exists and is not a directory",
-            dir.display()
-        )));
-    }
-    let empty = fs::read_dir(dir)
-        .map_err(|e| {
-            Error::io(
-                crate::tr!("无法读取 {}", "cannot read {}", dir.display()),
-                e,
-            )
-        })?
-        .next()
-        .is_none();
-    if empty {
-        return Ok(());
-    }
-    if !dir.join(MARKER).exists() {
-        return Err(Error::Usage(crate::tr!(
-"输出目录 {} 不是空的，也不是 zwgk 写出的；zwgk 不会替换它，请换一个 --out",
-"output directory {} is not empty and was not written by zwgk; it is never replaced — choose another --out",
-            dir.display()
-        )));
-    }
-    if !force {
-        return Err(Error::Usage(crate::tr!(
-            "输出目录 {} 中是此前 zwgk 的运行结果；加 --force 才会替换",
-            "output directory {} holds an earlier zwgk run; pass --force to replace it",
-            dir.display()
-        )));
-    }
-    Ok(())
+/// interrupted earlier run left beside `dir` is cleared up: not a directory
+/// someone else wrote, not one of zwgk's without `force` or with files added
+/// since, and not one that holds an input of the run (`inputs`).
+pub fn check_target(dir: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
+    let dir = target::resolve(dir)?;
+    recover_interrupted(&dir);
+    target::refuse_inputs_inside(&dir, inputs)?;
+    target::may_replace(&dir, force)
 }
 
 fn sibling(dir: &Path, tag: &str) -> PathBuf {
@@ -113,8 +84,13 @@ fn recover_interrupted(dir: &Path) {
 }
 
 /// Writes `files` (relative paths → bytes) as the new content of `dir`.
-pub fn write_dir(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
-    let staging = Staging::begin(dir, force)?;
+pub fn write_dir(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    force: bool,
+    inputs: &[&Path],
+) -> Result<()> {
+    let staging = Staging::begin(dir, force, inputs)?;
     for (name, bytes) in files {
         staging.write(name, bytes)?;
     }
@@ -128,23 +104,36 @@ pub fn write_dir(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result
 pub struct Staging {
     dir: PathBuf,
     tmp: PathBuf,
+    force: bool,
     /// Files started so far (for the test hooks).
     started: AtomicUsize,
+    /// Every file written, with its SHA-256: the manifest.
+    written: Mutex<Vec<(String, String)>>,
+    /// Held from the start to the end of the write: one run at a time.
+    _lock: lock::DirLock,
 }
 
 impl Staging {
-    /// Checks that `dir` may be written and starts its temporary sibling.
-    pub fn begin(dir: &Path, force: bool) -> Result<Staging> {
-        check_target(dir, force)?;
+    /// Takes `dir`'s lock, checks that `dir` may be written and starts its
+    /// temporary sibling.
+    pub fn begin(dir: &Path, force: bool, inputs: &[&Path]) -> Result<Staging> {
+        let dir = &target::resolve(dir)?;
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| {
+                Error::io(
+                    crate::tr!("无法创建 {}", "cannot create {}", parent.display()),
+                    e,
+                )
+            })?;
+        }
+        let lock = lock::DirLock::take(dir)?;
+        check_target(dir, force, inputs)?;
         let io = |p: &Path, e| {
             Error::io(
                 crate::tr!("无法创建 {}", "cannot create {}", p.display()),
                 e,
             )
         };
-        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-        }
         let tmp = sibling(dir, "new");
         if tmp.exists() {
             fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
@@ -153,7 +142,10 @@ impl Staging {
         Ok(Staging {
             dir: dir.to_path_buf(),
             tmp,
+            force,
             started: AtomicUsize::new(0),
+            written: Mutex::new(Vec::new()),
+            _lock: lock,
         })
     }
 
@@ -185,8 +177,16 @@ impl Staging {
         if let Some(p) = path.parent() {
             fs::create_dir_all(p).map_err(io)?;
         }
-        let mut w = BufWriter::with_capacity(1 << 16, fs::File::create(&path).map_err(io)?);
-        fill(&mut w).and_then(|()| w.flush()).map_err(io)
+        let file = fs::File::create(&path).map_err(io)?;
+        let mut w = manifest::Hashing::new(BufWriter::with_capacity(1 << 16, file));
+        fill(&mut w).map_err(io)?;
+        let sha = w.finish().map_err(io)?;
+        let name = name.replace('\\', "/");
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((name, sha));
+        Ok(())
     }
 
     /// Writes the file `name` with `bytes`.
@@ -194,20 +194,25 @@ impl Staging {
         self.write_with(name, |w| w.write_all(bytes))
     }
 
-    /// Marks the directory as zwgk's and moves it into place of `dir` (the
-    /// previous report, if any, is removed only then).
+    /// Writes the manifest and moves the directory into place of `dir`. The
+    /// previous report is checked again just before (a folder made at `dir`
+    /// meanwhile, a file the office put there) and removed only then.
     pub fn commit(self) -> Result<()> {
         let marker = self.tmp.join(MARKER);
-        fs::write(
-            &marker,
-            "written by zwgk; `zwgk run --force` may replace this directory\n",
-        )
-        .map_err(|e| {
+        let mut files = std::mem::take(
+            &mut *self
+                .written
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        fs::write(&marker, manifest::text(&mut files)).map_err(|e| {
             Error::io(
                 crate::tr!("无法写入 {}", "cannot write {}", marker.display()),
                 e,
             )
         })?;
+        injected_stall("commit");
+        target::may_replace(&self.dir, self.force)?;
         swap_in(&self.tmp, &self.dir)
     }
 }
@@ -232,12 +237,17 @@ fn injected_failure(written: usize) -> Option<std::io::Error> {
 }
 
 /// Test hook: `ZWGK_STALL_WRITE_AFTER=N` stops the write after N files
-/// (`swap` after moving the previous report aside) and waits to be killed,
-/// so that tests can kill the process mid-write.
+/// (`commit` before the last check, `swap` after moving the previous report
+/// aside) and waits to be killed (or `ZWGK_STALL_SECONDS`, then goes on), so
+/// that tests can kill the process mid-write or act while it writes.
 fn injected_stall(at: &str) {
     if std::env::var("ZWGK_STALL_WRITE_AFTER").is_ok_and(|v| v == at) {
         eprintln!("zwgk: stalled at {at} (ZWGK_STALL_WRITE_AFTER)");
-        std::thread::sleep(std::time::Duration::from_secs(600));
+        let seconds = std::env::var("ZWGK_STALL_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(600);
+        std::thread::sleep(std::time::Duration::from_secs(seconds));
     }
 }
 
@@ -283,7 +293,7 @@ mod tests {
     fn a_committed_staging_replaces_the_report_and_a_dropped_one_leaves_it() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("out");
-        let first = Staging::begin(&dir, false).unwrap();
+        let first = Staging::begin(&dir, false, &[]).unwrap();
         first.write("a.txt", b"one").unwrap();
         first
             .write_with("charts/b.txt", |w| w.write_all(b"two"))
@@ -293,7 +303,7 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("charts/b.txt")).unwrap(), "two");
         assert!(dir.join(MARKER).exists());
 
-        let second = Staging::begin(&dir, true).unwrap();
+        let second = Staging::begin(&dir, true, &[]).unwrap();
         second.write("a.txt", b"new").unwrap();
         let failed = second
             .write_with("c.txt", |_| Err(std::io::Error::other("no room")))
