@@ -121,6 +121,9 @@ pub struct CombineArgs {
     /// The date printed on the notice, as the tables write dates [default: today].
     #[arg(long, value_parser = notice_date)]
     pub notice_date: Option<chrono::NaiveDate>,
+    /// The notice's 发文字号 for this result, over notice.doc_number.
+    #[arg(long)]
+    pub doc_number: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -307,6 +310,9 @@ pub struct RunArgs {
     /// (2024-02-20, 2024/2/20, 2024.2.20, 2024年2月20日) [default: today].
     #[arg(long, value_parser = notice_date)]
     pub notice_date: Option<chrono::NaiveDate>,
+    /// The notice's 发文字号 for this run (each quarter's notice has its own), over notice.doc_number.
+    #[arg(long)]
+    pub doc_number: Option<String>,
     /// Write the feedback to units (feedback.xlsx, the 整改台账) also above 2,000 units.
     #[arg(long, conflicts_with = "no_feedback")]
     pub feedback: bool,
@@ -389,6 +395,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             font: std::env::var_os("ZWGK_FONT").map(PathBuf::from),
             template: None,
             notice_date: None,
+            doc_number: None,
             feedback: false,
             no_feedback: false,
         }),

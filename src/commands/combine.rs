@@ -22,10 +22,14 @@ pub fn combine(args: CombineArgs) -> Result<()> {
     super::prepare_out(Some(&out), force, &inputs)?;
     let system = System::load(&args.indicators)?;
     let roster = crate::ingest::load_roster(&system, &args.data)?;
-    let a = crate::combine::combine(&system, roster, &args.parts)?;
-    let date = args
-        .notice_date
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut a = crate::combine::combine(&system, roster, &args.parts)?;
+    if let Some(number) = &args.doc_number {
+        a.system.notice_doc_number = Some(number.clone());
+    }
+    let date = super::run::notice_date(args.notice_date, &mut a.warnings);
+    for w in &a.warnings {
+        eprintln!("{}", crate::tr!("警告：{w}", "warning: {w}"));
+    }
     let options = report::Options {
         charts: !args.no_charts,
         html_template: None,

@@ -30,7 +30,11 @@ pub fn run(args: RunArgs) -> Result<()> {
         })?),
         None => None,
     };
-    let a = args.inputs.assess()?;
+    let mut a = args.inputs.assess()?;
+    if let Some(number) = &args.doc_number {
+        a.system.notice_doc_number = Some(number.clone());
+    }
+    let date = notice_date(args.notice_date, &mut a.warnings);
     print_ignored(&a);
     print_warnings(
         &a,
@@ -41,9 +45,6 @@ pub fn run(args: RunArgs) -> Result<()> {
             out.join("run.log").display()
         ),
     );
-    let date = args
-        .notice_date
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let options = report::Options {
         charts: !args.no_charts,
         html_template,
@@ -76,6 +77,23 @@ pub fn run(args: RunArgs) -> Result<()> {
     );
     leave_to_exit(a);
     Ok(())
+}
+
+/// The notice's date: `--notice-date`, or today — said among the warnings
+/// (stderr and run.log), so that a notice is never dated by surprise.
+pub(crate) fn notice_date(
+    given: Option<chrono::NaiveDate>,
+    warnings: &mut Vec<String>,
+) -> chrono::NaiveDate {
+    given.unwrap_or_else(|| {
+        let today = chrono::Local::now().date_naive();
+        warnings.push(crate::tr!(
+            "通报未给出成文日期（--notice-date），按今天 {} 落款；正式印发前请核对",
+            "the notice has no date given (--notice-date), so it is dated today, {}; check it before the notice is issued",
+            report::chinese_date(today)
+        ));
+        today
+    })
 }
 
 /// The bundled demo into its own default directory.

@@ -38,6 +38,9 @@ pub struct System {
     /// How N/A items are made up for: at every parent, or once at the end.
     pub rescale: Rescale,
     pub issuer: Option<String>,
+    /// The last day an inspection record may be dated: 31 December of
+    /// `year`, or `records_until` (year-end checks held in January).
+    pub records_until: chrono::NaiveDate,
     /// Indicator indices used to break ties, in order.
     pub tie_break: Vec<usize>,
     /// As written in the TOML (e.g. `4`).

@@ -56,6 +56,7 @@ pub struct RawAssessment {
     #[serde(default)]
     pub tie_break: Vec<String>,
     pub rescale: Option<String>,
+    pub records_until: Option<Datetime>,
 }
 
 #[derive(Debug, Deserialize)]

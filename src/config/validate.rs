@@ -216,6 +216,7 @@ pub(super) fn resolve(
             Publish::Ranks
         }
     };
+    let records_until = records_until(&raw, &mut c);
     let feedback = raw.feedback.unwrap_or_default();
     let feedback_deadline = feedback.deadline.as_ref().and_then(|d| {
         let date = to_date(d);
@@ -245,6 +246,7 @@ pub(super) fn resolve(
         rank_on,
         rescale,
         issuer: a.issuer,
+        records_until,
         tie_break,
         weight_percent,
         calendar,
@@ -263,6 +265,32 @@ pub(super) fn resolve(
         feedback_requirements: feedback.requirements,
         periods,
     })
+}
+
+/// `assessment.records_until`: a day from 31 December of `year` to 31
+/// December of the next year; without it, 31 December of `year`.
+fn records_until(raw: &RawSystem, c: &mut Checker) -> NaiveDate {
+    use chrono::Datelike;
+    let a = &raw.assessment;
+    let year = a.get_ref().year;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    let Some(d) = &a.get_ref().records_until else {
+        return end;
+    };
+    match to_date(d) {
+        Some(date) if date >= end && date <= end.with_year(year + 1).unwrap_or(end) => date,
+        _ => {
+            c.at(
+                a,
+                crate::tr!(
+                    "assessment.records_until = {d}：应为 {year} 年 12 月 31 日至次年 12 月 31 日之间的日期，如 {}-01-31",
+                    "assessment.records_until = {d}: expected a date from 31 December {year} to 31 December of the next year, e.g. {}-01-31",
+                    year + 1
+                ),
+            );
+            end
+        }
+    }
 }
 
 pub(crate) fn to_date(d: &Datetime) -> Option<NaiveDate> {

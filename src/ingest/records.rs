@@ -78,15 +78,13 @@ impl Context<'_> {
             };
         };
         let year = self.system.year;
+        let until = self.system.records_until;
         match values::parse_date(text) {
             Err(msg) => DateCheck::Unreadable(msg),
-            Ok(d) if d.year() != year && d.year() != year + 1 => DateCheck::Outside(
-                crate::tr!(
-"检查日期 {d} 不在考核年度 {year} 及次年（现场检查）内",
-"dated {d}, outside the assessment year {year} and the year after (its on-site checks)"
-                ),
-                d,
-            ),
+            Ok(d) if d.year() < year || d > until => DateCheck::Unreadable(crate::tr!(
+"检查日期 {d} 不在考核期 {year}-01-01 至 {until} 内；上一年或下一年的记录不计入本年度考核，请核对日期，或从本表中移出（年初的年终检查可在指标体系中用 assessment.records_until 放宽）",
+"dated {d}, outside the assessment's window {year}-01-01 to {until}; a record of another year does not count this year: check the date or move the record out (year-end checks held in January: assessment.records_until)"
+            )),
             Ok(d) => DateCheck::InYear(Some(d)),
         }
     }
@@ -220,14 +218,8 @@ impl Rows<'_, '_> {
                 self.counts.get(count),
             ];
             let date = self.dates.get(date);
-            if let DateCheck::Outside(msg, _) = date {
-                let about = about(units.get(j), issues.get(j), "date");
-                let warning = t.error(i, "date", msg.clone()).about(about);
-                self.out.warnings.push(warning.to_string());
-            }
             let day = match date {
                 DateCheck::InYear(d) => *d,
-                DateCheck::Outside(_, d) => Some(*d),
                 DateCheck::Unreadable(msg) => {
                     let about = about(units.get(j), issues.get(j), "date");
                     let problem = t.error(i, "date", msg.clone()).about(about);
@@ -412,8 +404,6 @@ impl Aggregated {
 enum DateCheck {
     /// The date, if the cell has one.
     InYear(Option<NaiveDate>),
-    /// A warning: the date lies outside the assessment year and the next.
-    Outside(String, NaiveDate),
-    /// An error: not a date.
+    /// An error: not a date, or a date outside the assessment's window.
     Unreadable(String),
 }

@@ -297,12 +297,10 @@ pub fn render_all(a: &Assessment) -> Result<Rendered> {
         let chart = ranking(a, g);
         let (png, svg) = draw::render(&chart)?;
         add(format!("rank-{}", group.id), png, svg);
-        let for_print = draw::HBarChart {
-            width: draw::PRINT_WIDTH,
-            ..chart
-        };
-        let (png, _) = draw::render(&for_print)?;
-        print.push((format!("charts/rank-{}.png", group.id), png));
+        for (k, piece) in print_pieces(chart).iter().enumerate() {
+            let (png, _) = draw::render(piece)?;
+            print.push((format!("charts/rank-{}-{}.png", group.id, k + 1), png));
+        }
         // A combined result's "indicators" are its parts: no chart of them.
         if a.parts.is_empty() {
             let (png, svg) = draw::render(&indicators(a, g))?;
@@ -319,6 +317,31 @@ pub fn render_all(a: &Assessment) -> Result<Rendered> {
     Ok(out)
 }
 
+/// Most units one printed ranking picture shows: 25 rows of a print chart
+/// with its title, legend and note are about 950 × 680 px, 218 mm tall at
+/// the 156 mm text width — within the 225 mm text height of a page.
+pub const PRINT_BARS: usize = 25;
+
+/// A group's ranking drawn for print as pictures of at most
+/// [`PRINT_BARS`] units each, all on one scale, the second and later titled
+/// （续）, so that no picture runs off the page.
+pub fn print_pieces(chart: HBarChart) -> Vec<HBarChart> {
+    let HBarChart { title, bars, .. } = &chart;
+    bars.chunks(PRINT_BARS)
+        .enumerate()
+        .map(|(k, part)| HBarChart {
+            title: if k == 0 {
+                title.clone()
+            } else {
+                format!("{title}（续）")
+            },
+            bars: part.to_vec(),
+            width: draw::PRINT_WIDTH,
+            ..chart.clone()
+        })
+        .collect()
+}
+
 /// `2023年第一季度 ` before a chart's title in a period run.
 fn period_prefix(a: &Assessment) -> String {
     a.period
@@ -329,6 +352,31 @@ fn period_prefix(a: &Assessment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_of_40_prints_as_25_and_15_on_one_scale() {
+        let bar = |i: usize| Bar {
+            label: format!("{i}"),
+            segments: vec![(i as f64, GRADE_COLORS[0])],
+            end_text: String::new(),
+        };
+        let chart = HBarChart {
+            title: "市政府部门 考核得分排名".into(),
+            legend: Vec::new(),
+            bars: (0..40).map(bar).collect(),
+            x_min: 0.0,
+            x_max: 100.0,
+            width: draw::WIDTH,
+            thresholds: Vec::new(),
+            note: String::new(),
+        };
+        let pieces = print_pieces(chart);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!((pieces[0].bars.len(), pieces[1].bars.len()), (25, 15));
+        assert_eq!(pieces[1].bars[0].label, "25");
+        assert_eq!(pieces[1].title, "市政府部门 考核得分排名（续）");
+        assert!(pieces.iter().all(|p| p.x_max == 100.0 && p.width == draw::PRINT_WIDTH));
+    }
 
     #[test]
     fn a_large_group_shows_its_head_and_tail_with_a_marker_between() {

@@ -71,6 +71,12 @@ pub(super) fn indented(r: Run) -> Paragraph {
         )
 }
 
+/// A heading (一、 in 黑体, （一） in 楷体), kept on the page of what
+/// follows it.
+pub(super) fn heading(text: &str, font: &str) -> Paragraph {
+    indented(run(text, font, BODY)).keep_next(true)
+}
+
 pub(super) fn centered(text: &str, font: &str, size: usize, line: i32) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, font, size))
@@ -111,10 +117,13 @@ impl TableOf {
     /// The header row and one template row whose cells hold the markers of
     /// table `n` (see [`super::docx_rows`]).
     fn template(&self, n: usize) -> Table {
+        // The header row's paragraphs keep with the next row, so that the
+        // header is never alone at the foot of a page.
         let cell = |text: &str, w: usize, bold_font: &str, left: bool| {
             TableCell::new().width(w, WidthType::Dxa).add_paragraph(
                 Paragraph::new()
                     .add_run(run(text, bold_font, 24))
+                    .keep_next(bold_font == HEITI)
                     // Running text from the left, the rest centred.
                     .align(if left {
                         AlignmentType::Left
@@ -165,11 +174,34 @@ impl Doc {
         self
     }
 
+    /// 征求意见稿 in the header of every page (odd and even), for a draft.
+    pub(super) fn draft_header(mut self, draft: bool) -> Doc {
+        if draft {
+            let header = || {
+                docx_rs::Header::new().add_paragraph(
+                    Paragraph::new()
+                        .add_run(run("征求意见稿", HEITI, 28))
+                        .align(AlignmentType::Center),
+                )
+            };
+            self.docx = self.docx.header(header()).even_header(header());
+        }
+        self
+    }
+
     pub(super) fn add_table(mut self, t: TableOf) -> Doc {
         self.docx = self.docx.add_table(t.template(self.tables.len()));
         self.tables.push(t.rows);
         self
     }
+}
+
+/// The width in twips a header cell needs to hold `h` on one line: its
+/// characters in 小四 (240 twips a CJK character, half that for others)
+/// and the cell's margins.
+fn header_width(h: &str) -> usize {
+    let text: usize = h.chars().map(|c| if c.is_ascii() { 120 } else { 240 }).sum();
+    text + 2 * 108 + 60
 }
 
 /// A PNG's width and height in pixels, from its IHDR chunk.
@@ -179,17 +211,33 @@ fn png_size(png: &[u8]) -> Option<(u32, u32)> {
     (png.starts_with(b"\x89PNG") && w > 0 && h > 0).then_some((w, h))
 }
 
-/// A chart at text width, its own paragraph, centred.
+/// The text height: 12756 twips (225 mm).
+pub(super) const TEXT_HEIGHT: usize = (PAGE.1 as i32 - MARGIN.0 - MARGIN.1) as usize;
+
+/// A chart at text width (narrower when it would be taller than the text
+/// area, so that nothing of it is cut at the foot of a page), its own
+/// paragraph, centred.
 fn picture(png: &[u8]) -> Option<Paragraph> {
     let (w, h) = png_size(png)?;
-    let emu_w = TEXT_WIDTH as u64 * 635;
-    let emu_h = emu_w * h as u64 / w as u64;
+    let (emu_w, emu_h) = fitted(w, h);
     let pic = Pic::new_with_dimensions(png.to_vec(), w, h).size(emu_w as u32, emu_h as u32);
     Some(
         Paragraph::new()
             .add_run(Run::new().add_image(pic))
             .align(AlignmentType::Center),
     )
+}
+
+/// The size in EMU (635 a twip) of a `w` × `h` picture at text width, or
+/// at text height when at text width it would be taller than that.
+fn fitted(w: u32, h: u32) -> (u64, u64) {
+    let (max_w, max_h) = (TEXT_WIDTH as u64 * 635, TEXT_HEIGHT as u64 * 635);
+    let emu_h = max_w * h as u64 / w as u64;
+    if emu_h <= max_h {
+        (max_w, emu_h)
+    } else {
+        (max_h * w as u64 / h as u64, max_h)
+    }
 }
 
 /// `— N —` in 4号 宋体, right on odd pages, left on even pages (one
@@ -339,12 +387,19 @@ fn deflated(
 /// The notice as a .docx: `ctx` is the notice's context (as for the
 /// HTML and Markdown), `charts` the run's chart files.
 pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let mut doc = official_page();
-    let chart = |name: &str| {
+    let mut doc = official_page().draft_header(field(ctx, "draft").is_true());
+    // A group's ranking is printed as pieces `rank-<group>-1.png`, `-2`, …
+    let chart_pieces = |name: &str| -> Vec<Paragraph> {
+        let prefix = format!("charts/{name}-");
         charts
             .iter()
-            .find(|(n, _)| *n == format!("charts/{name}.png"))
-            .and_then(|(_, png)| picture(png))
+            .filter(|(n, _)| {
+                n.strip_prefix(&prefix)
+                    .and_then(|k| k.strip_suffix(".png"))
+                    .is_some_and(|k| k.parse::<usize>().is_ok())
+            })
+            .filter_map(|(_, png)| picture(png))
+            .collect()
     };
     if field(ctx, "draft").is_true() {
         doc = doc.add_paragraph(centered(
@@ -370,7 +425,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
         );
     }
     // 一、总体情况
-    doc = doc.add_paragraph(indented(run("一、总体情况", HEITI, BODY)));
+    doc = doc.add_paragraph(heading("一、总体情况", HEITI));
     doc = doc.add_paragraph(body(&text(ctx, "overview")));
     let grade_names: Vec<String> = list(ctx, "grade_names")
         .iter()
@@ -392,20 +447,26 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
             r
         })
         .collect();
-    // Group names widest, scores wide enough for "100.00", grade counts narrow.
-    let grades = header.len() - 5;
-    let count = (TEXT_WIDTH - 1800 - 860 - 3 * 1000) / grades.max(1);
-    let mut widths = vec![1800, 860, 1000, 1000, 1000];
-    widths.extend(std::iter::repeat_n(count, grades));
+    // Scores wide enough for "100.00", every header on one line, the group
+    // names taking what is left.
+    let mut widths: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .map(|(k, h)| match k {
+            0 => 0,
+            2..=4 => header_width(h).max(1000),
+            _ => header_width(h),
+        })
+        .collect();
     let used: usize = widths.iter().sum();
-    widths[0] += TEXT_WIDTH - used;
+    widths[0] = TEXT_WIDTH.saturating_sub(used).max(1200);
     doc = doc.add_table(table(&header, &rows, &widths, &[]));
     // 二、考核结果
-    doc = doc.add_paragraph(indented(run("二、考核结果", HEITI, BODY)));
+    doc = doc.add_paragraph(heading("二、考核结果", HEITI));
     let grades_only = field(ctx, "publish_grades").is_true();
     for g in &list(ctx, "groups") {
-        let heading = format!("{}{}", text(g, "heading"), text(g, "name"));
-        doc = doc.add_paragraph(indented(run(&heading, KAITI, BODY)));
+        let title = format!("{}{}", text(g, "heading"), text(g, "name"));
+        doc = doc.add_paragraph(heading(&title, KAITI));
         if grades_only {
             for l in &list(g, "grade_lists") {
                 let units = text(l, "units");
@@ -436,7 +497,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
                 &[1100, 4245, 1600, 1900],
                 &[],
             ));
-            if let Some(p) = chart(&format!("rank-{}", text(g, "id"))) {
+            for p in chart_pieces(&format!("rank-{}", text(g, "id"))) {
                 doc = doc.add_paragraph(p);
             }
         }
@@ -446,7 +507,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
         }
     }
     // 三、存在的主要问题
-    doc = doc.add_paragraph(indented(run("三、存在的主要问题", HEITI, BODY)));
+    doc = doc.add_paragraph(heading("三、存在的主要问题", HEITI));
     let vetoes: Vec<String> = list(ctx, "veto_issues")
         .iter()
         .map(|v| {
@@ -492,7 +553,7 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
         }
     }
     // 四、下步工作要求
-    doc = doc.add_paragraph(indented(run("四、下步工作要求", HEITI, BODY)));
+    doc = doc.add_paragraph(heading("四、下步工作要求", HEITI));
     for (k, r) in list(ctx, "requirements").iter().enumerate() {
         doc = doc.add_paragraph(body(&format!(
             "{}. {}",
@@ -572,6 +633,16 @@ mod tests {
             unique_picture_ids(pics),
             "<wp:docPr id=\"1\" name=\"a\"/><wp:docPr id=\"2\" name=\"b\"/>"
         );
+    }
+
+    #[test]
+    fn a_picture_taller_than_the_page_is_fitted_to_the_text_height() {
+        // 680 × 500 px at 156 mm wide is 114.7 mm tall: kept at text width.
+        assert_eq!(fitted(680, 500), (8845 * 635, 8845 * 635 * 500 / 680));
+        // 680 × 1500 px would be 344 mm tall: 225 mm tall, 102 mm wide.
+        let (w, h) = fitted(680, 1500);
+        assert_eq!(h, 12756 * 635);
+        assert_eq!(w, 12756 * 635 * 680 / 1500);
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub(super) const MUTED: RGBColor = RGBColor(97, 97, 97);
 
 /// One bar: its label, its segments (value, colour) from the left, and the
 /// text shown at its end.
+#[derive(Clone)]
 pub struct Bar {
     pub label: String,
     pub segments: Vec<(f64, Rgb)>,
@@ -69,6 +70,7 @@ pub fn cap_bars(mut bars: Vec<Bar>, max: usize) -> Vec<Bar> {
 }
 
 /// A horizontal bar chart, first bar on top.
+#[derive(Clone)]
 pub struct HBarChart {
     pub title: String,
     pub legend: Vec<(String, Rgb)>,

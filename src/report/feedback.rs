@@ -7,7 +7,7 @@
 //! names.
 
 use super::docx::{
-    blank, body, centered, closing, indented, official_page, pack, run, table, BODY, FANGSONG,
+    blank, body, centered, closing, heading, official_page, pack, run, table, BODY, FANGSONG,
     HEITI, LINE, XIAOBIAOSONG,
 };
 use super::ledger::entries;
@@ -23,7 +23,7 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
     let sc = &a.scores[u];
     let st = &a.ranking.standings[u];
     let group_size = a.ranking.order[unit.group].len();
-    let mut doc = official_page();
+    let mut doc = official_page().draft_header(a.draft);
     if a.draft {
         doc = doc.add_paragraph(centered("【征求意见稿】", HEITI, BODY, LINE));
     }
@@ -37,10 +37,10 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
                 .line_spacing(super::docx::exact(LINE)),
         );
     doc = doc.add_paragraph(body(&format!(
-        "你单位（{}，{}）{}年度政务公开工作考核总分{}分（基础得分{}分，加分{}分，扣分{}分），在{}个单位中排第{}名，等次为“{}”{}，折合目标绩效考核{}分。现将失分情况反馈如下，请认真整改。",
+        "你单位（{}，{}）{}政务公开工作考核总分{}分（基础得分{}分，加分{}分，扣分{}分），在{}个单位中排第{}名，等次为“{}”{}，折合目标绩效考核{}分。现将失分情况反馈如下，请认真整改。",
         unit.id,
         s.groups[unit.group].name,
-        s.year,
+        super::year_words(a),
         published(a, sc.total),
         published(a, sc.base),
         published(a, sc.bonus),
@@ -51,7 +51,7 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
         if sc.vetoed { "（一票否决）" } else { "" },
         published(a, sc.performance_points),
     )));
-    doc = doc.add_paragraph(indented(run("一、失分情况", HEITI, BODY)));
+    doc = doc.add_paragraph(heading("一、失分情况", HEITI));
     let lost = entries(a, u, leaves);
     if lost.is_empty() {
         doc = doc.add_paragraph(body("各项指标均未失分。"));
@@ -95,7 +95,7 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
             format!("{} {}（{}）", node.id, node.name, leaf_status(a, u, l))
         })
         .collect();
-    doc = doc.add_paragraph(indented(run("二、不涉及的指标", HEITI, BODY)));
+    doc = doc.add_paragraph(heading("二、不涉及的指标", HEITI));
     doc = doc.add_paragraph(body(&if not_applicable.is_empty() {
         "无。".to_string()
     } else {
@@ -118,7 +118,7 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
             )
         })
         .collect();
-    doc = doc.add_paragraph(indented(run("三、加分和扣分", HEITI, BODY)));
+    doc = doc.add_paragraph(heading("三、加分和扣分", HEITI));
     doc = doc.add_paragraph(body(&format!(
         "加分{}分{}；扣分{}分。",
         published(a, sc.bonus),
@@ -129,7 +129,7 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
         },
         published(a, sc.penalty)
     )));
-    doc = doc.add_paragraph(indented(run("四、整改要求", HEITI, BODY)));
+    doc = doc.add_paragraph(heading("四、整改要求", HEITI));
     if let Some(deadline) = s.feedback_deadline {
         doc = doc.add_paragraph(body(&format!(
             "请于{}前完成整改，并将整改情况报送考核办公室。",

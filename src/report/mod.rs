@@ -92,6 +92,16 @@ pub fn run_label(a: &Assessment) -> String {
     label
 }
 
+/// The part of the year a document speaks of: `2023年度`, or the period's
+/// `2023年第一季度` in a period run, so that a quarter never reads like the
+/// year.
+pub fn year_words(a: &Assessment) -> String {
+    match &a.period {
+        Some(p) => p.label(a.system.year),
+        None => format!("{}年度", a.system.year),
+    }
+}
+
 /// What part of the year the run scored and what it left to other periods,
 /// and the appeals heard: for run.log and the run's printout.
 pub fn scope_lines(a: &Assessment) -> Vec<String> {

@@ -82,6 +82,9 @@ struct Layout<'c> {
     score_cols: &'c [usize],
     /// The widest a column gets; longer text wraps.
     max_width: f64,
+    /// Columns left empty for the office to write in by hand once printed
+    /// (整改措施, 整改情况): as wide as the widest text column.
+    write_in: &'c [usize],
 }
 
 /// Writes a header and rows (of a grid, or made as they are written).
@@ -196,6 +199,11 @@ impl<'s> Sheet<'s> {
     ) -> Result<(), XlsxError> {
         let max_width = self.layout.max_width;
         for (c, w) in self.widths.iter().enumerate() {
+            let w = if self.layout.write_in.contains(&c) {
+                max_width
+            } else {
+                *w
+            };
             ws.set_column_width(c as u16, (w + 2.0).clamp(6.0, max_width + 2.0))?;
         }
         print_setup(ws, a, frozen_columns(header))
@@ -222,8 +230,11 @@ fn print_setup(ws: &mut Worksheet, a: &Assessment, frozen: u16) -> Result<(), Xl
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
     ws.set_print_center_horizontally(true);
-    let name = a.system.name.replace('&', "&&");
+    let name = format!("{}{}", a.system.name, super::run_label(a)).replace('&', "&&");
     ws.set_footer(format!("&L{name}&R第 &P 页，共 &N 页"));
+    if a.draft {
+        ws.set_header("&C&\"黑体\"&14征求意见稿");
+    }
     Ok(())
 }
 
@@ -272,6 +283,7 @@ fn scores_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
         grade_col: Some(5),
         score_cols: &score_cols,
         max_width: 58.0,
+        write_in: &[],
     };
     // 总表, then a sheet per group that has units (by its name, or its id
     // where two names would be one sheet name).
@@ -318,6 +330,7 @@ fn breakdown_book(a: &Assessment) -> Result<Vec<u8>, XlsxError> {
         grade_col: None,
         score_cols: &[7, 8],
         max_width: 26.0,
+        write_in: &[],
     };
     one_sheet_book(a, "得分明细", &grid, &layout)
 }
@@ -351,7 +364,8 @@ pub(super) fn ledger_book(
     let layout = Layout {
         grade_col: Some(5),
         score_cols,
-        max_width: 30.0,
+        max_width: 24.0,
+        write_in: &[13, 14],
     };
     one_sheet_book(a, sheet, grid, &layout)
 }
