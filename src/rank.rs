@@ -104,12 +104,10 @@ fn assign_grades(
             band(system, scores[u].total.publish(system.precision))
         };
     }
-    let n = Decimal::from(members.len() as u64);
     for (g, grade) in system.grades.iter().enumerate().take(last) {
-        let Some(share) = grade.max_share else {
+        let Some(allowance) = grade.allowance(members.len()) else {
             continue;
         };
-        let allowance = (n * share).floor();
         let in_grade: Vec<usize> = members
             .iter()
             .copied()

@@ -150,9 +150,16 @@ fn the_summary_and_warnings_are_in_chinese() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // The third warning: the notice dated today, --notice-date not given.
+    assert!(
+        r.stderr
+            .contains("通报未给出成文日期（--notice-date），按今天"),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stdout
-            .contains("手算用例：6 个单位已计分，警告 2 条；报告在 out"),
+            .contains("手算用例：6 个单位已计分，警告 3 条；报告在 out"),
         "{}",
         r.stdout
     );

@@ -51,7 +51,8 @@ fn demo_docx() -> (String, String, Vec<String>) {
         .filter_map(|n| n.ok().map(|n| n.to_string()))
         .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
         .collect();
-    assert_eq!(pictures.len(), 3, "{pictures:?}");
+    // 市政府部门's 40 units print as two pictures (25 and 15).
+    assert_eq!(pictures.len(), 4, "{pictures:?}");
     for name in pictures {
         let mut png = Vec::new();
         zip.by_name(&name).unwrap().read_to_end(&mut png).unwrap();
@@ -120,14 +121,15 @@ fn the_notice_docx_has_the_layout_of_an_official_document() {
     // Every table's header row repeats: the summary and one per group.
     assert_eq!(doc.matches("<w:tbl>").count(), 4);
     assert_eq!(doc.matches("<w:tblHeader />").count(), 4);
-    // One picture per group's ranking chart, each with its own id.
-    assert_eq!(doc.matches("<pic:pic").count(), 3);
+    // The groups' ranking charts (40 units in two pictures), each picture
+    // with its own id.
+    assert_eq!(doc.matches("<pic:pic").count(), 4);
     let ids: Vec<&str> = doc
         .split("<wp:docPr id=\"")
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .collect();
-    assert_eq!(ids, ["1", "2", "3"]);
+    assert_eq!(ids, ["1", "2", "3", "4"]);
     // — N — at the foot, right on odd pages and left on even pages.
     assert!(settings.contains("evenAndOddHeaders"), "{settings}");
     for f in &footers {
@@ -228,4 +230,185 @@ fn each_unit_gets_a_feedback_sheet_with_every_lost_point() {
     let r = w.run(&["--no-charts", "--force", "--no-feedback"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!w.exists("out/feedback"));
+}
+
+/// What an officer who signs a printed .docx would catch: a picture larger
+/// than the text area (156 × 225 mm) is cut at the page's foot; a heading
+/// without keep-with-next can be stranded at the foot of a page; a draft
+/// without 征求意见稿 in the header of its pages can be circulated as final.
+/// Returns every fault found.
+pub fn print_faults(path: &std::path::Path, draft: bool) -> Vec<String> {
+    let file = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        if let Ok(mut f) = zip.by_name(name) {
+            f.read_to_string(&mut text).unwrap();
+        }
+        text
+    };
+    let doc = read("word/document.xml");
+    let headers = [read("word/header1.xml"), read("word/header2.xml")];
+    let mut faults = Vec::new();
+    // 156 × 225 mm in EMU (8845 × 12756 twips × 635).
+    let (max_w, max_h) = (8845u64 * 635, 12756u64 * 635);
+    for extent in doc.split("<wp:extent ").skip(1) {
+        let num = |key: &str| -> u64 {
+            extent
+                .split(&format!("{key}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(u64::MAX)
+        };
+        let (cx, cy) = (num("cx"), num("cy"));
+        if cx > max_w || cy > max_h {
+            faults.push(format!(
+                "picture {cx} × {cy} EMU is larger than the text area"
+            ));
+        }
+    }
+    for p in doc.split("</w:p>") {
+        let heading = p.contains("w:eastAsia=\"黑体\"") && !p.contains("<w:tc")
+            || p.contains("w:eastAsia=\"楷体_GB2312\"");
+        let text: String = p
+            .split("<w:t xml:space=\"preserve\">")
+            .skip(1)
+            .filter_map(|t| t.split("</w:t>").next())
+            .collect();
+        let numbered = ["一、", "二、", "三、", "四、", "（一）", "（二）", "（三）"]
+            .iter()
+            .any(|h| text.starts_with(h));
+        if heading && numbered && !p.contains("<w:keepNext") {
+            faults.push(format!(
+                "heading {text} is not kept with the next paragraph"
+            ));
+        }
+    }
+    if draft && !headers.iter().all(|h| h.contains("征求意见稿")) {
+        faults.push("a draft without 征求意见稿 in the header of every page".into());
+    }
+    faults
+}
+
+#[test]
+fn the_demo_notice_prints_whole() {
+    let w = Workdir::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        root.join("indicators/demo.toml").to_str().unwrap(),
+        "--data",
+        root.join("data/demo").to_str().unwrap(),
+        "--out",
+        "out",
+        "--notice-date",
+        "2024-03-01",
+        "--draft",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        print_faults(&w.path().join("out/notice.docx"), true),
+        Vec::<String>::new()
+    );
+    let sheet = w.path().join("out/feedback/X01.docx");
+    assert_eq!(print_faults(&sheet, true), Vec::<String>::new());
+}
+
+#[test]
+fn a_group_of_120_units_prints_whole_in_pictures_of_25() {
+    let w = Workdir::new();
+    w.generate(180, 2000, &[], "g");
+    let units = w.read("g/data/units.csv");
+    let dept = units.lines().filter(|l| l.ends_with(",dept")).count();
+    assert!((110..=130).contains(&dept), "{dept} units in dept");
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        "g/indicators.toml",
+        "--data",
+        "g/data",
+        "--out",
+        "out",
+        "--notice-date",
+        "2024-03-01",
+        "--draft",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let notice = w.path().join("out/notice.docx");
+    assert_eq!(print_faults(&notice, true), Vec::<String>::new());
+    // Every group in pictures of at most 25 units: ⌈n / 25⌉ pictures each.
+    let mut groups = std::collections::HashMap::new();
+    for line in units.lines().skip(1) {
+        *groups
+            .entry(line.rsplit(',').next().unwrap().to_string())
+            .or_insert(0usize) += 1;
+    }
+    let expected: usize = groups.values().map(|n| n.div_ceil(25)).sum();
+    let mut doc = String::new();
+    zip::ZipArchive::new(std::fs::File::open(&notice).unwrap())
+        .unwrap()
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut doc)
+        .unwrap();
+    assert_eq!(doc.matches("<pic:pic").count(), expected, "{groups:?}");
+}
+
+#[test]
+fn the_print_check_catches_a_stranded_heading_and_a_missing_draft_header() {
+    // The check itself must be able to fail: a notice of an ordinary run
+    // (no draft header) is a fault when read as a draft.
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run_with_charts(&[]).code, 0);
+    let notice = w.path().join("out/notice.docx");
+    let faults = print_faults(&notice, true);
+    assert_eq!(
+        faults,
+        ["a draft without 征求意见稿 in the header of every page"]
+    );
+    // The same notice with its keep-with-next taken out, and a picture
+    // made taller than a page.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&notice).unwrap()).unwrap();
+    let broken = w.path().join("broken.docx");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&broken).unwrap());
+    for k in 0..zip.len() {
+        let mut f = zip.by_index(k).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == "word/document.xml" {
+            let text = String::from_utf8(bytes)
+                .unwrap()
+                .replace("<w:keepNext />", "");
+            let at = text
+                .find("<wp:extent cy=\"")
+                .or_else(|| text.find("<wp:extent "))
+                .unwrap();
+            let text = format!(
+                "{}<wp:extent cx=\"100\" cy=\"99999999\" />{}",
+                &text[..at],
+                &text[at..]
+            );
+            bytes = text.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    out.finish().unwrap();
+    let faults = print_faults(&broken, false);
+    assert!(
+        faults
+            .iter()
+            .any(|f| f.starts_with("heading 一、总体情况 is not kept")),
+        "{faults:?}"
+    );
+    assert!(
+        faults
+            .iter()
+            .any(|f| f.contains("larger than the text area")),
+        "{faults:?}"
+    );
 }

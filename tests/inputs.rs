@@ -351,17 +351,12 @@ fn an_empty_file_or_an_empty_roster_is_an_error() {
 }
 
 #[test]
-fn unknown_columns_and_dates_outside_the_year_are_warnings_not_errors() {
+fn an_unknown_column_is_a_warning() {
     let w = Workdir::with_fixture("hand");
     w.edit(
         "data/inspections.csv",
         "id,unit,date,source,issue,count,note",
         "id,unit,date,source,issue,count,note,备注2",
-    );
-    w.edit(
-        "data/inspections.csv",
-        "R6,教育局,2023-03-02",
-        "R6,教育局,2031-03-02",
     );
     let r = w.run(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -371,13 +366,73 @@ fn unknown_columns_and_dates_outside_the_year_are_warnings_not_errors() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("warning: data/inspections.csv: row 7, column date (unit 教育局, issue I1): dated 2031-03-02, outside the assessment year 2023"), "{}", r.stderr);
-    // The record still counts: R6 (教育局, I1, 数量 1), A1 = 20 − 2 = 18.
-    let b = w.read("out/breakdown.csv");
-    assert!(
-        b.contains("U4,市教育局,A1,文件公开,A 主动公开,扣分制,20.00,18.00,计分,记录 R6,I1 文件未公开 ×1 −2"),
-        "{b}"
+}
+
+#[test]
+fn records_dated_outside_the_year_are_errors_naming_row_unit_and_date() {
+    let w = Workdir::with_fixture("hand");
+    // R6 in the previous year (a December check of 2022), R2 in January
+    // of the next: both errors, reported together; nothing written.
+    w.edit(
+        "data/inspections.csv",
+        "R6,教育局,2023-03-02",
+        "R6,教育局,2022-12-28",
     );
+    w.edit("data/inspections.csv", "R2,U1,2023/4/1", "R2,U1,2024/1/15");
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("2 error(s)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("data/inspections.csv: row 7, column date (unit 教育局, issue I1): dated 2022-12-28, outside the assessment's window 2023-01-01 to 2023-12-31"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("row 3, column date (unit U1, issue I2): dated 2024-01-15"),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.exists("out"), "nothing written");
+    // January's year-end checks are allowed by records_until; the
+    // previous year's record stays an error.
+    w.edit(
+        "indicators.toml",
+        "year = 2023\n",
+        "year = 2023\nrecords_until = 2024-01-31\n",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 error(s)") && r.stderr.contains("2022-12-28"),
+        "{}",
+        r.stderr
+    );
+    w.edit(
+        "data/inspections.csv",
+        "R6,教育局,2022-12-28",
+        "R6,教育局,2023-03-02",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn records_until_outside_the_next_year_is_an_indicator_file_error() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "indicators.toml",
+        "year = 2023\n",
+        "year = 2023\nrecords_until = 2025-01-31\n",
+    );
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("assessment.records_until = 2025-01-31: expected a date from 31 December 2023 to 31 December of the next year"),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.exists("out"));
 }
 
 #[test]

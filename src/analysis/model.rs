@@ -42,8 +42,8 @@ pub struct Model {
     scale: f64,
     ties: RankTies,
     tie_break: Vec<usize>,
-    /// (min, max_share) of each grade, best first.
-    grades: Vec<(f64, Option<f64>)>,
+    /// (min, the grade with its quota) of each grade, best first.
+    grades: Vec<(f64, crate::config::Grade)>,
     /// Per unit: leaf outcomes indexed by indicator (parents unused).
     units: Vec<UnitModel>,
     /// Units of each group.
@@ -121,11 +121,7 @@ impl Model {
             scale: 10f64.powi(s.precision as i32),
             ties: s.rank_ties,
             tie_break: s.tie_break.clone(),
-            grades: s
-                .grades
-                .iter()
-                .map(|g| (to_f(g.min), g.max_share.map(to_f)))
-                .collect(),
+            grades: s.grades.iter().map(|g| (to_f(g.min), g.clone())).collect(),
             units,
             groups: a.ranking.order.clone(),
         }
@@ -291,10 +287,11 @@ impl Model {
                     .unwrap_or(last) as u8
             };
         }
-        let n = order.len() as f64;
-        for (g, (_, share)) in self.grades.iter().enumerate().take(last) {
-            let Some(share) = share else { continue };
-            let allowance = (n * share + 1e-9).floor() as usize;
+        for (g, (_, grade)) in self.grades.iter().enumerate().take(last) {
+            let Some(allowance) = grade.allowance(order.len()) else {
+                continue;
+            };
+            let allowance = rust_decimal::prelude::ToPrimitive::to_usize(&allowance).unwrap_or(0);
             let in_grade: Vec<usize> = order
                 .iter()
                 .copied()

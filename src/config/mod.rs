@@ -118,6 +118,31 @@ pub struct Grade {
     pub name: String,
     pub min: Decimal,
     pub max_share: Option<Decimal>,
+    /// How `n × max_share` becomes a number of units.
+    pub quota_rounding: QuotaRounding,
+}
+
+/// How a quota's `n × max_share` is made whole (`quota_rounding`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QuotaRounding {
+    #[default]
+    Floor,
+    HalfUp,
+    Ceil,
+}
+
+impl Grade {
+    /// How many of a group of `n` units this grade may hold, `None` without
+    /// a quota: `n × max_share` rounded by `quota_rounding`.
+    pub fn allowance(&self, n: usize) -> Option<Decimal> {
+        let exact = Decimal::from(n as u64) * self.max_share?;
+        Some(match self.quota_rounding {
+            QuotaRounding::Floor => exact.floor(),
+            QuotaRounding::HalfUp => exact
+                .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+            QuotaRounding::Ceil => exact.ceil(),
+        })
+    }
 }
 
 /// How an indicator's points are given.

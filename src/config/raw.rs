@@ -89,6 +89,7 @@ pub struct RawGrade {
     pub name: String,
     pub min: Decimal,
     pub max_share: Option<Decimal>,
+    pub quota_rounding: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -415,10 +415,27 @@ fn resolve_grades(raw: &RawSystem, c: &mut Checker) -> Vec<Grade> {
                 );
             }
         }
+        let quota_rounding = match r.quota_rounding.as_deref() {
+            None | Some("floor") => QuotaRounding::Floor,
+            Some("half_up") => QuotaRounding::HalfUp,
+            Some("ceil") => QuotaRounding::Ceil,
+            Some(other) => {
+                c.at(
+                    g,
+                    crate::tr!(
+                        "等次 {}：quota_rounding = \"{other}\"：应为 \"floor\"（去尾，默认）、\"half_up\"（四舍五入）或 \"ceil\"（进一）",
+                        "grade {}: quota_rounding = \"{other}\": expected \"floor\" (default), \"half_up\" or \"ceil\"",
+                        r.name
+                    ),
+                );
+                QuotaRounding::Floor
+            }
+        };
         out.push(Grade {
             name: r.name.clone(),
             min: r.min,
             max_share: r.max_share,
+            quota_rounding,
         });
     }
     if let (Some(last), Some(g)) = (out.last(), raw.grade.last()) {

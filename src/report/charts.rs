@@ -375,7 +375,9 @@ mod tests {
         assert_eq!((pieces[0].bars.len(), pieces[1].bars.len()), (25, 15));
         assert_eq!(pieces[1].bars[0].label, "25");
         assert_eq!(pieces[1].title, "市政府部门 考核得分排名（续）");
-        assert!(pieces.iter().all(|p| p.x_max == 100.0 && p.width == draw::PRINT_WIDTH));
+        assert!(pieces
+            .iter()
+            .all(|p| p.x_max == 100.0 && p.width == draw::PRINT_WIDTH));
     }
 
     #[test]

@@ -200,7 +200,10 @@ impl Doc {
 /// characters in 小四 (240 twips a CJK character, half that for others)
 /// and the cell's margins.
 fn header_width(h: &str) -> usize {
-    let text: usize = h.chars().map(|c| if c.is_ascii() { 120 } else { 240 }).sum();
+    let text: usize = h
+        .chars()
+        .map(|c| if c.is_ascii() { 120 } else { 240 })
+        .sum();
     text + 2 * 108 + 60
 }
 

@@ -5,6 +5,7 @@
 //! published.
 
 pub mod evidence;
+pub mod gaps;
 pub mod rules;
 pub mod tree;
 
