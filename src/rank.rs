@@ -81,6 +81,63 @@ fn assign_ranks(ties: RankTies, members: &[usize], keys: &[Key], standings: &mut
     }
 }
 
+/// Units of a group whose ranking totals are equal: how `tie_break`
+/// ordered them, so that no document orders them silently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TieBlock {
+    /// The units in ranking order.
+    pub units: Vec<usize>,
+    /// How many `tie_break` indicators it took to order them (0: none was
+    /// given or none told them apart).
+    pub decided_by: usize,
+    /// Runs of units that every tie-break left equal: they share a rank.
+    pub still_tied: Vec<Vec<usize>>,
+}
+
+/// The tie blocks of one group's ranking (`members` in ranking order).
+pub fn tie_blocks(system: &System, members: &[usize], scores: &[UnitScore]) -> Vec<TieBlock> {
+    let keys: Vec<Key> = members.iter().map(|&u| key(system, &scores[u])).collect();
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < members.len() {
+        let end = (i..members.len())
+            .find(|&j| keys[j].total != keys[i].total)
+            .unwrap_or(members.len());
+        if end - i >= 2 {
+            blocks.push(tie_block(&members[i..end], &keys[i..end]));
+        }
+        i = end;
+    }
+    blocks
+}
+
+fn tie_block(units: &[usize], keys: &[Key]) -> TieBlock {
+    let mut decided_by = 0;
+    let mut still_tied: Vec<Vec<usize>> = Vec::new();
+    let mut run = vec![units[0]];
+    for k in 1..units.len() {
+        let (a, b) = (&keys[k - 1].tie_break, &keys[k].tie_break);
+        match a.iter().zip(b).position(|(x, y)| x != y) {
+            Some(d) => {
+                decided_by = decided_by.max(d + 1);
+                if run.len() >= 2 {
+                    still_tied.push(std::mem::take(&mut run));
+                }
+                run = vec![units[k]];
+            }
+            None => run.push(units[k]),
+        }
+    }
+    if run.len() >= 2 {
+        still_tied.push(run);
+    }
+    TieBlock {
+        units: units.to_vec(),
+        decided_by,
+        still_tied,
+    }
+}
+
 /// The band of a published total: the first grade with `min` ≤ it.
 pub fn band(system: &System, published: Decimal) -> usize {
     system
@@ -192,6 +249,39 @@ rule = "manual"
             performance_points: Exact::ZERO,
             vetoed,
         }
+    }
+
+    #[test]
+    fn ties_say_which_tie_breaks_ordered_them_and_who_still_shares_a_rank() {
+        // tie_break = A: units 0–3 all on 86.11; A 30, 30, 28, 30 orders
+        // 0, 1, 3 (30) before 2 (28); 0, 1 and 3 stay tied. Unit 4 alone.
+        let s = system(r#"tie_break = ["A"]"#);
+        let scores = vec![
+            unit("86.11", Some("30"), false),
+            unit("86.11", Some("30"), false),
+            unit("86.11", Some("28"), false),
+            unit("86.11", Some("30"), false),
+            unit("70", Some("10"), false),
+        ];
+        let r = rank(&s, &[0, 0, 0, 0, 0], &scores);
+        assert_eq!(r.order[0], [0, 1, 3, 2, 4]);
+        assert_eq!(ranks(&r), [1, 1, 4, 1, 5]);
+        let blocks = tie_blocks(&s, &r.order[0], &scores);
+        assert_eq!(
+            blocks,
+            [TieBlock {
+                units: vec![0, 1, 3, 2],
+                decided_by: 1,
+                still_tied: vec![vec![0, 1, 3]],
+            }]
+        );
+        // Without tie_break: one block, nothing decided, all share a rank.
+        let s = system("");
+        let r = rank(&s, &[0, 0, 0, 0, 0], &scores);
+        let blocks = tie_blocks(&s, &r.order[0], &scores);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!((blocks[0].decided_by, blocks[0].still_tied.len()), (0, 1));
+        assert_eq!(blocks[0].still_tied[0], [0, 1, 2, 3]);
     }
 
     fn ranks(r: &Ranking) -> Vec<u32> {

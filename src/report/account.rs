@@ -18,7 +18,8 @@ type Closing<'a> = [Cell<'a>; 11];
 /// Unit `u`'s closing rows (`leaves`: the system's leaves in order).
 pub fn closing_rows<'a>(a: &'a Assessment, u: usize, leaves: &[usize]) -> Vec<Closing<'a>> {
     let s = &a.system;
-    let mut rows = vec![base_row(a, u, leaves)];
+    let mut rows = parent_rows(a, u);
+    rows.push(base_row(a, u, leaves));
     if !s.bonuses.is_empty() {
         rows.push(bonus_row(a, u));
     }
@@ -30,6 +31,32 @@ pub fn closing_rows<'a>(a: &'a Assessment, u: usize, leaves: &[usize]) -> Vec<Cl
     }
     rows.push(total_row(a, u));
     rows
+}
+
+/// A row per parent whose score is not the sum of its children, saying
+/// why (a veto under a pool, a pool's deduction, N/A rescaling).
+fn parent_rows<'a>(a: &'a Assessment, u: usize) -> Vec<Closing<'a>> {
+    let s = &a.system;
+    super::sentences::gap_texts(a, u)
+        .into_iter()
+        .map(|(i, why)| {
+            let node = &s.indicators[i];
+            let score = a.scores[u].indicators[i].unwrap_or(Exact::ZERO);
+            [
+                Cell::text(&node.id),
+                Cell::text(&node.name),
+                "".into(),
+                "上级指标".into(),
+                Cell::Num(published(a, node.points).into()),
+                Cell::Num(published(a, score).into()),
+                "计分".into(),
+                "".into(),
+                "".into(),
+                Cell::from(why),
+                "".into(),
+            ]
+        })
+        .collect()
 }
 
 fn row<'a>(

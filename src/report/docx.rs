@@ -504,9 +504,11 @@ pub fn notice_docx(ctx: &Value, charts: &[(String, Vec<u8>)]) -> Result<Vec<u8>>
                 doc = doc.add_paragraph(p);
             }
         }
-        let quota = text(g, "quota_note");
-        if !quota.is_empty() {
-            doc = doc.add_paragraph(body(&quota));
+        for note in ["tie_note", "quota_note"] {
+            let sentence = text(g, note);
+            if !sentence.is_empty() {
+                doc = doc.add_paragraph(body(&sentence));
+            }
         }
     }
     // 三、存在的主要问题

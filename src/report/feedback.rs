@@ -51,6 +51,12 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
         if sc.vetoed { "（一票否决）" } else { "" },
         published(a, sc.performance_points),
     )));
+    for sentence in super::sentences::tie_sentences(a, unit.group, Some(u))
+        .into_iter()
+        .chain(super::sentences::quota_sentences(a, unit.group, Some(u)))
+    {
+        doc = doc.add_paragraph(body(&sentence));
+    }
     doc = doc.add_paragraph(heading("一、失分情况", HEITI));
     let lost = entries(a, u, leaves);
     if lost.is_empty() {
@@ -129,7 +135,14 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
         },
         published(a, sc.penalty)
     )));
-    doc = doc.add_paragraph(heading("四、整改要求", HEITI));
+    doc = doc.add_paragraph(heading("四、得分构成", HEITI));
+    doc = doc.add_table(table(
+        &["项目", "分值", "得分", "计算"],
+        &composition(a, u, leaves),
+        &[2400, 900, 900, 4645],
+        &[0, 3],
+    ));
+    doc = doc.add_paragraph(heading("五、整改要求", HEITI));
     if let Some(deadline) = s.feedback_deadline {
         doc = doc.add_paragraph(body(&format!(
             "请于{}前完成整改，并将整改情况报送考核办公室。",
@@ -175,4 +188,35 @@ pub fn write_all(
         );
         write(name, bytes)
     })
+}
+
+/// How unit `u`'s total is made: each top-level indicator's score, then
+/// the base total (with any conversion), bonus, penalty, a veto and the
+/// total with its floors and caps — the rows the breakdown closes with.
+fn composition(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Vec<String>> {
+    let s = &a.system;
+    let sc = &a.scores[u];
+    let mut rows: Vec<Vec<String>> = s
+        .roots
+        .iter()
+        .map(|&r| {
+            let node = &s.indicators[r];
+            vec![
+                format!("{} {}", node.id, node.name),
+                published(a, node.points),
+                sc.indicators[r].map_or("不涉及".into(), |x| published(a, x)),
+                String::new(),
+            ]
+        })
+        .collect();
+    for closing in super::account::closing_rows(a, u, leaves) {
+        let text = |c: &super::tables::Cell| c.as_str().to_string();
+        rows.push(vec![
+            text(&closing[1]),
+            text(&closing[4]),
+            text(&closing[5]),
+            text(&closing[9]),
+        ]);
+    }
+    rows
 }

@@ -108,6 +108,7 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
             records.join("、"),
         ));
     }
+    out.extend(parent_entries(a, u));
     for d in &ev.penalties {
         let finding = &a.inputs.findings[d.finding];
         let issue = &s.issues[finding.issue];
@@ -138,6 +139,40 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
         ));
     }
     out
+}
+
+/// The parents of unit `u` whose score is not the sum of their children
+/// (a veto under a pool, a pool's deduction, N/A rescaling): the points
+/// lost there beyond the leaves' own, and why.
+fn parent_entries(a: &Assessment, u: usize) -> Vec<Entry> {
+    let s = &a.system;
+    let sc = &a.scores[u];
+    super::sentences::gap_texts(a, u)
+        .into_iter()
+        .map(|(i, why)| {
+            let node = &s.indicators[i];
+            let score = sc.indicators[i].unwrap_or(crate::num::Exact::ZERO);
+            let children = node
+                .children
+                .iter()
+                .filter_map(|&c| sc.indicators[c])
+                .fold(crate::num::Exact::ZERO, |acc, x| acc.plus(x));
+            let beyond = children.minus(score);
+            let lost = if node.pool && beyond > crate::num::Exact::ZERO {
+                published(a, beyond)
+            } else {
+                String::new()
+            };
+            (
+                format!("{} {}（上级指标）", node.id, node.name),
+                published(a, node.points),
+                published(a, score),
+                lost,
+                why,
+                String::new(),
+            )
+        })
+        .collect()
 }
 
 /// The ledger: every unit in publication order, its entries numbered.

@@ -17,6 +17,7 @@ pub mod json;
 pub mod ledger;
 pub mod notice;
 pub mod output;
+pub mod sentences;
 pub mod tables;
 pub mod xlsx;
 

@@ -46,6 +46,8 @@ struct GroupSummary {
     grade_lists: Vec<GradeList>,
     /// Where a quota moved units down a grade: which, and why.
     quota_note: Option<String>,
+    /// Units with equal totals: how the tie-breaks ordered them.
+    tie_note: Option<String>,
     chart_svg: Option<Value>,
 }
 
@@ -123,7 +125,8 @@ fn group_summary(a: &Assessment, g: usize, position: usize) -> GroupSummary {
             })
             .collect(),
         grade_lists: grade_lists(a, g),
-        quota_note: quota_note(a, g),
+        quota_note: joined(super::sentences::quota_sentences(a, g, None)),
+        tie_note: joined(super::sentences::tie_sentences(a, g, None)),
         chart_svg: None,
     }
 }
@@ -168,45 +171,9 @@ fn grade_lists(a: &Assessment, g: usize) -> Vec<GradeList> {
         .collect()
 }
 
-/// The sentence saying which units a quota moved down a grade, and why:
-/// their published totals reach a grade's line, but the grade may hold
-/// only floor(n × max_share) units of the group.
-fn quota_note(a: &Assessment, g: usize) -> Option<String> {
-    let s = &a.system;
-    let members = &a.ranking.order[g];
-    let mut parts = Vec::new();
-    for (k, grade) in s.grades.iter().enumerate() {
-        let Some(share) = grade.max_share else {
-            continue;
-        };
-        let moved: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&u| {
-                !a.scores[u].vetoed
-                    && crate::rank::band(s, a.scores[u].total.publish(s.precision)) == k
-                    && a.ranking.standings[u].grade > k
-            })
-            .collect();
-        if moved.is_empty() {
-            continue;
-        }
-        let allowance = (Decimal::from(members.len() as u64) * share).floor();
-        let percent = (share * Decimal::ONE_HUNDRED).normalize();
-        let to = &s.grades[a.ranking.standings[moved[0]].grade].name;
-        parts.push(format!(
-            "{}得分达到“{}”等次分数线（{}分），但“{}”等次不超过本组{}个单位的{}%，即{}个（并列名次不拆分），按名次顺延为“{}”",
-            names(a, moved.iter().copied()),
-            grade.name,
-            grade.min.normalize(),
-            grade.name,
-            members.len(),
-            percent,
-            allowance,
-            to
-        ));
-    }
-    (!parts.is_empty()).then(|| format!("{}。", parts.join("；")))
+/// Sentences as one paragraph, `None` when there are none.
+fn joined(sentences: Vec<String>) -> Option<String> {
+    (!sentences.is_empty()).then(|| sentences.concat())
 }
 
 /// Every veto-level problem that occurred, however rare, with its units.

@@ -33,6 +33,13 @@ pub enum Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
+    /// The cell's text, a number as it is written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Cell::Text(t) | Cell::Num(t) => t,
+        }
+    }
+
     pub fn text(s: &'a str) -> Cell<'a> {
         Cell::Text(Cow::Borrowed(s))
     }
