@@ -112,6 +112,13 @@ pub fn explain(a: &Assessment, u: usize) -> String {
     ));
     out.push_str(&grade_note(a, u));
     out.push('\n');
+    let group = a.inputs.units[u].group;
+    for sentence in crate::report::sentences::tie_sentences(a, group, Some(u))
+        .into_iter()
+        .chain(crate::report::sentences::quota_sentences(a, group, Some(u)))
+    {
+        out.push_str(&format!("※ {sentence}\n"));
+    }
     out
 }
 
@@ -133,6 +140,9 @@ fn node_lines(a: &Assessment, u: usize, i: usize, prefix: &str, last: bool, out:
         node.id, node.name
     ));
     let child_prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
+    if let Some(why) = crate::report::sentences::gap_text(a, u, i) {
+        out.push_str(&format!("{child_prefix}   ※ {why}\n"));
+    }
     if node.is_leaf() {
         for line in leaf_lines(a, u, i) {
             out.push_str(&format!("{child_prefix}   {line}\n"));

@@ -58,7 +58,10 @@ pub fn quota_sentences(a: &Assessment, g: usize, only: Option<usize>) -> Vec<Str
             QuotaRounding::Ceil => "按进一法",
         };
         let why = if allowance.is_zero() {
-            format!("但本组单位较少（{n}个），按{percent}%取整后不设{}等次", grade.name)
+            format!(
+                "但本组单位较少（{n}个），按{percent}%取整后不设{}等次",
+                grade.name
+            )
         } else {
             format!(
                 "但{}等次不超过本组单位数的{percent}%（{n}个单位，{rounding}取{allowance}个；并列名次不拆分）",

@@ -50,6 +50,18 @@ pub struct LeafDetail {
     pub evidence: Option<Box<str>>,
 }
 
+/// A submitted value as the unit meant it, by the leaf's `input` kind: a
+/// ratio as a percentage (0.599 and 59.9% both show as 59.9%), anything
+/// else as typed.
+fn shown_input(kind: crate::config::InputKind, s: &crate::ingest::Submission) -> String {
+    match (kind, &s.value) {
+        (crate::config::InputKind::Ratio, Value::Number(v)) => {
+            format!("{}%", (*v * Decimal::ONE_HUNDRED).normalize())
+        }
+        _ => s.raw.clone(),
+    }
+}
+
 /// Everything about one unit that does not depend on points.
 #[derive(Clone, Debug)]
 pub struct UnitEvidence {
@@ -236,7 +248,7 @@ fn evaluate_unit(
         let detail = ev.detail_mut(leaf);
         let sub = submitted.leaf(u, leaf);
         if let Some(s) = sub {
-            detail.input = s.raw.as_str().into();
+            detail.input = shown_input(node.input, s).into();
             detail.evidence = s.evidence.as_deref().map(Box::from);
         }
         let mut outcome = na_by_roster(system, inputs, u, leaf).map(Outcome::NotApplicable);
@@ -456,6 +468,31 @@ fn submission_outcome(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_ratio_shows_as_a_percentage_however_it_was_typed() {
+        use crate::config::InputKind;
+        use crate::ingest::{Status, Submission};
+        let sub = |raw: &str, v: &str| Submission {
+            raw: raw.into(),
+            value: Value::Number(v.parse().unwrap()),
+            status: Status::Approved,
+            evidence: None,
+        };
+        // 0.599 typed, an Excel percent cell read as 0.599, and 59.9%.
+        assert_eq!(
+            shown_input(InputKind::Ratio, &sub("0.599", "0.599")),
+            "59.9%"
+        );
+        assert_eq!(
+            shown_input(InputKind::Ratio, &sub("59.9%", "0.599")),
+            "59.9%"
+        );
+        assert_eq!(shown_input(InputKind::Ratio, &sub("1", "1")), "100%");
+        // A count or a plain number stays as typed.
+        assert_eq!(shown_input(InputKind::Count, &sub("3.0", "3")), "3.0");
+        assert_eq!(shown_input(InputKind::Number, &sub("50%", "0.5")), "50%");
+    }
+
     use super::*;
 
     /// A parent between leaves: the leaves have their own detail, in
