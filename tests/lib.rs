@@ -15,6 +15,7 @@ mod inputs;
 mod output;
 mod parquet;
 mod properties;
+mod reconcile;
 mod report;
 mod rescale;
 mod run;

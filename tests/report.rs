@@ -271,7 +271,7 @@ fn the_notice_says_when_a_quota_moved_units_and_can_publish_grades_only() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let md = w.read("out/notice.md");
     assert!(
-        md.contains("东湖区得分达到“优秀”等次分数线（70分），但“优秀”等次不超过本组3个单位的50%，即1个（并列名次不拆分），按名次顺延为“良好”。"),
+        md.contains("东湖区得分达到“优秀”等次分数线（70分），但优秀等次不超过本组单位数的50%（3个单位，取1个；并列名次不拆分），按名次顺延为“良好”。"),
         "{md}"
     );
     // 县 in roster order under each grade; no ranked table.

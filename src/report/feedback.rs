@@ -58,7 +58,8 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
         doc = doc.add_paragraph(body(&sentence));
     }
     doc = doc.add_paragraph(heading("一、失分情况", HEITI));
-    let lost = entries(a, u, leaves);
+    let mut lost = entries(a, u, leaves);
+    lost.extend(super::ledger::parent_entries(a, u));
     if lost.is_empty() {
         doc = doc.add_paragraph(body("各项指标均未失分。"));
     } else {
@@ -110,6 +111,11 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
             not_applicable.join("；")
         )
     }));
+    for (i, why) in super::sentences::gap_texts(a, u) {
+        if !s.indicators[i].pool {
+            doc = doc.add_paragraph(body(&format!("{why}。")));
+        }
+    }
     let ev = &a.evidence[u];
     let bonus: Vec<String> = ev
         .bonus_items
@@ -209,7 +215,9 @@ fn composition(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Vec<String>> {
             ]
         })
         .collect();
-    for closing in super::account::closing_rows(a, u, leaves) {
+    // The parents' rows are in the table of lost items and section 二.
+    let closing = super::account::closing_rows(a, u, leaves);
+    for closing in closing.iter().filter(|c| c[3].as_str() != "上级指标") {
         let text = |c: &super::tables::Cell| c.as_str().to_string();
         rows.push(vec![
             text(&closing[1]),

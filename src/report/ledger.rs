@@ -108,7 +108,6 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
             records.join("、"),
         ));
     }
-    out.extend(parent_entries(a, u));
     for d in &ev.penalties {
         let finding = &a.inputs.findings[d.finding];
         let issue = &s.issues[finding.issue];
@@ -141,10 +140,10 @@ pub(super) fn entries(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Entry> 
     out
 }
 
-/// The parents of unit `u` whose score is not the sum of their children
-/// (a veto under a pool, a pool's deduction, N/A rescaling): the points
-/// lost there beyond the leaves' own, and why.
-fn parent_entries(a: &Assessment, u: usize) -> Vec<Entry> {
+/// The pooled parents of unit `u` that lost more than their leaves show
+/// (a veto under the pool, the pool's own deduction): the points lost
+/// there beyond the leaves' own, and why.
+pub(super) fn parent_entries(a: &Assessment, u: usize) -> Vec<Entry> {
     let s = &a.system;
     let sc = &a.scores[u];
     super::sentences::gap_texts(a, u)
@@ -158,20 +157,18 @@ fn parent_entries(a: &Assessment, u: usize) -> Vec<Entry> {
                 .filter_map(|&c| sc.indicators[c])
                 .fold(crate::num::Exact::ZERO, |acc, x| acc.plus(x));
             let beyond = children.minus(score);
-            let lost = if node.pool && beyond > crate::num::Exact::ZERO {
-                published(a, beyond)
-            } else {
-                String::new()
-            };
-            (
-                format!("{} {}（上级指标）", node.id, node.name),
-                published(a, node.points),
-                published(a, score),
-                lost,
-                why,
-                String::new(),
-            )
+            (node.pool && beyond > crate::num::Exact::ZERO).then(|| {
+                (
+                    format!("{} {}（上级指标）", node.id, node.name),
+                    published(a, node.points),
+                    published(a, score),
+                    published(a, beyond),
+                    why,
+                    String::new(),
+                )
+            })
         })
+        .flatten()
         .collect()
 }
 
@@ -186,7 +183,10 @@ pub fn ledger_grid(a: &Assessment) -> Grid<'_> {
     for u in a.ordered_units() {
         let unit = &a.inputs.units[u];
         let st = &a.ranking.standings[u];
-        for (item, points, score, lost, why, records) in entries(a, u, &leaves) {
+        let lost = entries(a, u, &leaves)
+            .into_iter()
+            .chain(parent_entries(a, u));
+        for (item, points, score, lost, why, records) in lost {
             let number = rows.len() + 1;
             let num = |x: String| {
                 if x.is_empty() {
