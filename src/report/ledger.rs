@@ -148,7 +148,7 @@ pub(super) fn parent_entries(a: &Assessment, u: usize) -> Vec<Entry> {
     let sc = &a.scores[u];
     super::sentences::gap_texts(a, u)
         .into_iter()
-        .map(|(i, why)| {
+        .filter_map(|(i, why)| {
             let node = &s.indicators[i];
             let score = sc.indicators[i].unwrap_or(crate::num::Exact::ZERO);
             let children = node
@@ -168,7 +168,6 @@ pub(super) fn parent_entries(a: &Assessment, u: usize) -> Vec<Entry> {
                 )
             })
         })
-        .flatten()
         .collect()
 }
 
