@@ -373,7 +373,9 @@ pub fn main() -> i32 {
     match execute(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("{}", crate::tr!("错误：{e}", "error: {e}"));
+            // A cell's text in the message is shown, never obeyed.
+            let text = crate::ingest::text::printable(&e.to_string()).into_owned();
+            eprintln!("{}", crate::tr!("错误：{text}", "error: {text}"));
             e.exit_code()
         }
     }

@@ -580,3 +580,128 @@ fn a_wrong_cell_is_reported_at_every_row_it_occurs_in_in_row_order() {
     assert!(row2 < row5 && row5 < row9, "{e}");
     assert_eq!(e.matches("unknown unit").count(), 2, "{e}");
 }
+
+/// Text pasted from Word carries control characters (`\x0b` a line break,
+/// `\x0c` a page break), and a hostile cell ESC sequences: no document may
+/// carry them (a .docx with one does not open) and no terminal may obey
+/// them.
+#[test]
+fn control_characters_are_removed_from_documents_and_escaped_on_the_terminal() {
+    let w = Workdir::with_fixture("hand");
+    w.edit(
+        "data/inspections.csv",
+        "R5,南城区,2023-07-01,年度考核,P1,1,迟报",
+        "R5,南城区,2023-07-01,年度考核,P1,1,迟报\u{b}第二段\u{c}\u{1}",
+    );
+    w.edit("data/units.csv", "U3,南城区", "U3,南\u{1b}城区\u{7}");
+    let r = w.run_with_charts(&["--feedback"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("data/inspections.csv: row 6, column note (unit 南城区, issue P1): holds control characters (usually pasted from Word), removed in the reports"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("data/units.csv: row 4, column 单位名称: holds the control character(s) \\u{1b} \\u{7} (usually pasted from Word), removed in the reports"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains('\u{1b}'),
+        "nothing raw reaches the terminal"
+    );
+    // Every XML document and text output is free of them, and the note
+    // keeps its words.
+    for f in [
+        "notice.docx",
+        "feedback/U3.docx",
+        "feedback.xlsx",
+        "scores.xlsx",
+        "breakdown.xlsx",
+    ] {
+        let mut zip =
+            zip::ZipArchive::new(std::fs::File::open(w.path().join("out").join(f)).unwrap())
+                .unwrap();
+        for k in 0..zip.len() {
+            let mut part = zip.by_index(k).unwrap();
+            if !part.name().unwrap().ends_with(".xml") {
+                continue; // pictures are binary
+            }
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+            assert!(
+                !bytes
+                    .iter()
+                    .any(|&b| matches!(b, 0x01 | 0x07 | 0x0b | 0x0c | 0x1b)),
+                "{f}: {}",
+                part.name().unwrap()
+            );
+        }
+    }
+    for f in [
+        "notice.html",
+        "notice.md",
+        "breakdown.csv",
+        "results.json",
+        "charts/rank-g1.svg",
+    ] {
+        let text = w.read(&format!("out/{f}"));
+        assert!(
+            !text.contains(['\u{1}', '\u{7}', '\u{b}', '\u{c}', '\u{1b}']),
+            "{f}"
+        );
+    }
+    assert!(w.read("out/breakdown.csv").contains("迟报第二段"));
+    // explain prints the cleaned name; an error echoing a hostile cell
+    // shows it escaped.
+    let r = w.zwgk(&[
+        "explain",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+        "U3",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("南城区 (U3)") && !r.stdout.contains('\u{1b}'),
+        "{}",
+        r.stdout
+    );
+    w.edit("data/inspections.csv", "R5,南城区,", "R5,西\u{1b}[2J区,");
+    let r = w.run(&["--force"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("unknown unit \"西\\u{1b}[2J区\""),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains('\u{1b}'));
+}
+
+#[test]
+fn a_control_character_in_an_id_is_an_error_at_its_cell() {
+    let w = Workdir::with_fixture("hand");
+    w.edit("data/inspections.csv", "R5,南城区", "R\u{b}5,南城区");
+    w.edit("data/units.csv", "U4,市教育局", "U\u{c}4,市教育局");
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("2 error(s)"),
+        "one error a cause: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("data/units.csv: row 5, column 单位编码: the id \"U4\" holds the control character(s) \\u{c}"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("row 6, column id")
+            && r.stderr
+                .contains("the record id \"R5\" holds the control character(s) \\u{b}"),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.exists("out"));
+}

@@ -7,6 +7,9 @@ pub fn explain(args: ExplainArgs) -> Result<()> {
     use crate::analysis::explain;
     let a = args.inputs.assess()?;
     let u = explain::find_unit(&a, &args.unit)?;
-    print!("{}", explain::explain(&a, u));
+    print!(
+        "{}",
+        crate::ingest::text::printable(&explain::explain(&a, u))
+    );
     Ok(())
 }

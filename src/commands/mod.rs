@@ -67,6 +67,7 @@ pub(crate) fn print_warnings(a: &Assessment, all: bool, rest: &str) {
     const SHOWN: usize = 20;
     let shown = if all { a.warnings.len() } else { SHOWN };
     for w in a.warnings.iter().take(shown) {
+        let w = crate::ingest::text::printable(w);
         eprintln!("{}", crate::tr!("警告：{w}", "warning: {w}"));
     }
     if a.warnings.len() > shown {

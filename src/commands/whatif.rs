@@ -13,7 +13,10 @@ pub fn whatif(args: WhatifArgs) -> Result<()> {
     let settings = whatif::parse_settings(&a.system, &args.set)?;
     let w = whatif::rescore(&a, &settings);
     let r = whatif::report(&a, &w);
-    print!("{}", whatif::render_text(&r));
+    print!(
+        "{}",
+        crate::ingest::text::printable(&whatif::render_text(&r))
+    );
     let mut files = Vec::new();
     if args.out.is_some() {
         // The chart says what was changed: "A 分值 40→100；J1 每次加分 1→0.5".

@@ -92,7 +92,7 @@ impl Context<'_> {
     /// The appeals table's rows, each checked on its own; whether each
     /// names a record of the inspections (and that record's unit) is checked
     /// against the records.
-    pub(super) fn appeals(&mut self, t: &Table) -> Appeals {
+    pub(super) fn appeals(&mut self, t: &Table, warnings: &mut Vec<String>) -> Appeals {
         let (records, decisions, counts, reasons, units) = (
             cells(t, "record"),
             cells(t, "decision"),
@@ -143,7 +143,8 @@ impl Context<'_> {
                 record.to_string(),
                 Appeal {
                     decision,
-                    reason: reasons[i].map(String::from),
+                    reason: reasons[i]
+                        .map(|r| super::resolve::cleaned(t, i, "reason", r, warnings).into_owned()),
                     unit,
                     row: i,
                     record_cell: t.error(i, "record", String::new()),

@@ -37,6 +37,12 @@ impl<T: Send> Coded<T> {
         }
     }
 
+    /// The number of cells resolved so far: the code the next new cell
+    /// gets.
+    pub(super) fn resolved(&self) -> u32 {
+        self.outcomes.len() as u32
+    }
+
     /// Each cell's code (one hash per cell), and the cells not seen in an
     /// earlier batch, in the order of their codes: resolve them with
     /// [`Coded::resolve`] before reading outcomes.

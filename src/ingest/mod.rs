@@ -23,6 +23,7 @@ mod resolve;
 pub mod sources;
 mod submitted;
 pub mod table;
+pub mod text;
 pub mod values;
 pub mod xlsx;
 
@@ -355,7 +356,7 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<(Inputs, Submi
     crate::assess::timing("ingest: read tables, resolve the roster", t);
 
     let appeals = match (&units, &appeals) {
-        (Some(_), Some(t)) => Some(ctx.appeals(t)),
+        (Some(_), Some(t)) => Some(ctx.appeals(t, &mut inputs.warnings)),
         _ => None,
     };
     if units.is_some() {

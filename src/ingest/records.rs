@@ -17,7 +17,7 @@ use super::fold::{Good, SeenIds, Shard};
 use super::resolve::Context;
 use super::table::Table;
 use super::values;
-use super::FastMap;
+use super::{FastMap, FastSet};
 use crate::error::Diagnostic;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -106,6 +106,9 @@ struct Rows<'c, 'a> {
     counts: Coded<Outcome>,
     dates: Coded<DateCheck>,
     notes: Coded<Option<Box<str>>>,
+    /// Codes of notes that held control characters (removed), not yet
+    /// warned about: each is named once, at the first row that has it.
+    dirty_notes: FastSet<u32>,
     /// The value and text of each numbered 数量; 0 is the empty cell (1).
     count_values: Vec<(Decimal, Option<Box<str>>)>,
     /// The records folded in, a shard per core (each unit's in one).
@@ -131,6 +134,7 @@ impl<'c, 'a> Fold<'c, 'a> {
                 counts: Coded::new(Ok(0)),
                 dates: Coded::new(ctx.check_date(None)),
                 notes: Coded::new(None),
+                dirty_notes: FastSet::default(),
                 count_values: vec![(Decimal::ONE, None)],
                 shards: (0..rayon::current_num_threads().max(1))
                     .map(|_| Shard::new(ctx.system.issues.len(), ctx.appeals.map(AppealsSeen::new)))
@@ -212,6 +216,17 @@ impl Rows<'_, '_> {
         for (j, i) in rows.into_no_null_iter().enumerate() {
             let i = i as usize;
             let [unit, issue, count, date, note] = codes.each(j);
+            if !self.dirty_notes.is_empty() && self.dirty_notes.remove(&note) {
+                let warning = t.error(
+                    i,
+                    "note",
+                    crate::tr!(
+                    "含控制字符（多为从 Word 粘贴带入），已在报告中去除",
+                    "holds control characters (usually pasted from Word), removed in the reports"
+                ),
+                );
+                self.out.warnings.push(warning.to_string());
+            }
             let outcomes = [
                 self.units.get(unit),
                 self.issues.get(issue),
@@ -249,6 +264,7 @@ impl Rows<'_, '_> {
                 date: day,
             });
         }
+        problems.extend(control_in_ids(t, &frame)?);
         // Once some row of the table is wrong only the problems matter.
         if self.out.problems.is_empty() && problems.is_empty() && !good.is_empty() {
             // Sized once: polars' iterator does not tell its length, and
@@ -279,12 +295,13 @@ impl Rows<'_, '_> {
     /// resolved.
     fn code(&mut self, [unit, issue, count, date, note]: [&StringChunked; 5]) -> Codes {
         let ctx = self.ctx;
-        let (units, issues, counts, dates, notes) = (
+        let (units, issues, counts, dates, notes, dirty_notes) = (
             &mut self.units,
             &mut self.issues,
             &mut self.counts,
             &mut self.dates,
             &mut self.notes,
+            &mut self.dirty_notes,
         );
         let (issue_codes, count_values) = (&self.issue_codes, &mut self.count_values);
         let ((u, x), (c, (d, n))) = rayon::join(
@@ -308,12 +325,46 @@ impl Rows<'_, '_> {
                 let (d, new) = dates.code(date);
                 dates.resolve(&new, |cell| ctx.check_date(cell));
                 let (n, new) = notes.code(note);
-                notes.resolve(&new, |cell| cell.map(Box::from));
+                let mut code = notes.resolved();
+                notes.resolve(&new, |cell| {
+                    let note = cell.map(|c| {
+                        if super::text::has_control(c) {
+                            dirty_notes.insert(code);
+                            super::text::without_controls(c).into_boxed_str()
+                        } else {
+                            Box::from(c)
+                        }
+                    });
+                    code += 1;
+                    note
+                });
                 (c, (d, n))
             },
         );
         Codes([u, x, c, d, n])
     }
+}
+
+/// A record id holding a control character (pasted from Word) is an error
+/// at its cell: an id is what an appeal and a unit's sheet refer to.
+fn control_in_ids(t: &Table, frame: &DataFrame) -> PolarsResult<Vec<(usize, usize, Diagnostic)>> {
+    let ids = frame.column("id")?.str()?;
+    let rows = frame.column("row")?.u32()?;
+    let mut problems = Vec::new();
+    for (i, id) in rows.into_no_null_iter().zip(ids.iter()) {
+        let Some(id) = id.filter(|id| super::text::has_control(id)) else {
+            continue;
+        };
+        let i = i as usize;
+        let message = crate::tr!(
+            "记录编号“{}”中有控制字符 {}（多为从 Word 粘贴带入）；编号只能是可见字符，请重新输入",
+            "the record id \"{}\" holds the control character(s) {} (usually pasted from Word); an id must be visible characters only — type it again",
+            super::text::without_controls(id),
+            super::text::controls_named(id)
+        );
+        problems.push((t.file_row(i), 5, t.error(i, "id", message)));
+    }
+    Ok(problems)
 }
 
 /// The codes of a batch's unit, issue, count, date and note cells.

@@ -82,7 +82,27 @@ impl<'a> Context<'a> {
                         .collect()
                 })
                 .unwrap_or_default();
-            for (column, text) in [("id", id), ("name", name)] {
+            if super::text::has_control(id) {
+                self.errors.push(t.error(
+                    i,
+                    "id",
+                    crate::tr!(
+                        "编码“{}”中有控制字符 {}（多为从 Word 粘贴带入）；编码只能是可见字符，请重新输入",
+                        "the id \"{}\" holds the control character(s) {} (usually pasted from Word); an id must be visible characters only — type it again",
+                        super::text::without_controls(id),
+                        super::text::controls_named(id)
+                    ),
+                ));
+            }
+            // Kept under its visible id, so that rows naming it do not
+            // cascade into "unknown unit" errors.
+            let id = &*cleaned_quietly(id);
+            let name = cleaned(t, i, "name", name, &mut inputs.warnings);
+            let alias_list: Vec<String> = alias_list
+                .into_iter()
+                .map(|a| cleaned(t, i, "aliases", &a, &mut inputs.warnings).into_owned())
+                .collect();
+            for (column, text) in [("id", id), ("name", &*name)] {
                 if formula_like(text) {
                     inputs.warnings.push(t.error(i, column, crate::tr!(
 "“{text}”以 {} 开头，与电子表格公式相同；zwgk 按文本写出，但请核对名单是否写对",
@@ -92,7 +112,7 @@ impl<'a> Context<'a> {
             rows.push(i);
             inputs.units.push(Unit {
                 id: id.to_string(),
-                name: name.to_string(),
+                name: name.into_owned(),
                 group,
                 aliases: alias_list,
             });
@@ -353,7 +373,8 @@ impl<'a> Context<'a> {
                 raw,
                 value,
                 status,
-                evidence: evidence[i].map(String::from),
+                evidence: evidence[i]
+                    .map(|e| cleaned(t, i, "evidence", e, &mut inputs.warnings).into_owned()),
             };
             submitted.push(unit, target, sub);
         }
@@ -564,4 +585,39 @@ impl GroupNames {
     pub(super) fn find(&self, name: &str) -> Option<usize> {
         self.0.get(&names::normalize(name)).copied()
     }
+}
+
+fn cleaned_quietly(text: &str) -> std::borrow::Cow<'_, str> {
+    if super::text::has_control(text) {
+        super::text::without_controls(text).into()
+    } else {
+        text.into()
+    }
+}
+
+/// A name or note cell without its control characters; a warning naming
+/// the cell when there were any.
+pub(super) fn cleaned<'c>(
+    t: &Table,
+    i: usize,
+    column: &str,
+    text: &'c str,
+    warnings: &mut Vec<String>,
+) -> std::borrow::Cow<'c, str> {
+    if !super::text::has_control(text) {
+        return text.into();
+    }
+    warnings.push(
+        t.error(
+            i,
+            column,
+            crate::tr!(
+                "含控制字符 {}（多为从 Word 粘贴带入），已在报告中去除",
+                "holds the control character(s) {} (usually pasted from Word), removed in the reports",
+                super::text::controls_named(text)
+            ),
+        )
+        .to_string(),
+    );
+    super::text::without_controls(text).into()
 }
