@@ -705,3 +705,57 @@ fn a_control_character_in_an_id_is_an_error_at_its_cell() {
     );
     assert!(!w.exists("out"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_a_device_or_a_folder_named_as_a_table_is_an_error_not_a_hang() {
+    let w = Workdir::with_fixture("hand");
+    let fifo = w.path().join("data/appeals.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", w.path().join("data/检查结果说明.parquet")).unwrap();
+    std::fs::create_dir(w.path().join("data/评分.xlsx")).unwrap();
+    std::fs::remove_file(w.path().join("data/ratings.csv")).unwrap();
+    let r = w.zwgk(&["check", "--indicators", "indicators.toml", "--data", "data"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("data/appeals.csv: is named as the appeals (申诉复核) table but is not a regular file (a named pipe (FIFO))"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("data/评分.xlsx: is named as the ratings (评分) table but is not a regular file (a folder)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("2 error(s)"),
+        "the missing table is not said again: {}",
+        r.stderr
+    );
+    // Not named as a table: listed as not read, and never read.
+    std::fs::remove_file(&fifo).unwrap();
+    std::fs::remove_dir(w.path().join("data/评分.xlsx")).unwrap();
+    w.write("data/ratings.csv", "rater,unit,indicator,score\n");
+    let r = w.zwgk(&["check", "--indicators", "indicators.toml", "--data", "data"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("检查结果说明.parquet (not a regular file (a device))"),
+        "{}",
+        r.stderr
+    );
+    // An indicator system that is a FIFO is refused without reading it.
+    let toml = w.path().join("pipe.toml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&toml)
+        .status()
+        .unwrap()
+        .success());
+    let r = w.zwgk(&["check", "--indicators", "pipe.toml", "--data", "data"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is not a regular file"), "{}", r.stderr);
+}

@@ -314,6 +314,18 @@ pub struct Bonus {
 impl System {
     /// Reads and validates an indicator system file.
     pub fn load(path: &Path) -> Result<System> {
+        // An indicator system is a small text file: a FIFO or device given
+        // here would hang the run or never end.
+        const MAX_BYTES: u64 = 16 << 20;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() || meta.len() > MAX_BYTES {
+                return Err(Error::Usage(crate::tr!(
+                    "指标体系文件 {} 不是普通文件，或大于 16 MB；请指向 .toml 文件",
+                    "indicator system {} is not a regular file or is larger than 16 MB; give the .toml file",
+                    path.display()
+                )));
+            }
+        }
         let text = std::fs::read_to_string(path).map_err(|e| {
             let path = path.display();
             Error::io(

@@ -58,7 +58,7 @@ impl<'d> Reader<'d> {
         inputs: &mut Inputs,
     ) -> Option<Table> {
         let Some(source) = self.catalog.source(t).cloned() else {
-            if let Some(why) = needed {
+            if let Some(why) = needed.filter(|_| !self.catalog.unusable(t)) {
                 self.errors.push(missing_table(self.dir, t, &why));
             }
             return None;
@@ -97,7 +97,7 @@ impl<'d> Reader<'d> {
                     .map(|table| (batches::Batches::whole(table), None))
             }
             None => {
-                if let Some(why) = needed {
+                if let Some(why) = needed.filter(|_| !self.catalog.unusable(t)) {
                     self.errors.push(missing_table(self.dir, t, &why));
                 }
                 return None;

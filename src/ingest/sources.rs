@@ -155,9 +155,17 @@ pub struct Catalog {
     /// (file or sheet as shown, why it is not read)
     pub ignored: Vec<(String, String)>,
     pub errors: Vec<Diagnostic>,
+    /// Tables whose name is taken by an entry that is not a regular file
+    /// (an error already): not reported again as missing.
+    unusable: [bool; 6],
 }
 
 impl Catalog {
+    /// Was table `t`'s name taken by an entry that is not a regular file?
+    pub fn unusable(&self, t: TableId) -> bool {
+        self.unusable[t.index()]
+    }
+
     pub fn source(&self, t: TableId) -> Option<&Source> {
         self.sources[t.index()].as_ref()
     }
@@ -271,6 +279,25 @@ fn is_data_book(stem: &str, kind: Option<FileKind>) -> bool {
 
 /// Classifies every entry of `dir` (in name order); the data workbook's
 /// sheets are classified when it is opened ([`Catalog::add_sheets`]).
+/// What an entry that is not a regular file is, in words.
+fn entry_kind(kind: &std::io::Result<std::fs::FileType>) -> String {
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt;
+    match kind {
+        Err(_) => crate::tr!("链接指向的文件不存在", "a link to nothing"),
+        Ok(t) if t.is_dir() => crate::tr!("文件夹", "a folder"),
+        #[cfg(unix)]
+        Ok(t) if t.is_fifo() => crate::tr!("命名管道", "a named pipe (FIFO)"),
+        #[cfg(unix)]
+        Ok(t) if t.is_socket() => crate::tr!("套接字", "a socket"),
+        #[cfg(unix)]
+        Ok(t) if t.is_char_device() || t.is_block_device() => {
+            crate::tr!("设备", "a device")
+        }
+        Ok(_) => crate::tr!("特殊文件", "a special file"),
+    }
+}
+
 pub fn scan(dir: &Path) -> Catalog {
     let mut c = Catalog::default();
     let entries = match std::fs::read_dir(dir) {
@@ -299,14 +326,46 @@ pub fn scan(dir: &Path) -> Catalog {
             c.ignored.push((shown, why));
             continue;
         }
-        if path.is_dir() {
-            c.ignored.push((
-                shown,
-                crate::tr!(
-                    "文件夹（只读取数据目录下直接存放的文件）",
-                    "a folder (only the files directly in the data directory are read)"
-                ),
-            ));
+        // Only regular files are read (links followed): a FIFO would hang
+        // the run, a device (a link to /dev/zero) would never end.
+        let kind_of_entry = std::fs::metadata(&path).map(|m| m.file_type());
+        let regular = kind_of_entry.as_ref().is_ok_and(|t| t.is_file());
+        if !regular {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            let named = stem.as_deref().and_then(TableId::named);
+            let folder = kind_of_entry.as_ref().is_ok_and(|t| t.is_dir());
+            match named {
+                // A folder or special file with a table's name: an error,
+                // never "no such table".
+                Some(t) => {
+                    c.unusable[t.index()] = true;
+                    c.errors.push(Diagnostic::new(
+                    &shown,
+                    "",
+                    crate::tr!(
+                        "名为{}表的不是普通文件（{}）；请放入该表的文件",
+                        "is named as the {} table but is not a regular file ({}); put the table's file there",
+                        t.shown(),
+                        entry_kind(&kind_of_entry)
+                    ),
+                    ))
+                }
+                None if folder => c.ignored.push((
+                    shown,
+                    crate::tr!(
+                        "文件夹（只读取数据目录下直接存放的文件）",
+                        "a folder (only the files directly in the data directory are read)"
+                    ),
+                )),
+                None => c.ignored.push((
+                    shown,
+                    crate::tr!(
+                        "不是普通文件（{}）",
+                        "not a regular file ({})",
+                        entry_kind(&kind_of_entry)
+                    ),
+                )),
+            }
             continue;
         }
         let stem = path
