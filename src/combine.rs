@@ -14,7 +14,6 @@ use crate::ingest::Inputs;
 use crate::num::Exact;
 use crate::score::UnitScore;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -60,45 +59,7 @@ pub struct Part {
     pub vetoed: Vec<bool>,
 }
 
-#[derive(Deserialize)]
-struct Results {
-    assessment: Header,
-    units: Vec<UnitResult>,
-}
-
-#[derive(Deserialize)]
-struct Header {
-    year: i32,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    period: Option<PeriodResult>,
-}
-
-#[derive(Deserialize)]
-struct PeriodResult {
-    id: String,
-    name: String,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-}
-
-#[derive(Deserialize)]
-struct UnitResult {
-    id: String,
-    group: String,
-    total: String,
-    vetoed: bool,
-}
-
-/// A part's results.json: the file given, or the one in the directory.
-fn results_file(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        path.join("results.json")
-    } else {
-        path.to_path_buf()
-    }
-}
+use crate::ingest::results::{self as results_json, ResultsFile as Results};
 
 /// The name a part goes by: its period's id, else its directory's name.
 fn part_name(path: &Path, r: &Results) -> String {
@@ -116,28 +77,14 @@ fn part_name(path: &Path, r: &Results) -> String {
     )
 }
 
-fn read_part(arg: &PartArg) -> std::result::Result<(Part, Results), Diagnostic> {
-    let file = results_file(&arg.path);
-    let shown = file.display().to_string();
-    let text = std::fs::read_to_string(&file).map_err(|e| {
-        Diagnostic::new(
-            &shown,
+fn read_part(arg: &PartArg) -> std::result::Result<(Part, Results), Vec<Diagnostic>> {
+    let r = results_json::read(&arg.path).map_err(|e| match e {
+        Error::Invalid(ds) => ds,
+        other => vec![Diagnostic::new(
+            arg.path.display().to_string(),
             "",
-            crate::tr!(
-                "无法读取（应为某次 zwgk run 的输出目录或其 results.json）：{e}",
-                "cannot read it (expected a zwgk run's output directory or its results.json): {e}"
-            ),
-        )
-    })?;
-    let r: Results = serde_json::from_str(&text).map_err(|e| {
-        Diagnostic::new(
-            &shown,
-            "",
-            crate::tr!(
-                "不是 zwgk 的 results.json：{e}",
-                "not a zwgk results.json: {e}"
-            ),
-        )
+            other.to_string(),
+        )],
     })?;
     let period = r.assessment.period.as_ref().map(|p| Period {
         id: p.id.clone(),
@@ -147,8 +94,8 @@ fn read_part(arg: &PartArg) -> std::result::Result<(Part, Results), Diagnostic> 
     });
     let part = Part {
         name: part_name(&arg.path, &r),
-        source: shown,
-        sha256: crate::ingest::sha256_hex(text.as_bytes()),
+        source: r.shown.clone(),
+        sha256: r.sha256.clone(),
         weight: arg.weight,
         period,
         vetoed: Vec::new(),
@@ -164,7 +111,7 @@ pub fn combine(system: &System, roster: Inputs, args: &[PartArg]) -> Result<Asse
     for arg in args {
         match read_part(arg) {
             Ok(p) => parts.push(p),
-            Err(d) => errors.push(d),
+            Err(ds) => errors.extend(ds),
         }
     }
     let mut names: HashMap<String, &str> = HashMap::new();

@@ -77,6 +77,18 @@ pub enum Error {
     },
 }
 
+/// Why a read or write failed, the common causes in the user's language.
+pub fn io_reason(source: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match source.kind() {
+        ErrorKind::NotFound => crate::tr!("文件或目录不存在", "no such file or directory"),
+        ErrorKind::PermissionDenied => crate::tr!("没有权限", "permission denied"),
+        ErrorKind::StorageFull => crate::tr!("磁盘已满", "the disk is full"),
+        ErrorKind::IsADirectory => crate::tr!("这是一个目录", "it is a directory"),
+        _ => source.to_string(),
+    }
+}
+
 /// A failed read or write: what was being done and why it failed, the
 /// common causes said in the user's language.
 fn io_text(context: &str, source: &std::io::Error) -> String {

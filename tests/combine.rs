@@ -4,7 +4,8 @@
 
 use crate::harness::{unit_result, Workdir};
 
-/// A part's results.json: (id, group, total, vetoed) per unit.
+/// A part's results.json as zwgk writes it: (id, group, total, vetoed)
+/// per unit, totals with 2 decimals, ranks by total within each group.
 fn part(
     w: &Workdir,
     dir: &str,
@@ -15,18 +16,25 @@ fn part(
     let period = period.map_or(String::new(), |p| {
         format!(r#", "period": {{"id": "{p}", "name": "{p}期", "from": "2023-01-01", "to": "2023-03-31"}}"#)
     });
+    let total = |t: &str| t.parse::<f64>().unwrap();
     let units: Vec<String> = units
         .iter()
-        .map(|(id, g, total, v)| {
+        .map(|(id, g, t, v)| {
+            let rank = 1 + units
+                .iter()
+                .filter(|(_, g2, t2, _)| g2 == g && total(t2) > total(t))
+                .count();
             format!(
-                r#"{{"id": "{id}", "name": "", "group": "{g}", "total": "{total}", "vetoed": {v}}}"#
+                r#"{{"id": "{id}", "name": "", "group": "{g}", "total": "{:.2}", "rank": {rank}, "grade": "", "performance_points": "{:.2}", "vetoed": {v}}}"#,
+                total(t),
+                total(t) * 5.0 / 100.0
             )
         })
         .collect();
     w.write(
         &format!("{dir}/results.json"),
         format!(
-            r#"{{"assessment": {{"name": "手算用例", "year": {year}, "draft": false{period}}}, "units": [{}]}}"#,
+            r#"{{"assessment": {{"name": "手算用例", "year": {year}, "full_score": "100", "precision": 2, "weight_percent": "5", "draft": false{period}}}, "groups": [{{"id": "g1", "name": "县"}}, {{"id": "g2", "name": "部门"}}], "units": [{}]}}"#,
             units.join(", ")
         ),
     );
@@ -114,7 +122,7 @@ fn four_quarters_and_the_year_combine_by_weight_with_vetoes_ties_and_quotas() {
     assert_eq!(unit_result(&res, "U3")["performance_points"], "2.95");
     assert_eq!(
         unit_result(&res, "U5")["parts"],
-        serde_json::json!({"Q1": "90", "Q2": "70", "Q3": "70", "Q4": "60", "Y": "86.25"})
+        serde_json::json!({"Q1": "90.00", "Q2": "70.00", "Q3": "70.00", "Q4": "60.00", "Y": "86.25"})
     );
     assert!(unit_result(&res, "U5").get("indicators").is_none());
     let parts = &res["assessment"]["parts"];
@@ -205,4 +213,86 @@ fn parts_that_cannot_be_combined_are_errors_naming_part_and_unit() {
         "{}",
         r.stderr
     );
+}
+
+/// A results.json is read back as strictly as a table: every violation
+/// named with the file and the unit, all at once, nothing written.
+#[test]
+fn an_edited_results_json_is_refused_naming_file_and_unit() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&["--no-charts"]).code, 0);
+    // A run's folder whose results.json was edited after zwgk wrote it.
+    let text = w.read("out/results.json");
+    w.write(
+        "out/results.json",
+        text.replacen("\"total\": \"", "\"total\": \"1", 1),
+    );
+    let r = combine(&w, &["out=1"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("out/results.json: the results file was changed after zwgk wrote it"),
+        "{}",
+        r.stderr
+    );
+    assert!(!w.exists("year"));
+    // The same edits in a loose file: each violation at its unit.
+    let edited = text
+        .replacen("\"total\": \"100.00\"", "\"total\": \"150.00\"", 1)
+        .replacen(
+            "\"performance_points\": \"5.00\"",
+            "\"performance_points\": \"7.50\"",
+            1,
+        )
+        .replacen("\"total\": \"74.50\"", "\"total\": \"abc\"", 1)
+        .replacen("\"total\": \"59.00\"", "\"total\": \"1e400\"", 1);
+    w.write("edited.json", &edited);
+    let r = combine(&w, &["edited.json=1"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for expected in [
+        "edited.json (U2 西山区): total 150.00 is outside 0 to the full score 100",
+        "edited.json (U2 西山区): performance points 7.50 are outside 0 to the weight 5",
+        "edited.json (U1 东湖区): total \"abc\" is not a number with 2 decimals",
+        "edited.json (U3 南城区): total \"1e400\" is not a number with 2 decimals",
+    ] {
+        assert!(r.stderr.contains(expected), "{expected}\n{}", r.stderr);
+    }
+    // A unit id given twice, and ranks that do not follow the totals.
+    let dup = text.replacen("\"id\": \"U2\"", "\"id\": \"U1\"", 1);
+    w.write("dup.json", &dup);
+    let r = w.zwgk(&["compare", "dup.json", "out/results.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("dup.json (U1 东湖区): the unit id appears twice"),
+        "{}",
+        r.stderr
+    );
+    let swapped = text.replacen("\"rank\": 1,", "\"rank\": 3,", 1);
+    w.write("swapped.json", &swapped);
+    let r = w.zwgk(&["compare", "swapped.json", "out/results.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the ranks do not follow the totals"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn compare_takes_run_folders_and_says_a_missing_one_in_words() {
+    let w = Workdir::with_fixture("hand");
+    assert_eq!(w.run(&["--no-charts"]).code, 0);
+    let r = w.zwgk(&["compare", "out", "out"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = w.zwgk_in(crate::harness::chinese, &["compare", "out", "nowhere"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "nowhere：无法读取（应为某次 zwgk run 的输出目录或其 results.json）：文件或目录不存在"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("os error"), "{}", r.stderr);
 }

@@ -2,40 +2,12 @@
 //! and grade changes of the units present in both (matched by id), and the
 //! units found in only one.
 
-use crate::error::{Diagnostic, Error, Result};
-use serde::{Deserialize, Serialize};
+use crate::error::Result;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 
-#[derive(Deserialize)]
-struct Results {
-    assessment: Header,
-    #[serde(default)]
-    groups: Vec<GroupResult>,
-    units: Vec<UnitResult>,
-}
-
-#[derive(Deserialize)]
-struct GroupResult {
-    id: String,
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct Header {
-    name: String,
-    year: i32,
-}
-
-#[derive(Deserialize, Clone)]
-struct UnitResult {
-    id: String,
-    name: String,
-    group: String,
-    total: String,
-    rank: u32,
-    grade: String,
-}
+use crate::ingest::results::{read as load, UnitResult};
 
 /// One unit in both files.
 #[derive(Serialize, Debug, Clone)]
@@ -65,30 +37,6 @@ pub struct Comparison {
     pub units: Vec<Change>,
     pub only_old: Vec<String>,
     pub only_new: Vec<String>,
-}
-
-fn load(path: &Path) -> Result<Results> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::io(
-            crate::tr!("无法读取 {}", "cannot read {}", path.display()),
-            e,
-        )
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        Error::Invalid(vec![Diagnostic::new(
-            path.display().to_string(),
-            crate::tr!(
-                "第 {} 行第 {} 列",
-                "line {}, column {}",
-                e.line(),
-                e.column()
-            ),
-            crate::tr!(
-                "不是 zwgk 的 results.json：{e}",
-                "not a zwgk results.json: {e}"
-            ),
-        )])
-    })
 }
 
 pub fn compare(old: &Path, new: &Path) -> Result<Comparison> {

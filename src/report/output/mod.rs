@@ -4,10 +4,10 @@
 //! replaced; one it wrote is replaced only with `--force`.
 
 mod lock;
-pub mod manifest;
 mod target;
 
 use crate::error::{Error, Result};
+use crate::ingest::manifest;
 pub use manifest::MARKER;
 use std::fs;
 use std::io::{BufWriter, Write};

@@ -2,8 +2,8 @@
 //! never replaced; one it wrote only with `--force`, and only while it holds
 //! exactly what zwgk wrote there; never one that holds an input of the run.
 
-use super::manifest::{self, Listed};
 use crate::error::{Error, Result};
+use crate::ingest::manifest::{self, Listed};
 use std::fs;
 use std::path::{Path, PathBuf};
 

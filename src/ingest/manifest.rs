@@ -1,5 +1,7 @@
 //! The manifest (`.zwgk-output`): every file zwgk wrote into an output
-//! directory, with its SHA-256. `--force` replaces a directory only while it
+//! directory, with its SHA-256. Written by `report::output`; read there
+//! (may the folder be replaced?) and by the reading of results back
+//! (`results.rs`: was results.json changed after zwgk wrote it?). `--force` replaces a directory only while it
 //! holds exactly what its manifest lists, so a file the office added there
 //! (整改台账_已填写.xlsx) or changed is never deleted.
 
