@@ -13,6 +13,8 @@ use std::path::Path;
 enum Typed<'a> {
     Text(&'a str),
     Number(f64),
+    /// A formula with the value a spreadsheet cached for it.
+    Formula(&'a str, f64),
 }
 
 /// The bytes of a cell element `<c r="F6" s="8">…</c>` (or `<c … />`) in
@@ -55,6 +57,9 @@ fn fill(path: &Path, cells: &[(&str, Typed)]) {
                         format!("<c r=\"{cell}\"{style} t=\"inlineStr\"><is><t>{t}</t></is></c>")
                     }
                     Typed::Number(n) => format!("<c r=\"{cell}\"{style}><v>{n}</v></c>"),
+                    Typed::Formula(f, n) => {
+                        format!("<c r=\"{cell}\"{style}><f>{f}</f><v>{n}</v></c>")
+                    }
                 };
                 xml.replace_range(start..end, &new);
             }
@@ -386,4 +391,72 @@ fn a_form_saved_by_libreoffice_is_collected_without_loss() {
          东湖区,E1,良,待审核,\n东湖区,E2,85%,待审核,\n东湖区,F1,3,待审核,\n\
          东湖区,F2,2,待审核,\n东湖区,F3,2024-01-30,待审核,\n东湖区,J1,1,待审核,\n"
     );
+}
+
+/// A form tampered with by accident: a formula left in a value cell, a
+/// header whose id was changed to another unit's (the name still the
+/// first unit's), a workbook saved with macros. Each is named; nothing is
+/// written; an existing collect.log is not replaced without --force.
+#[test]
+fn a_formula_a_changed_header_id_or_macros_are_refused_naming_the_cell() {
+    let w = demo_without_submissions();
+    forms(&w);
+    let back = w.path().join("back");
+    std::fs::create_dir(&back).unwrap();
+    let form = |id: &str| w.path().join(format!("forms/{id}.xlsx"));
+    fill(&form("X01"), &[("F6", Typed::Formula("0.8+0.1", 0.9))]);
+    std::fs::copy(form("X01"), back.join("x01.xlsx")).unwrap();
+    // X02 西山区's form with X05 in its id cell.
+    fill(&form("X02"), &[("F3", Typed::Text("X05"))]);
+    std::fs::copy(form("X02"), back.join("x02.xlsx")).unwrap();
+    // X03's form with a VBA project added, as Excel saves an .xlsm.
+    let bytes = std::fs::read(form("X03")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.start_file(
+        "xl/vbaProject.bin",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    out.write_all(b"VBA").unwrap();
+    std::fs::write(back.join("x03.xlsm"), out.finish().unwrap().into_inner()).unwrap();
+    w.write("collect.log", "the office's earlier log");
+
+    let r = collect(&w, "back", "merged.xlsx");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("collect.log exists; pass --force"),
+        "{}",
+        r.stderr
+    );
+    let r = w.zwgk(&[
+        "collect",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+        "back",
+        "--out",
+        "merged.xlsx",
+        "--force",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for expected in [
+        "x01.xlsx[报送表]: !F6 (unit 东湖区, indicator A3): holds a formula (=0.8+0.1), not a value",
+        "x02.xlsx[报送表]: !C3: the header's unit name \"西山区\" is not the roster's name",
+        "x03.xlsm: the workbook carries macros (VBA)",
+    ] {
+        assert!(r.stderr.contains(expected), "{expected:?} in\n{}", r.stderr);
+    }
+    assert!(!w.exists("merged.xlsx"));
+    assert_eq!(w.read("collect.log"), "the office's earlier log");
 }

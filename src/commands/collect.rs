@@ -22,12 +22,14 @@ enum Format {
 pub fn collect(args: CollectArgs) -> Result<()> {
     let format = format_of(&args.out)?;
     let log = args.out.with_file_name("collect.log");
-    if args.out.exists() && !args.force {
-        return Err(Error::Usage(crate::tr!(
-            "{} 已存在；加 --force 才会替换",
-            "{} exists; pass --force to replace it",
-            args.out.display()
-        )));
+    for existing in [&args.out, &log] {
+        if existing.exists() && !args.force {
+            return Err(Error::Usage(crate::tr!(
+                "{} 已存在；加 --force 才会替换",
+                "{} exists; pass --force to replace it",
+                existing.display()
+            )));
+        }
     }
     let system = System::load(&args.indicators)?;
     let inputs = crate::ingest::load_roster(&system, &args.data)?;

@@ -166,6 +166,11 @@ fn read_form(
         )]
     })?;
     let sha256 = sha256_hex(&bytes);
+    if crate::ingest::xlsx::has_macros(&bytes) {
+        return Err(vec![Diagnostic::new(&file, "", crate::tr!(
+"工作簿中带有宏（VBA），zwgk 不读取带宏的文件；请让该单位在下发的报送表（.xlsx）中填写后发回",
+"the workbook carries macros (VBA); zwgk does not read a file with macros — ask the unit to fill in the .xlsx form it was sent"))]);
+    }
     let mut book = Book::open(&file, bytes)
         .map_err(|_| not_a_form(&file, crate::tr!("不是工作簿", "it is not a workbook")))?;
     let cells = book.cells(form::SHEET).ok_or_else(|| {
@@ -187,6 +192,7 @@ fn read_form(
 "unit id \"{id}\" is not on the roster; this form was not sent to a unit of the roster"),
         )]);
     };
+    check_unit_name(&cells, &shown, &inputs.units[unit])?;
     let items = unit_items(system, inputs, unit, leaves);
     check_items(&cells, &items, &shown, &inputs.units[unit])?;
     let (rows, warnings) = filled_rows(system, &cells, &items, &shown, &inputs.units[unit])?;
@@ -197,6 +203,33 @@ fn read_form(
         rows,
         warnings,
     })
+}
+
+/// The header's unit name must be the roster's name of the header's id: a
+/// form whose id was changed to another unit's is not filed as that unit's.
+fn check_unit_name(
+    cells: &Cells,
+    shown: &str,
+    unit: &crate::ingest::Unit,
+) -> std::result::Result<(), Vec<Diagnostic>> {
+    let (r, c, _) = form::NAME_LABEL;
+    let name = cells.text(r, c + 2).unwrap_or_default();
+    if name == unit.name {
+        return Ok(());
+    }
+    let (ir, ic) = ID_CELL;
+    Err(vec![Diagnostic::new(
+        shown,
+        cell_name(u32::from(c + 2), r + 1),
+        crate::tr!(
+"表头的单位名称“{name}”与单位编码 {}（{}，{}）在名单中的名称“{}”不符；表头被改过，zwgk 不会把它当作哪一个单位的报送表，请核实后让单位重新填报",
+"the header's unit name \"{name}\" is not the roster's name \"{}\" of the unit id {} ({}, {}); the header was edited, so zwgk files this form as no unit's — check it and have the unit fill in its own form",
+            unit.id,
+            cell_name(u32::from(ic), ir + 1),
+            unit.name,
+            unit.name
+        ),
+    )])
 }
 
 /// Is this the layout zwgk writes: the unit labels and the items' header?
@@ -294,6 +327,15 @@ fn filled_rows(
             item.id
         );
         let evidence = cells.text(r, EVIDENCE_COL);
+        if let Some(f) = cells.formula(r, VALUE_COL) {
+            errors.push(
+                Diagnostic::new(shown, cell_name(u32::from(VALUE_COL), r + 1), crate::tr!(
+"是公式（={f}），不是填报值；请复制后“粘贴为数值”再发回",
+"holds a formula (={f}), not a value; copy it and paste it as values (粘贴为数值), then send the form back"))
+                .about(about),
+            );
+            continue;
+        }
         let Some(raw) = cells.text(r, VALUE_COL) else {
             if evidence.is_some() {
                 warnings.push(

@@ -154,6 +154,21 @@ pub fn sheet_names(file: &str, bytes: &[u8]) -> Result<Vec<String>, Vec<Diagnost
     Ok(Book::open(file, bytes.to_vec())?.sheet_names())
 }
 
+/// Does the workbook carry macros (a VBA project: `.xlsm`, or an `.xlsx`
+/// renamed from one; an `.xls` with a `_VBA_PROJECT` stream)?
+pub fn has_macros(bytes: &[u8]) -> bool {
+    if let Ok(zip) = zip::ZipArchive::new(Cursor::new(bytes)) {
+        return zip
+            .file_names()
+            .any(|n| n.is_ok_and(|n| n.to_ascii_lowercase().ends_with("vbaproject.bin")));
+    }
+    let stream: Vec<u8> = "_VBA_PROJECT"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(stream.len()).any(|w| w == stream.as_slice())
+}
+
 /// A workbook checked for its size and opened once, for all its sheets
 /// (data.xlsx holds every table).
 pub struct Book {
@@ -199,10 +214,9 @@ impl Book {
     /// The cells of `sheet` as they stand, or `None` when the workbook has
     /// no such sheet (a returned form is read cell by cell).
     pub fn cells(&mut self, sheet: &str) -> Option<Cells> {
-        self.wb
-            .worksheet_range(sheet)
-            .ok()
-            .map(|range| Cells { range })
+        let range = self.wb.worksheet_range(sheet).ok()?;
+        let formulas = self.wb.worksheet_formula(sheet).ok();
+        Some(Cells { range, formulas })
     }
 
     /// Reads `sheet` (or the first visible sheet). `known` are the table's
@@ -307,6 +321,8 @@ impl Book {
 /// A sheet's cells, looked up by their place in the sheet.
 pub struct Cells {
     range: calamine::Range<Data>,
+    /// The formulas of the sheet's cells, where it has any.
+    formulas: Option<calamine::Range<String>>,
 }
 
 impl Cells {
@@ -317,6 +333,16 @@ impl Cells {
             .get_value((row, u32::from(column)))
             .and_then(cell_text)
             .map(Cow::into_owned)
+    }
+
+    /// The formula of the cell at 0-based `row` and `column`, if it holds
+    /// one (a value typed over a copied formula, say).
+    pub fn formula(&self, row: u32, column: u16) -> Option<String> {
+        self.formulas
+            .as_ref()?
+            .get_value((row, u32::from(column)))
+            .filter(|f| !f.is_empty())
+            .cloned()
     }
 
     /// One past the last 0-based row that holds anything.
