@@ -124,6 +124,9 @@ pub struct CombineArgs {
     /// The notice's 发文字号 for this result, over notice.doc_number.
     #[arg(long)]
     pub doc_number: Option<String>,
+    /// PART=NAME: what the documents call a part (default: its period's name, or 年度考核); repeatable.
+    #[arg(long = "name", value_name = "PART=NAME")]
+    pub names: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -15,13 +15,15 @@ use crate::num::Exact;
 use crate::score::UnitScore;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One part as given on the command line: `Q1=0.15`, `reports/demo=0.4`.
 #[derive(Clone, Debug)]
 pub struct PartArg {
     pub path: PathBuf,
     pub weight: Decimal,
+    /// Its name in the documents (`--name PART=名称`).
+    pub name: Option<String>,
 }
 
 /// `PART=WEIGHT`, the weight a decimal > 0.
@@ -36,6 +38,7 @@ pub fn part_arg(s: &str) -> std::result::Result<PartArg, String> {
         Ok(w) if w > Decimal::ZERO => Ok(PartArg {
             path: PathBuf::from(path),
             weight: w.normalize(),
+            name: None,
         }),
         _ => Err(crate::tr!(
             "权重“{weight}”应为大于 0 的数，如 0.15",
@@ -47,8 +50,12 @@ pub fn part_arg(s: &str) -> std::result::Result<PartArg, String> {
 /// One part, read.
 #[derive(Clone, Debug)]
 pub struct Part {
-    /// The period id of its results, else its directory's name.
+    /// Its key in results.json and the tables: the period id of its
+    /// results, else its label.
     pub name: String,
+    /// Its name in every document: `--name`, else its period's name
+    /// (第一季度), else 年度考核 — never a directory's name.
+    pub label: String,
     /// Its results.json as given.
     pub source: String,
     /// The SHA-256 of that file.
@@ -57,24 +64,21 @@ pub struct Part {
     pub period: Option<Period>,
     /// Per roster unit: vetoed in this part.
     pub vetoed: Vec<bool>,
+    /// Per roster unit: its rank in its group in this part.
+    pub ranks: Vec<u32>,
 }
 
 use crate::ingest::results::{self as results_json, ResultsFile as Results};
 
-/// The name a part goes by: its period's id, else its directory's name.
-fn part_name(path: &Path, r: &Results) -> String {
-    if let Some(p) = &r.assessment.period {
-        return p.id.clone();
+/// A part's label: `--name`, else its period's name, else 年度考核.
+fn part_label(arg: &PartArg, r: &Results) -> String {
+    if let Some(name) = &arg.name {
+        return name.clone();
     }
-    let dir = if path.is_dir() {
-        Some(path)
-    } else {
-        path.parent()
-    };
-    dir.and_then(|d| d.file_name()).map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    r.assessment
+        .period
+        .as_ref()
+        .map_or_else(|| "年度考核".to_string(), |p| p.name.clone())
 }
 
 fn read_part(arg: &PartArg) -> std::result::Result<(Part, Results), Vec<Diagnostic>> {
@@ -92,13 +96,20 @@ fn read_part(arg: &PartArg) -> std::result::Result<(Part, Results), Vec<Diagnost
         from: p.from,
         to: p.to,
     });
+    let label = part_label(arg, &r);
     let part = Part {
-        name: part_name(&arg.path, &r),
+        name: r
+            .assessment
+            .period
+            .as_ref()
+            .map_or_else(|| label.clone(), |p| p.id.clone()),
+        label,
         source: r.shown.clone(),
         sha256: r.sha256.clone(),
         weight: arg.weight,
         period,
         vetoed: Vec::new(),
+        ranks: Vec::new(),
     };
     Ok((part, r))
 }
@@ -118,8 +129,8 @@ pub fn combine(system: &System, roster: Inputs, args: &[PartArg]) -> Result<Asse
     for (p, r) in &parts {
         if let Some(first) = names.insert(p.name.clone(), &p.source) {
             errors.push(Diagnostic::new(&p.source, "", crate::tr!(
-                "与 {first} 同名（{}）；每个部分的名称（考核期代码或目录名）应不同",
-                "has the same name ({}) as {first}; parts are named by their period id or directory and must differ",
+                "与 {first} 同名（{}）；每个部分的名称（考核期，或全年的“年度考核”）应不同，可用 --name 部分=名称 区分",
+                "has the same name ({}) as {first}; parts are named by their period (a whole-year run: 年度考核) and must differ — tell them apart with --name PART=NAME",
                 p.name)));
         }
         if r.assessment.year != system.year {
@@ -139,6 +150,7 @@ pub fn combine(system: &System, roster: Inputs, args: &[PartArg]) -> Result<Asse
         .enumerate()
         .map(|(k, (mut p, _))| {
             p.vetoed = totals.iter().map(|unit| unit[k].1).collect();
+            p.ranks = totals.iter().map(|unit| unit[k].2).collect();
             p
         })
         .collect();
@@ -152,14 +164,14 @@ fn part_totals(
     roster: &Inputs,
     parts: &[(Part, Results)],
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Vec<(Decimal, bool)>> {
+) -> Vec<Vec<(Decimal, bool, u32)>> {
     let ids: HashMap<&str, usize> = roster
         .units
         .iter()
         .enumerate()
         .map(|(u, unit)| (unit.id.as_str(), u))
         .collect();
-    let mut out = vec![vec![(Decimal::ZERO, false); parts.len()]; roster.units.len()];
+    let mut out = vec![vec![(Decimal::ZERO, false, 0); parts.len()]; roster.units.len()];
     for (k, (p, r)) in parts.iter().enumerate() {
         let mut seen = vec![false; roster.units.len()];
         for unit in &r.units {
@@ -184,7 +196,7 @@ fn part_totals(
                     unit.id, unit.group)));
             }
             match crate::ingest::values::parse_decimal(&unit.total) {
-                Ok(t) => out[u][k] = (t, unit.vetoed),
+                Ok(t) => out[u][k] = (t, unit.vetoed, unit.rank),
                 Err(e) => errors.push(Diagnostic::new(
                     &p.source,
                     "",
@@ -202,7 +214,7 @@ fn part_totals(
                 "没有单位名单中的 {} {}；每个部分都应包含名单上的全部单位",
                 "has no result for {} {} of the roster; every part must hold every unit of the roster",
                 unit.id, unit.name)));
-            out[u][k] = (Decimal::ZERO, false);
+            out[u][k] = (Decimal::ZERO, false, 0);
         }
     }
     out
@@ -217,11 +229,7 @@ fn parts_system(system: &System, parts: &[Part]) -> System {
         .iter()
         .map(|p| Indicator {
             id: p.name.clone(),
-            name: format!(
-                "{}（权重 {}）",
-                p.period.as_ref().map_or("", |q| q.name.as_str()),
-                p.weight
-            ),
+            name: format!("{}（权重 {}）", p.label, p.weight),
             parent: None,
             children: Vec::new(),
             share: Share::Points(system.full_score),
@@ -246,7 +254,7 @@ fn assessment(
     system: &System,
     roster: Inputs,
     parts: Vec<Part>,
-    totals: &[Vec<(Decimal, bool)>],
+    totals: &[Vec<(Decimal, bool, u32)>],
     draft: bool,
 ) -> Assessment {
     let s = parts_system(system, &parts);
@@ -257,10 +265,10 @@ fn assessment(
             let weighted: Decimal = unit
                 .iter()
                 .zip(&parts)
-                .map(|((t, _), p)| p.weight * t)
+                .map(|((t, _, _), p)| p.weight * t)
                 .sum();
             let combined = Exact::ratio(weighted, weights);
-            let vetoed = unit.iter().any(|(_, v)| *v);
+            let vetoed = unit.iter().any(|(_, v, _)| *v);
             let total = match (vetoed, s.veto_cap) {
                 (true, Some(cap)) => combined.min(Exact::from_decimal(cap)),
                 _ => combined,
@@ -268,7 +276,7 @@ fn assessment(
             UnitScore {
                 indicators: unit
                     .iter()
-                    .map(|(t, _)| Some(Exact::from_decimal(*t)))
+                    .map(|(t, _, _)| Some(Exact::from_decimal(*t)))
                     .collect(),
                 base: combined,
                 bonus: Exact::ZERO,

@@ -296,3 +296,103 @@ fn compare_takes_run_folders_and_says_a_missing_one_in_words() {
     );
     assert!(!r.stderr.contains("os error"), "{}", r.stderr);
 }
+
+/// Parts are named in the documents by their period's name or 年度考核 (or
+/// --name), never by their folder; the combined result has its feedback
+/// sheets and ledger.
+#[test]
+fn parts_are_named_by_period_or_name_and_units_get_combined_sheets() {
+    let w = Workdir::with_fixture("hand");
+    year_of_parts(&w);
+    let r = combine(&w, &YEAR);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = w.read("year/notice.md");
+    assert!(md.contains("年度考核（权重0.4）"), "{md}");
+    assert!(md.contains("2023年Q1期（权重0.15）"), "{md}");
+    // U3 南城区 vetoed in Q2 only.
+    assert!(md.contains("南城区（在Q2期中被一票否决）"), "{md}");
+    for f in ["notice.md", "notice.html", "scores.csv"] {
+        assert!(
+            !w.read(&format!("year/{f}")).contains("parts/"),
+            "{f} names a folder"
+        );
+    }
+    // U3's combined sheet: each part's total, weight, rank and veto; the
+    // contribution 0.15 × 50.00 ÷ 1 = 7.50 in Q2.
+    let (tables, text) = sheet_tables(&w.path().join("year/feedback/U3.docx"));
+    let parts = &tables[0];
+    assert_eq!(
+        parts[0],
+        ["部分", "权重", "总分", "名次", "折合得分", "否决"]
+    );
+    assert_eq!(
+        parts[2],
+        ["Q2期", "0.15", "50.00", "第3名", "7.50", "一票否决"]
+    );
+    assert_eq!(parts[5][0], "年度考核");
+    assert!(text.contains("年度考核的 feedback/U3.docx"), "{text}");
+    // The ledger: a row per unit and part (6 × 5).
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(w.path().join("year/feedback.xlsx")).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut book, "整改台账").unwrap();
+    assert_eq!(range.height(), 1 + 30);
+    // --name renames a part in every document.
+    let mut named: Vec<&str> = YEAR.to_vec();
+    named.extend(["--name", "parts/Y=年终考核", "--force"]);
+    let r = combine(&w, &named);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(w.read("year/notice.md").contains("年终考核（权重0.4）"));
+    let r = combine(
+        &w,
+        &[YEAR.as_slice(), &["--name", "nowhere=x", "--force"]].concat(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("\"nowhere\" is none of the parts combined"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The tables (rows of cell texts) and the whole text of a .docx.
+fn sheet_tables(path: &std::path::Path) -> (Vec<Vec<Vec<String>>>, String) {
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip::ZipArchive::new(std::fs::File::open(path).unwrap())
+            .unwrap()
+            .by_name("word/document.xml")
+            .unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    let texts = |x: &str| -> String {
+        x.split("<w:t")
+            .skip(1)
+            .filter(|p| p.starts_with('>') || p.starts_with(' '))
+            .filter_map(|p| {
+                p.split_once('>')
+                    .map(|(_, b)| b.split("</w:t>").next().unwrap_or(""))
+            })
+            .collect()
+    };
+    let tables = xml
+        .split("<w:tbl>")
+        .skip(1)
+        .map(|t| {
+            t.split("</w:tbl>")
+                .next()
+                .unwrap()
+                .split("</w:tr>")
+                .filter(|r| r.contains("<w:tc"))
+                .map(|r| {
+                    r.split("</w:tc>")
+                        .filter(|c| c.contains("<w:tc"))
+                        .map(texts)
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    (tables, texts(&xml))
+}

@@ -61,6 +61,7 @@ fn help(id: &str) -> Option<&'static str> {
         "returned" => "各单位交回的报送表所在目录（文件名不限）",
         "force_file" => "该文件（及其 collect.log）已存在时替换它",
         "out_file" => "合并后的单位报送表：.xlsx 或 .csv 文件（旁边另写 collect.log）",
+        "names" => "部分=名称：文件中对某一部分的称呼（默认为其考核期名称，全年的为“年度考核”）；可重复",
         "doc_number" => "本次通报的发文字号（每季度的通报各有其号），优先于 notice.doc_number",
         "lang" => "界面语言：zh（中文，默认）或 en（英文）；也可由 LC_ALL、LC_MESSAGES、LANG 决定",
         _ => return None,

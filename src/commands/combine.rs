@@ -22,7 +22,8 @@ pub fn combine(args: CombineArgs) -> Result<()> {
     super::prepare_out(Some(&out), force, &inputs)?;
     let system = System::load(&args.indicators)?;
     let roster = crate::ingest::load_roster(&system, &args.data)?;
-    let mut a = crate::combine::combine(&system, roster, &args.parts)?;
+    let parts = named_parts(&args)?;
+    let mut a = crate::combine::combine(&system, roster, &parts)?;
     if let Some(number) = &args.doc_number {
         a.system.notice_doc_number = Some(number.clone());
     }
@@ -34,7 +35,7 @@ pub fn combine(args: CombineArgs) -> Result<()> {
         charts: !args.no_charts,
         html_template: None,
         date: report::chinese_date(date),
-        feedback: false,
+        feedback: a.inputs.units.len() <= report::FEEDBACK_UNITS,
     };
     let staging = Staging::begin(&out, force, &inputs)?;
     report::combined::write_combined(&a, &options, &staging)?;
@@ -42,7 +43,7 @@ pub fn combine(args: CombineArgs) -> Result<()> {
     let parts: Vec<String> = a
         .parts
         .iter()
-        .map(|p| format!("{}×{}", p.name, p.weight))
+        .map(|p| format!("{}×{}", p.label, p.weight))
         .collect();
     println!(
         "{}",
@@ -57,6 +58,28 @@ pub fn combine(args: CombineArgs) -> Result<()> {
         )
     );
     Ok(())
+}
+
+/// The parts with their `--name PART=名称` applied; a PART that is none
+/// of the parts given is wrong usage.
+fn named_parts(args: &CombineArgs) -> Result<Vec<crate::combine::PartArg>> {
+    let mut parts = args.parts.clone();
+    for given in &args.names {
+        let Some((part, name)) = given.split_once('=').filter(|(_, n)| !n.trim().is_empty()) else {
+            return Err(crate::error::Error::Usage(crate::tr!(
+                "--name 应写作 部分=名称，如 reports/demo=年度考核，而不是“{given}”",
+                "--name is PART=NAME, such as reports/demo=年度考核, not \"{given}\""
+            )));
+        };
+        let Some(p) = parts.iter_mut().find(|p| p.path == Path::new(part)) else {
+            return Err(crate::error::Error::Usage(crate::tr!(
+                "--name {given}：“{part}”不是所合并的部分之一",
+                "--name {given}: \"{part}\" is none of the parts combined"
+            )));
+        };
+        p.name = Some(name.trim().to_string());
+    }
+    Ok(parts)
 }
 
 /// `reports/<indicator file stem>-combined/`.

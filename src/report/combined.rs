@@ -1,7 +1,9 @@
 //! The files of `zwgk combine`: results.json, the scores tables, the
 //! ranking and distribution charts, the notice, and `combine.log` naming
-//! each part with its weight and the SHA-256 of its results.json. (No
-//! breakdown or feedback: those are the parts' own.)
+//! each part with its weight and the SHA-256 of its results.json; the
+//! feedback sheets and ledger of the combined result (each part's total,
+//! weight, contribution and rank; the items lost are in the parts' own
+//! sheets). No breakdown: that is the parts' own.
 
 use super::output::Staging;
 use super::{json, tables, write_notice, xlsx, Export, Options};
@@ -18,6 +20,15 @@ pub fn write_combined(a: &Assessment, options: &Options, out: &Staging) -> Resul
     ];
     for e in exports {
         out.write_with(e.file_name(), |w| e.write(a, w))?;
+    }
+    if options.feedback {
+        super::combined_feedback::write_all(a, &options.date, |name, bytes| {
+            out.write(&name, &bytes)
+        })?;
+        let grid = super::combined_feedback::ledger_grid(a);
+        let book = xlsx::ledger_book(a, "整改台账", &grid, &[4, 9, 11])
+            .map_err(|e| crate::error::Error::Usage(format!("feedback.xlsx: {e}")))?;
+        out.write("feedback.xlsx", &book)?;
     }
     write_notice(a, options, out)
 }

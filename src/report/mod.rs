@@ -7,6 +7,7 @@ pub mod account;
 pub mod bitmap;
 pub mod charts;
 pub mod combined;
+pub mod combined_feedback;
 pub mod docx;
 mod docx_rows;
 pub mod draw;

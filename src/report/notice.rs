@@ -246,7 +246,7 @@ fn vetoed_units(a: &Assessment) -> Vec<Vetoed> {
                 .parts
                 .iter()
                 .filter(|p| p.vetoed.get(u) == Some(&true))
-                .map(|p| p.name.as_str())
+                .map(|p| p.label.as_str())
                 .collect();
             if !parts.is_empty() {
                 reasons.push(format!("在{}中被一票否决", parts.join("、")));
@@ -370,8 +370,8 @@ fn combined_overview(a: &Assessment, mean: &str) -> String {
         .parts
         .iter()
         .map(|p| match &p.period {
-            Some(q) => format!("{}（{}）权重{}", q.label(s.year), p.name, p.weight),
-            None => format!("{}权重{}", p.name, p.weight),
+            Some(q) if q.name == p.label => format!("{}（权重{}）", q.label(s.year), p.weight),
+            _ => format!("{}（权重{}）", p.label, p.weight),
         })
         .collect();
     format!(

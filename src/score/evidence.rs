@@ -434,8 +434,13 @@ fn submission_outcome(
                 .get(&(leaf, unit.group))
                 .copied()
                 .unwrap_or((*v, *v));
-            detail.note =
-                format!("组内最优 {}，最差 {}", best.normalize(), worst.normalize()).into();
+            let shown = |v: Decimal| match system.indicators[leaf].input {
+                crate::config::InputKind::Ratio => {
+                    format!("{}%", (v * Decimal::ONE_HUNDRED).normalize())
+                }
+                _ => v.normalize().to_string(),
+            };
+            detail.note = format!("组内最优 {}，最差 {}", shown(best), shown(worst)).into();
             Outcome::Share(rules::relative_share(*v, best, worst, *floor))
         }
         (Rule::Level { levels }, Value::Level(i)) => Outcome::Share(
