@@ -218,6 +218,21 @@ fn compare_lists_rank_and_grade_changes_and_units_in_one_file_only() {
     );
     let c: serde_json::Value = serde_json::from_str(&w.read("cmp/compare.json")).unwrap();
     assert_eq!(c["units"].as_array().unwrap().len(), 5);
+    // compare.xlsx: a sheet per group by its name, each unit's old and new
+    // rank; 市财政局 moved from 2nd to 1st (+1).
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(w.path().join("cmp/compare.xlsx")).unwrap();
+    let names = calamine::Reader::sheet_names(&book);
+    assert_eq!(names.len(), 2, "{names:?}");
+    let dept = calamine::Reader::worksheet_range(&mut book, "部门").unwrap();
+    let row = dept
+        .rows()
+        .find(|r| r[1].to_string() == "市财政局")
+        .unwrap();
+    assert_eq!(
+        (row[2].to_string(), row[3].to_string(), row[4].to_string()),
+        ("2".into(), "1".into(), "1".into())
+    );
     let broken = w.zwgk(&["compare", "out/results.json", "data/units.csv"]);
     assert_eq!(broken.code, 1);
     assert!(

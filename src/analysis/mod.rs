@@ -7,6 +7,7 @@
 pub mod ahp;
 pub mod charts;
 pub mod compare;
+pub mod compare_xlsx;
 pub mod entropy;
 pub mod explain;
 pub mod model;

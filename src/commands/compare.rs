@@ -42,6 +42,15 @@ pub fn compare(args: CompareArgs) -> Result<()> {
             )?);
         }
     }
+    if args.out.is_some() {
+        let book = crate::analysis::compare_xlsx::workbook(&c).map_err(|e| {
+            crate::error::Error::Usage(crate::tr!(
+                "无法生成 compare.xlsx：{e}",
+                "cannot build compare.xlsx: {e}"
+            ))
+        })?;
+        files.push(("compare.xlsx".to_string(), book));
+    }
     write_extra(
         args.out.as_deref(),
         args.force,
