@@ -227,7 +227,7 @@ fn compare_lists_rank_and_grade_changes_and_units_in_one_file_only() {
     let dept = calamine::Reader::worksheet_range(&mut book, "部门").unwrap();
     let row = dept
         .rows()
-        .find(|r| r[1].to_string() == "市财政局")
+        .find(|r| r[1] == "市财政局")
         .unwrap();
     assert_eq!(
         (row[2].to_string(), row[3].to_string(), row[4].to_string()),
