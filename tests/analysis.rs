@@ -225,10 +225,7 @@ fn compare_lists_rank_and_grade_changes_and_units_in_one_file_only() {
     let names = calamine::Reader::sheet_names(&book);
     assert_eq!(names.len(), 2, "{names:?}");
     let dept = calamine::Reader::worksheet_range(&mut book, "部门").unwrap();
-    let row = dept
-        .rows()
-        .find(|r| r[1] == "市财政局")
-        .unwrap();
+    let row = dept.rows().find(|r| r[1] == "市财政局").unwrap();
     assert_eq!(
         (row[2].to_string(), row[3].to_string(), row[4].to_string()),
         ("2".into(), "1".into(), "1".into())

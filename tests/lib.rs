@@ -13,6 +13,7 @@ mod generate;
 mod harness;
 mod inputs;
 mod output;
+mod page;
 mod parquet;
 mod properties;
 mod reconcile;

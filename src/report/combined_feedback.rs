@@ -43,6 +43,15 @@ fn part_rows(a: &Assessment, u: usize) -> Vec<[String; 6]> {
         .collect()
 }
 
+/// Unit `u`'s parts as a table, its header first (for the results page).
+pub fn part_table(a: &Assessment, u: usize) -> Vec<Vec<String>> {
+    std::iter::once(PART_HEADER.iter().map(|h| h.to_string()).collect())
+        .chain(part_rows(a, u).into_iter().map(Vec::from))
+        .collect()
+}
+
+const PART_HEADER: [&str; 6] = ["部分", "权重", "总分", "名次", "折合得分", "否决"];
+
 /// Unit `u`'s combined sheet.
 pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
     let s = &a.system;
@@ -83,7 +92,7 @@ pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
     doc = doc.add_paragraph(heading("一、各部分得分", HEITI));
     let rows: Vec<Vec<String>> = part_rows(a, u).into_iter().map(Vec::from).collect();
     doc = doc.add_table(table(
-        &["部分", "权重", "总分", "名次", "折合得分", "否决"],
+        &PART_HEADER,
         &rows,
         &[2645, 1000, 1300, 1300, 1500, 1100],
         &[0],

@@ -21,8 +21,6 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
     let s = &a.system;
     let unit = &a.inputs.units[u];
     let sc = &a.scores[u];
-    let st = &a.ranking.standings[u];
-    let group_size = a.ranking.order[unit.group].len();
     let mut doc = official_page().draft_header(a.draft);
     if a.draft {
         doc = doc.add_paragraph(centered("【征求意见稿】", HEITI, BODY, LINE));
@@ -37,19 +35,8 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
                 .line_spacing(super::docx::exact(LINE)),
         );
     doc = doc.add_paragraph(body(&format!(
-        "你单位（{}，{}）{}政务公开工作考核总分{}分（基础得分{}分，加分{}分，扣分{}分），在{}个单位中排第{}名，等次为“{}”{}，折合目标绩效考核{}分。现将失分情况反馈如下，请认真整改。",
-        unit.id,
-        s.groups[unit.group].name,
-        super::year_words(a),
-        published(a, sc.total),
-        published(a, sc.base),
-        published(a, sc.bonus),
-        published(a, sc.penalty),
-        group_size,
-        st.rank,
-        s.grades[st.grade].name,
-        if sc.vetoed { "（一票否决）" } else { "" },
-        published(a, sc.performance_points),
+        "{}现将失分情况反馈如下，请认真整改。",
+        standing(a, u)
     )));
     for sentence in super::sentences::tie_sentences(a, unit.group, Some(u))
         .into_iter()
@@ -174,6 +161,30 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
     )
 }
 
+/// The sheet's first sentence: the unit's total, its parts, its rank and
+/// grade, in the words of the period the run scored.
+pub(super) fn standing(a: &Assessment, u: usize) -> String {
+    let s = &a.system;
+    let unit = &a.inputs.units[u];
+    let sc = &a.scores[u];
+    let st = &a.ranking.standings[u];
+    format!(
+        "你单位（{}，{}）{}政务公开工作考核总分{}分（基础得分{}分，加分{}分，扣分{}分），在{}个单位中排第{}名，等次为“{}”{}，折合目标绩效考核{}分。",
+        unit.id,
+        s.groups[unit.group].name,
+        super::year_words(a),
+        published(a, sc.total),
+        published(a, sc.base),
+        published(a, sc.bonus),
+        published(a, sc.penalty),
+        a.ranking.order[unit.group].len(),
+        st.rank,
+        s.grades[st.grade].name,
+        if sc.vetoed { "（一票否决）" } else { "" },
+        published(a, sc.performance_points),
+    )
+}
+
 /// Every unit's sheet, rendered and handed to `write` on all cores: each
 /// sheet is written as soon as it is made (memory holds one a core), and
 /// the writing of one overlaps the making of the next (creating a file
@@ -199,7 +210,7 @@ pub fn write_all(
 /// How unit `u`'s total is made: each top-level indicator's score, then
 /// the base total (with any conversion), bonus, penalty, a veto and the
 /// total with its floors and caps — the rows the breakdown closes with.
-fn composition(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Vec<String>> {
+pub(super) fn composition(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Vec<String>> {
     let s = &a.system;
     let sc = &a.scores[u];
     let mut rows: Vec<Vec<String>> = s

@@ -18,6 +18,8 @@ pub mod json;
 pub mod ledger;
 pub mod notice;
 pub mod output;
+pub mod page;
+pub mod page_data;
 pub mod sentences;
 pub mod tables;
 pub mod xlsx;
@@ -178,6 +180,9 @@ pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> 
         out.write(name, bytes)?;
     }
     crate::assess::timing("render notice.md and notice.html", t);
+    let t = std::time::Instant::now();
+    page::write(a, &options.date, &rendered.svgs, options.feedback, out)?;
+    crate::assess::timing("render results.html", t);
     let t = std::time::Instant::now();
     let docx = docx::notice_docx(facts.value(), &rendered.print)?;
     out.write("notice.docx", &docx)?;

@@ -1,0 +1,105 @@
+//! `results.html` and each unit's `feedback/<unit id>.html`: the results
+//! page, one self-contained file that opens by double-click, offline (its
+//! data, script, styles and charts inside it). The facts come from
+//! [`super::page_data`]; the page (templates/results.html, plain ES2017 for
+//! the Chromium 78–86 cores of office browsers) only shows them.
+
+use super::output::Staging;
+use super::page_data::{facts, Scope};
+use crate::assess::Assessment;
+use crate::error::Result;
+
+const TEMPLATE: &str = include_str!("../../templates/results.html");
+const DATA_MARK: &str = "ZWGK_DATA_JSON";
+const FONT_MARK: &str = "/*ZWGK_FONT_FACE*/";
+const CHARTS_MARK: &str = "<!--ZWGK_CHARTS-->";
+
+/// JSON inside `<script type="application/json">`: nothing in it can end
+/// the script element or start markup (`</script>` in a unit's name is
+/// `\u003c/script\u003e`), and it stays valid JSON.
+fn embedded_json(v: &serde_json::Value) -> String {
+    let text = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The ranking and distribution charts, as inline SVG figures (the SVG
+/// text is zwgk's own, its texts escaped by the SVG writer).
+fn charts_html(svgs: &[(String, String)]) -> String {
+    svgs.iter()
+        .filter(|(name, _)| name.starts_with("rank-") || name == "distribution")
+        .map(|(_, svg)| {
+            let body = match svg.find("<svg") {
+                Some(k) => &svg[k..],
+                None => svg.as_str(),
+            };
+            format!("<figure class=\"chart\">{body}</figure>\n")
+        })
+        .collect()
+}
+
+/// The page for `scope`, its font rule still to be put in place.
+fn render(a: &Assessment, scope: Scope, date: &str, charts: &str) -> String {
+    TEMPLATE
+        .replacen(DATA_MARK, &embedded_json(&facts(a, scope, date)), 1)
+        .replacen(CHARTS_MARK, charts, 1)
+}
+
+/// Writes results.html (every account, the charts, the font cut to its
+/// characters) and, with `feedback`, each unit's own page.
+pub fn write(
+    a: &Assessment,
+    date: &str,
+    svgs: &[(String, String)],
+    feedback: bool,
+    out: &Staging,
+) -> Result<()> {
+    let page = render(a, Scope::Office, date, &charts_html(svgs));
+    let font = super::font::web_font_face(&page)?;
+    out.write(
+        "results.html",
+        page.replacen(FONT_MARK, &font, 1).as_bytes(),
+    )?;
+    if feedback {
+        use rayon::prelude::*;
+        (0..a.inputs.units.len())
+            .into_par_iter()
+            .try_for_each(|u| {
+                // A unit's page leans on the machine's fonts: a font cut to the
+                // office page's characters would carry other units' glyphs.
+                let page = render(a, Scope::Unit(u), date, "").replacen(FONT_MARK, "", 1);
+                let name = format!(
+                    "feedback/{}.html",
+                    crate::ingest::file_names::file_stem(&a.inputs.units[u].id)
+                );
+                out.write(&name, page.as_bytes())
+            })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_json_cannot_end_its_script_and_reads_back() {
+        let v = serde_json::json!({"name": "</script><script>alert(1)</script>&\u{2028}"});
+        let text = embedded_json(&v);
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
+    }
+}

@@ -1,0 +1,283 @@
+//! The facts of the results page (results.html and each unit's own page),
+//! as one JSON value: published figures only, exactly as results.json and
+//! the notice give them — the page never computes a score. The office's
+//! page holds every unit's account; a unit's page the published ranking
+//! (as the notice publishes it) and that unit's account alone.
+
+use super::published;
+use crate::assess::Assessment;
+use crate::config::Publish;
+use crate::num::Exact;
+use serde_json::{json, Map, Value};
+
+/// Most record ids one item of an account lists on the page; the rest are
+/// counted and found in breakdown.csv (a province's unit may have
+/// thousands of records of one problem).
+pub const RECORD_LIMIT: usize = 20;
+
+/// Whose page: the office's (every account) or one unit's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Office,
+    Unit(usize),
+}
+
+/// The page's facts.
+pub fn facts(a: &Assessment, scope: Scope, date: &str) -> Value {
+    let s = &a.system;
+    let grades_only = scope != Scope::Office && s.publish == Publish::Grades;
+    let units: Vec<usize> = match scope {
+        Scope::Office => (0..a.inputs.units.len()).collect(),
+        Scope::Unit(u) => vec![u],
+    };
+    let mut accounts = Map::new();
+    for &u in &units {
+        accounts.insert(a.inputs.units[u].id.clone(), unit_facts(a, u));
+    }
+    json!({
+        "title": format!("{}{}", s.name, super::run_label(a)),
+        "when": super::year_words(a),
+        "date": date,
+        "draft": a.draft,
+        "scope": if scope == Scope::Office { "office" } else { "unit" },
+        "grades_only": grades_only,
+        "full_score": s.full_score.normalize().to_string(),
+        "weight_percent": s.weight_percent.normalize().to_string(),
+        "grades": s.grades.iter().map(|g| g.name.clone()).collect::<Vec<_>>(),
+        "parts": a.parts.iter().map(|p| format!("{}（权重{}）", p.label, p.weight)).collect::<Vec<_>>(),
+        "indicators": s.roots.iter().map(|&r| json!({
+            "id": s.indicators[r].id,
+            "name": s.indicators[r].name,
+            "points": published(a, s.indicators[r].points),
+        })).collect::<Vec<_>>(),
+        "groups": (0..s.groups.len())
+            .filter(|&g| !a.ranking.order[g].is_empty())
+            .map(|g| group_facts(a, g, grades_only))
+            .collect::<Vec<_>>(),
+        "units": accounts,
+        "record_limit": RECORD_LIMIT,
+    })
+}
+
+/// A group: its summary, its ranking (grades only when the notice
+/// publishes grades), the sentences of its ties and quotas, and the
+/// lowest, mean and highest of each top-level indicator.
+fn group_facts(a: &Assessment, g: usize, grades_only: bool) -> Value {
+    let s = &a.system;
+    let members = &a.ranking.order[g];
+    let mut counts = vec![0usize; s.grades.len()];
+    for &u in members {
+        counts[a.ranking.standings[u].grade] += 1;
+    }
+    let totals: Vec<Exact> = members.iter().map(|&u| a.scores[u].total).collect();
+    let mut order = members.clone();
+    if grades_only {
+        order.sort_unstable();
+    }
+    let rows: Vec<Value> = order
+        .iter()
+        .map(|&u| {
+            let unit = &a.inputs.units[u];
+            let st = &a.ranking.standings[u];
+            let sc = &a.scores[u];
+            if grades_only {
+                return json!({"id": unit.id, "name": unit.name, "grade": s.grades[st.grade].name});
+            }
+            json!({
+                "id": unit.id,
+                "name": unit.name,
+                "rank": st.rank,
+                "total": published(a, sc.total),
+                "grade": s.grades[st.grade].name,
+                "pp": published(a, sc.performance_points),
+                "vetoed": sc.vetoed,
+                "ind": s.roots.iter().map(|&r| sc.indicators[r].map(|x| published(a, x))).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut notes = super::sentences::tie_sentences(a, g, None);
+    notes.extend(super::sentences::quota_sentences(a, g, None));
+    json!({
+        "id": s.groups[g].id,
+        "name": s.groups[g].name,
+        "units": members.len(),
+        "mean": mean(a, &totals),
+        "max": totals.iter().max().map(|x| published(a, *x)),
+        "min": totals.iter().min().map(|x| published(a, *x)),
+        "grade_counts": counts,
+        "rows": rows,
+        "notes": if grades_only { Vec::new() } else { notes },
+        "stats": if grades_only { Vec::new() } else { indicator_stats(a, members) },
+    })
+}
+
+fn mean(a: &Assessment, xs: &[Exact]) -> Option<String> {
+    if xs.is_empty() {
+        return None;
+    }
+    let sum = xs.iter().fold(Exact::ZERO, |acc, x| acc.plus(*x));
+    Some(published(a, sum.over(Exact::from_int(xs.len() as i64))))
+}
+
+/// Per top-level indicator, over the units of the group it applies to:
+/// lowest, mean, highest (published).
+fn indicator_stats(a: &Assessment, members: &[usize]) -> Vec<Value> {
+    a.system
+        .roots
+        .iter()
+        .map(|&r| {
+            let xs: Vec<Exact> = members
+                .iter()
+                .filter_map(|&u| a.scores[u].indicators[r])
+                .collect();
+            json!({
+                "min": xs.iter().min().map(|x| published(a, *x)),
+                "mean": mean(a, &xs),
+                "max": xs.iter().max().map(|x| published(a, *x)),
+            })
+        })
+        .collect()
+}
+
+/// One unit's account: what its feedback sheet says.
+fn unit_facts(a: &Assessment, u: usize) -> Value {
+    let unit = &a.inputs.units[u];
+    let mut facts = json!({
+        "name": unit.name,
+        "group": a.system.groups[unit.group].id,
+        "aliases": unit.aliases,
+        "py": readings(&unit.name),
+        "notes": super::sentences::tie_sentences(a, unit.group, Some(u))
+            .into_iter()
+            .chain(super::sentences::quota_sentences(a, unit.group, Some(u)))
+            .collect::<Vec<_>>(),
+    });
+    let more = if a.parts.is_empty() {
+        run_account(a, u)
+    } else {
+        combined_account(a, u)
+    };
+    if let (Some(f), Value::Object(m)) = (facts.as_object_mut(), more) {
+        f.extend(m);
+    }
+    facts
+}
+
+fn run_account(a: &Assessment, u: usize) -> Value {
+    let leaves = a.system.leaves();
+    let lost: Vec<Value> = super::ledger::entries(a, u, &leaves)
+        .into_iter()
+        .chain(super::ledger::parent_entries(a, u))
+        .map(|(item, points, score, lost, why, records)| {
+            json!({"item": item, "points": points, "score": score, "lost": lost, "why": why,
+                   "records": limited(&records)})
+        })
+        .collect();
+    let sc = &a.scores[u];
+    let na: Vec<String> = leaves
+        .iter()
+        .filter(|&&l| sc.indicators[l].is_none())
+        .map(|&l| {
+            let node = &a.system.indicators[l];
+            format!(
+                "{} {}（{}）",
+                node.id,
+                node.name,
+                super::tables::leaf_status(a, u, l)
+            )
+        })
+        .collect();
+    let gaps: Vec<String> = super::sentences::gap_texts(a, u)
+        .into_iter()
+        .filter(|(i, _)| !a.system.indicators[*i].pool)
+        .map(|(_, t)| t)
+        .collect();
+    json!({
+        "standing": super::feedback::standing(a, u),
+        "lost": lost,
+        "na": na,
+        "gaps": gaps,
+        "composition": std::iter::once(
+            ["项目", "分值", "得分", "计算"].iter().map(|h| h.to_string()).collect(),
+        )
+        .chain(super::feedback::composition(a, u, &leaves))
+        .collect::<Vec<Vec<String>>>(),
+    })
+}
+
+fn combined_account(a: &Assessment, u: usize) -> Value {
+    json!({
+        "standing": format!(
+            "合并总分{}分，在{}个单位中排第{}名，等次为“{}”，折合目标绩效考核{}分。",
+            published(a, a.scores[u].total),
+            a.ranking.order[a.inputs.units[u].group].len(),
+            a.ranking.standings[u].rank,
+            a.system.grades[a.ranking.standings[u].grade].name,
+            published(a, a.scores[u].performance_points)
+        ),
+        "lost": [],
+        "na": [],
+        "gaps": [],
+        "composition": super::combined_feedback::part_table(a, u),
+    })
+}
+
+/// At most [`RECORD_LIMIT`] record ids of an item's list, the rest counted.
+fn limited(records: &str) -> String {
+    let ids: Vec<&str> = records.split('、').filter(|r| !r.is_empty()).collect();
+    if ids.len() <= RECORD_LIMIT {
+        return records.to_string();
+    }
+    format!(
+        "{}等{}条（全部见 breakdown.csv）",
+        ids[..RECORD_LIMIT].join("、"),
+        ids.len()
+    )
+}
+
+/// Every reading of each character of `name`, for the search: `重庆` gives
+/// `zhong|chong qing`; a character without a reading stands for itself.
+pub fn readings(name: &str) -> String {
+    use pinyin::ToPinyinMulti;
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c.to_pinyin_multi() {
+            Some(multi) => {
+                let mut all: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
+                all.dedup();
+                all.join("|")
+            }
+            None => c.to_lowercase().collect(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reading_of_a_polyphonic_character_is_kept() {
+        let r = readings("重庆");
+        let chars: Vec<&str> = r.split(' ').collect();
+        assert!(chars[0].split('|').any(|p| p == "zhong"), "{r}");
+        assert!(chars[0].split('|').any(|p| p == "chong"), "{r}");
+        assert_eq!(chars[1], "qing");
+        assert!(readings("长沙").starts_with("chang|zhang") || readings("长沙").contains("zhang"));
+        assert!(readings("厦门").split(' ').next().unwrap().contains("xia"));
+        assert_eq!(readings("X01 区"), "x 0 1 qu");
+    }
+
+    #[test]
+    fn long_record_lists_are_cut_with_a_count() {
+        let ids: Vec<String> = (1..=25).map(|k| format!("R{k}")).collect();
+        let text = limited(&ids.join("、"));
+        assert!(text.starts_with("R1、R2"), "{text}");
+        assert!(
+            text.ends_with("R20等25条（全部见 breakdown.csv）"),
+            "{text}"
+        );
+        assert_eq!(limited("R1、R2"), "R1、R2");
+    }
+}
