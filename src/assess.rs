@@ -2,12 +2,36 @@
 //! load indicator system → ingest tables → evaluate evidence → score → rank.
 //! Commands (run, check, and the analyst commands) start from here.
 
-use crate::config::System;
+use crate::config::{Period, System};
 use crate::error::Result;
 use crate::ingest::{self, Inputs};
 use crate::rank::{self, Ranking};
 use crate::score::{self, evidence, evidence::UnitEvidence, UnitScore};
+use crate::timing::timing;
+use rust_decimal::Decimal;
 use std::path::Path;
+
+/// One part of a combined result (`zwgk combine`): a run's results
+/// read back, with its weight.
+#[derive(Clone, Debug)]
+pub struct Part {
+    /// Its key in results.json and the tables: the period id of its
+    /// results, else its label.
+    pub name: String,
+    /// Its name in every document: `--name`, else its period's name
+    /// (第一季度), else 年度考核 — never a directory's name.
+    pub label: String,
+    /// Its results.json as given.
+    pub source: String,
+    /// The SHA-256 of that file.
+    pub sha256: String,
+    pub weight: Decimal,
+    pub period: Option<Period>,
+    /// Per roster unit: vetoed in this part.
+    pub vetoed: Vec<bool>,
+    /// Per roster unit: its rank in its group in this part.
+    pub ranks: Vec<u32>,
+}
 
 /// A scored, ranked assessment and everything that went into it.
 pub struct Assessment {
@@ -21,30 +45,10 @@ pub struct Assessment {
     /// The period scored (`--period`); `None` for the whole year.
     pub period: Option<crate::config::Period>,
     /// The parts of a combined result (`zwgk combine`); empty for a run.
-    pub parts: Vec<crate::combine::Part>,
+    pub parts: Vec<Part>,
     /// The indicator file as shown, and its SHA-256.
     pub indicators_file: (String, String),
     pub warnings: Vec<String>,
-}
-
-/// Prints the time since `start` for a stage, and the memory the process
-/// holds at its end, when `ZWGK_TIMING` is set (used by the benchmarks to see
-/// where the time and the memory go).
-pub fn timing(stage: &str, start: std::time::Instant) {
-    if std::env::var_os("ZWGK_TIMING").is_some() {
-        let resident = resident_mb().map_or(String::new(), |mb| format!(", resident {mb} MB"));
-        eprintln!(
-            "timing: {stage}: {:.3} s{resident}",
-            start.elapsed().as_secs_f64()
-        );
-    }
-}
-
-/// The process's resident memory in MB, where `/proc` tells it (Linux).
-fn resident_mb() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096 / 1_000_000)
 }
 
 /// Runs the pipeline on an indicator file and a data directory, for the

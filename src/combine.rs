@@ -7,7 +7,7 @@
 //! column per part in the tables, the part's total as its score), so that
 //! the report stage writes its tables, charts and notice as for a run.
 
-use crate::assess::Assessment;
+use crate::assess::{Assessment, Part};
 use crate::config::{Indicator, InputKind, Period, Rule, Share, System};
 use crate::error::{Diagnostic, Error, Result};
 use crate::ingest::Inputs;
@@ -45,27 +45,6 @@ pub fn part_arg(s: &str) -> std::result::Result<PartArg, String> {
             "weight \"{weight}\" should be a number above 0, such as 0.15"
         )),
     }
-}
-
-/// One part, read.
-#[derive(Clone, Debug)]
-pub struct Part {
-    /// Its key in results.json and the tables: the period id of its
-    /// results, else its label.
-    pub name: String,
-    /// Its name in every document: `--name`, else its period's name
-    /// (第一季度), else 年度考核 — never a directory's name.
-    pub label: String,
-    /// Its results.json as given.
-    pub source: String,
-    /// The SHA-256 of that file.
-    pub sha256: String,
-    pub weight: Decimal,
-    pub period: Option<Period>,
-    /// Per roster unit: vetoed in this part.
-    pub vetoed: Vec<bool>,
-    /// Per roster unit: its rank in its group in this part.
-    pub ranks: Vec<u32>,
 }
 
 use crate::ingest::results::{self as results_json, ResultsFile as Results};

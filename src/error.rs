@@ -89,6 +89,11 @@ pub fn io_reason(source: &std::io::Error) -> String {
     }
 }
 
+/// "cannot read: no such file or directory", in the user's language.
+pub fn cannot_read(e: std::io::Error) -> String {
+    crate::tr!("无法读取：{}", "cannot read: {}", io_reason(&e))
+}
+
 /// A failed read or write: what was being done and why it failed, the
 /// common causes said in the user's language.
 fn io_text(context: &str, source: &std::io::Error) -> String {

@@ -20,3 +20,5 @@ pub mod num;
 pub mod rank;
 pub mod report;
 pub mod score;
+pub mod spelling;
+pub mod timing;

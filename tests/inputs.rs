@@ -503,7 +503,7 @@ fn fuzzer_found_inputs_never_panic() {
     for entry in std::fs::read_dir(root.join("csv")).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         let mut warnings = Vec::new();
-        if let Ok(t) = zwgk::ingest::table::read_csv("fuzz.csv", &bytes, &spec, &mut warnings) {
+        if let Ok(t) = zwgk::ingest::delimited::read_csv("fuzz.csv", &bytes, &spec, &mut warnings) {
             for c in t.column("value").into_iter().flatten().flatten() {
                 let _ = zwgk::ingest::values::parse_decimal(c);
             }

@@ -2,6 +2,7 @@
 //! on inputs written to a temporary directory.
 
 mod analysis;
+mod architecture;
 mod batches;
 mod chinese;
 mod coinr;

@@ -12,7 +12,7 @@ const SPEC: &[table::ColumnSpec] = &[
 
 fuzz_target!(|data: &[u8]| {
     let mut warnings = Vec::new();
-    if let Ok(t) = table::read_csv("fuzz.csv", data, SPEC, &mut warnings) {
+    if let Ok(t) = zwgk::ingest::delimited::read_csv("fuzz.csv", data, SPEC, &mut warnings) {
         for i in t.rows() {
             let _ = t.error(i, "unit", "x");
         }

@@ -152,7 +152,7 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
     bar.set_message(crate::tr!("敏感性分析", "sensitivity"));
     let t = std::time::Instant::now();
     let samples = run_samples(&model, s, &settings, &bar);
-    crate::assess::timing(
+    crate::timing::timing(
         &crate::tr!(
             "敏感性分析：{} 次抽样 × {} 个单位",
             "sensitivity: {} samples × {} units",
@@ -203,7 +203,7 @@ pub fn analyse(a: &Assessment, settings: Settings) -> Report {
         .collect();
     let t = std::time::Instant::now();
     let indices = top_level_indices(&model, s, &settings, &baseline, sobol_n, &bar);
-    crate::assess::timing("sensitivity: Sobol indices", t);
+    crate::timing::timing("sensitivity: Sobol indices", t);
     let mut indicators: Vec<IndicatorInfluence> = s
         .roots
         .iter()

@@ -2,7 +2,7 @@
 //! one submissions table (status 待审核, for the office to review), with
 //! `collect.log` beside it saying who returned a form and who did not.
 
-use crate::cli::CollectArgs;
+use super::args::CollectArgs;
 use crate::config::System;
 use crate::error::{Error, Result};
 use crate::forms::collect::{collect as read_forms, Collection};

@@ -1,7 +1,7 @@
 //! `zwgk combine PART=WEIGHT ...`: earlier runs' results combined by
 //! weight into one result, written as a run's reports are.
 
-use crate::cli::CombineArgs;
+use super::args::CombineArgs;
 use crate::config::System;
 use crate::error::Result;
 use crate::report::{self, output::Staging};
@@ -15,8 +15,8 @@ pub fn combine(args: CombineArgs) -> Result<()> {
     // The demo's combination replaces its own, as `zwgk run` on the demo does.
     let force = args.force
         || (args.out.is_none()
-            && args.indicators == Path::new(crate::cli::DEMO_INDICATORS)
-            && args.data == Path::new(crate::cli::DEMO_DATA));
+            && args.indicators == Path::new(super::args::DEMO_INDICATORS)
+            && args.data == Path::new(super::args::DEMO_DATA));
     let mut inputs = vec![args.indicators.as_path(), args.data.as_path()];
     inputs.extend(args.parts.iter().map(|p| p.path.as_path()));
     super::prepare_out(Some(&out), force, &inputs)?;
@@ -84,7 +84,7 @@ fn named_parts(args: &CombineArgs) -> Result<Vec<crate::combine::PartArg>> {
 
 /// `reports/<indicator file stem>-combined/`.
 fn default_out(indicators: &Path) -> PathBuf {
-    let mut dir = crate::cli::default_out(indicators, None).into_os_string();
+    let mut dir = super::args::default_out(indicators, None).into_os_string();
     dir.push("-combined");
     PathBuf::from(dir)
 }

@@ -1,7 +1,7 @@
 //! `zwgk compare`: rank and grade changes between two results.json.
 
+use super::args::CompareArgs;
 use super::{prepare_out, write_extra};
-use crate::cli::CompareArgs;
 use crate::error::Result;
 
 pub fn compare(args: CompareArgs) -> Result<()> {

@@ -1,6 +1,6 @@
 //! `zwgk explain UNIT`: one unit's score as a tree in the terminal.
 
-use crate::cli::ExplainArgs;
+use super::args::ExplainArgs;
 use crate::error::Result;
 
 pub fn explain(args: ExplainArgs) -> Result<()> {

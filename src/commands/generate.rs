@@ -1,6 +1,6 @@
 //! `zwgk generate`: a synthetic assessment of any size.
 
-use crate::cli::GenerateArgs;
+use super::args::GenerateArgs;
 use crate::error::{Error, Result};
 use crate::report;
 

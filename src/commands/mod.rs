@@ -3,6 +3,7 @@
 //! they share — may an output directory be written, the warnings and the
 //! files not read on stderr — is here.
 
+pub mod args;
 pub mod collect;
 pub mod combine;
 pub mod compare;

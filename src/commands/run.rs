@@ -2,8 +2,8 @@
 //! reports into a staging directory moved into place in one step, `check`
 //! writes nothing.
 
+use super::args::{default_out, CheckArgs, RunArgs, DEMO_DATA, DEMO_INDICATORS};
 use super::{leave_to_exit, print_ignored, print_warnings};
-use crate::cli::{default_out, CheckArgs, RunArgs, DEMO_DATA, DEMO_INDICATORS};
 use crate::error::{Error, Result};
 use crate::report;
 
@@ -58,10 +58,10 @@ pub fn run(args: RunArgs) -> Result<()> {
     let t = std::time::Instant::now();
     let staging = report::output::Staging::begin(&out, force, &inputs)?;
     report::write_run(&a, &options, &staging)?;
-    crate::assess::timing("render and write reports", t);
+    crate::timing::timing("render and write reports", t);
     let t = std::time::Instant::now();
     staging.commit()?;
-    crate::assess::timing("move the reports into place", t);
+    crate::timing::timing("move the reports into place", t);
     println!(
         "{}",
         crate::tr!(

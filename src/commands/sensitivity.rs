@@ -1,8 +1,8 @@
 //! `zwgk sensitivity`: random re-weighting, rank intervals per unit, and
 //! with `--out` sensitivity.json and a chart per group.
 
+use super::args::SensitivityArgs;
 use super::{prepare_out, write_extra};
-use crate::cli::SensitivityArgs;
 use crate::error::{Error, Result};
 
 pub fn sensitivity(args: SensitivityArgs) -> Result<()> {

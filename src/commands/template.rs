@@ -2,7 +2,7 @@
 //! workbook for all units, or with `--per-unit` one protected form per unit
 //! (`<unit id>.xlsx`) that `zwgk collect` reads back.
 
-use crate::cli::TemplateArgs;
+use super::args::TemplateArgs;
 use crate::config::System;
 use crate::error::{Error, Result};
 use crate::forms::{form, submission_leaves, unit_items, workbook};

@@ -3,9 +3,9 @@
 //! as weights.json, and for AHP with `--write` as a copy of the indicator
 //! system.
 
+use super::args::{AhpArgs, EntropyArgs, WeightsArgs, WeightsMethod};
 use super::{prepare_out, write_extra};
 use crate::analysis::{ahp, entropy};
-use crate::cli::{AhpArgs, EntropyArgs, WeightsArgs, WeightsMethod};
 use crate::config::System;
 use crate::error::{Error, Result};
 use serde_json::json;

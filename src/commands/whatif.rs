@@ -1,8 +1,8 @@
 //! `zwgk whatif`: rescore with changed points or weights, print how ranks
 //! move, and with `--out` write whatif.json and a chart per group.
 
+use super::args::WhatifArgs;
 use super::{prepare_out, write_extra};
-use crate::cli::WhatifArgs;
 use crate::error::Result;
 
 pub fn whatif(args: WhatifArgs) -> Result<()> {

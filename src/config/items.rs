@@ -3,8 +3,8 @@
 //! deduction and veto) and the bonus items, and the one namespace of ids
 //! that indicators, issues and bonuses share.
 
+use super::checker::{valid_id, Checker, LIMIT};
 use super::raw::RawSystem;
-use super::validate::{valid_id, Checker, LIMIT};
 use super::*;
 use std::collections::HashMap;
 

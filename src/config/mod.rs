@@ -3,6 +3,7 @@
 //! indicators with exact points, the issue kinds, bonuses, grades and groups.
 
 pub mod calendar;
+mod checker;
 mod items;
 pub mod periods;
 pub mod raw;

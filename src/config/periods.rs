@@ -2,8 +2,8 @@
 //! months that are scored on their own with `run --period ID` and combined
 //! into the annual result with `zwgk combine`.
 
+use super::checker::{to_date, Checker};
 use super::raw::RawSystem;
-use super::validate::{to_date, Checker};
 use chrono::{Datelike, NaiveDate};
 
 /// A part of the assessment year: `from..=to`.

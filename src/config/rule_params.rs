@@ -1,8 +1,8 @@
 //! A leaf's rule and its parameters, checked (curve points increasing,
 //! factors within 0..1, a deadline's date, …).
 
+use super::checker::{to_date, Checker};
 use super::raw::RawIndicator;
-use super::validate::{to_date, Checker};
 use super::*;
 use std::collections::BTreeSet;
 use toml::Spanned;
@@ -266,7 +266,7 @@ pub(super) fn parse_rule(
                         ),
                     );
                 }
-                if !seen.insert(crate::ingest::names::normalize(l)) {
+                if !seen.insert(crate::spelling::normalize(l)) {
                     c.at(
                         sp,
                         crate::tr!(

@@ -112,7 +112,7 @@ pub fn plain(message: &str, text: &str, offset: Option<usize>) -> String {
     if message.starts_with("unknown field") {
         let names = backticked(message);
         if let Some((given, known)) = names.split_first() {
-            let near = crate::ingest::names::nearest(given, known.iter().copied());
+            let near = crate::spelling::nearest(given, known.iter().copied());
             let known = known.join(", ");
             return match near.first() {
                 Some(n) => crate::tr!(

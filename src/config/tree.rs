@@ -2,9 +2,9 @@
 //! that add up, inherited groups and 不涉及 permission, pooled parents, and
 //! the resolution of every indicator's exact points.
 
+use super::checker::{valid_id, Checker, LIMIT};
 use super::raw::{RawIndicator, RawSystem};
 use super::rule_params::parse_rule;
-use super::validate::{valid_id, Checker, LIMIT};
 use super::*;
 use std::collections::HashMap;
 

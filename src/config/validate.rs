@@ -2,6 +2,7 @@
 //! into a [`System`]. All problems are collected, each naming the indicator
 //! (or field), the TOML line:column and the numbers involved.
 
+use super::checker::{to_date, valid_id, Checker, LIMIT};
 use super::items::{check_unique_ids, resolve_bonuses, resolve_issues};
 use super::periods::resolve_periods;
 use super::raw::RawSystem;
@@ -9,30 +10,6 @@ use super::tree::resolve_indicators;
 pub use super::tree::resolved_points;
 use super::*;
 use std::collections::{HashMap, HashSet};
-use toml::value::Datetime;
-use toml::Spanned;
-
-/// The largest points, weight or deduction an indicator system may give:
-/// far beyond any real system, small enough that exact arithmetic never
-/// overflows.
-pub(super) const LIMIT: i64 = 1_000_000;
-
-pub(super) struct Checker<'a> {
-    pub(super) text: &'a str,
-    pub(super) file: &'a str,
-    pub(super) errors: Vec<Diagnostic>,
-}
-
-impl Checker<'_> {
-    pub(super) fn at<T>(&mut self, spanned: &Spanned<T>, msg: impl Into<String>) {
-        let place = line_col(self.text, spanned.span().start);
-        self.errors.push(Diagnostic::new(self.file, place, msg));
-    }
-
-    pub(super) fn general(&mut self, msg: impl Into<String>) {
-        self.errors.push(Diagnostic::new(self.file, "", msg));
-    }
-}
 
 pub(super) fn resolve(
     raw: RawSystem,
@@ -293,15 +270,6 @@ fn records_until(raw: &RawSystem, c: &mut Checker) -> NaiveDate {
     }
 }
 
-pub(crate) fn to_date(d: &Datetime) -> Option<NaiveDate> {
-    match (d.date, d.time) {
-        (Some(date), None) => {
-            NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
-        }
-        _ => None,
-    }
-}
-
 fn resolve_calendar(raw: &RawSystem, c: &mut Checker) -> Calendar {
     let mut cal = Calendar::default();
     if let Some(rc) = &raw.calendar {
@@ -353,7 +321,7 @@ fn resolve_groups(raw: &RawSystem, c: &mut Checker) -> Vec<Group> {
             .chain(&r.aliases);
         let mut own = HashSet::new();
         for n in names {
-            let key = crate::ingest::names::normalize(n);
+            let key = crate::spelling::normalize(n);
             if !own.insert(key.clone()) {
                 continue;
             }
@@ -452,11 +420,4 @@ fn resolve_grades(raw: &RawSystem, c: &mut Checker) -> Vec<Grade> {
         }
     }
     out
-}
-
-pub(super) fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "_.-".contains(ch))
 }

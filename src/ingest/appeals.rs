@@ -5,7 +5,6 @@
 //! ids in the breakdown carry the decision and its reason.
 
 use super::names::UnitMatcher;
-use super::resolve::Context;
 use super::table::Table;
 use super::{values, FastMap, FastSet};
 use crate::error::Diagnostic;
@@ -88,11 +87,18 @@ fn cells<'t>(t: &'t Table, id: &str) -> Vec<Option<&'t str>> {
     t.cells(id).collect()
 }
 
-impl Context<'_> {
+/// The appeals table being read: where its errors go, and how a unit cell
+/// is resolved against the roster.
+pub(super) struct Reading<'r> {
+    pub(super) errors: &'r mut Vec<Diagnostic>,
+    pub(super) unit: &'r dyn Fn(Option<&str>) -> Result<usize, String>,
+}
+
+impl Reading<'_> {
     /// The appeals table's rows, each checked on its own; whether each
     /// names a record of the inspections (and that record's unit) is checked
     /// against the records.
-    pub(super) fn appeals(&mut self, t: &Table, warnings: &mut Vec<String>) -> Appeals {
+    pub(super) fn read(&mut self, t: &Table, warnings: &mut Vec<String>) -> Appeals {
         let (records, decisions, counts, reasons, units) = (
             cells(t, "record"),
             cells(t, "decision"),
@@ -131,7 +137,7 @@ impl Context<'_> {
             };
             let unit = match units[i] {
                 None => None,
-                Some(name) => match self.resolve_unit(Some(name)) {
+                Some(name) => match (self.unit)(Some(name)) {
                     Ok(u) => Some(u),
                     Err(e) => {
                         self.errors.push(t.error(i, "unit", e));
@@ -144,7 +150,7 @@ impl Context<'_> {
                 Appeal {
                     decision,
                     reason: reasons[i]
-                        .map(|r| super::resolve::cleaned(t, i, "reason", r, warnings).into_owned()),
+                        .map(|r| super::text::cleaned(t, i, "reason", r, warnings).into_owned()),
                     unit,
                     row: i,
                     record_cell: t.error(i, "record", String::new()),

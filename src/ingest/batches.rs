@@ -240,7 +240,7 @@ fn next_piece(
 }
 
 fn cannot_read(shown: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::new(shown, "", super::reader::cannot_read(e))
+    Diagnostic::new(shown, "", crate::error::cannot_read(e))
 }
 
 /// A file's SHA-256, read a buffer at a time.

@@ -355,10 +355,20 @@ pub fn load(system: &System, dir: &Path, scope: &Scope) -> Result<(Inputs, Submi
     inputs.units = roster.units;
     inputs.warnings.append(&mut roster.warnings);
     ctx.errors.splice(0..0, reader.errors);
-    crate::assess::timing("ingest: read tables, resolve the roster", t);
+    crate::timing::timing("ingest: read tables, resolve the roster", t);
 
     let appeals = match (&units, &appeals) {
-        (Some(_), Some(t)) => Some(ctx.appeals(t, &mut inputs.warnings)),
+        (Some(_), Some(t)) => {
+            let mut errors = Vec::new();
+            let unit = |name: Option<&str>| ctx.resolve_unit(name);
+            let read = appeals::Reading {
+                errors: &mut errors,
+                unit: &unit,
+            }
+            .read(t, &mut inputs.warnings);
+            ctx.errors.append(&mut errors);
+            Some(read)
+        }
         _ => None,
     };
     if units.is_some() {
@@ -409,17 +419,17 @@ fn resolve_others(
     if let Some(t) = submissions {
         let start = std::time::Instant::now();
         ctx.submissions(&t, inputs, submitted);
-        crate::assess::timing("ingest: resolve submissions", start);
+        crate::timing::timing("ingest: resolve submissions", start);
     }
     if let Some(t) = ratings {
         let start = std::time::Instant::now();
         ctx.ratings(&t, &mut inputs.left_out, submitted);
-        crate::assess::timing("ingest: resolve ratings", start);
+        crate::timing::timing("ingest: resolve ratings", start);
     }
     if let Some(t) = duties {
         let start = std::time::Instant::now();
         ctx.duties(&t, inputs);
-        crate::assess::timing("ingest: resolve duties", start);
+        crate::timing::timing("ingest: resolve duties", start);
     }
 }
 

@@ -162,12 +162,12 @@ fn read_csv_file(
 ) -> std::result::Result<Table, Vec<Diagnostic>> {
     let shown = path.display().to_string();
     check_size(path, &shown, MAX_CSV_BYTES)?;
-    let bytes =
-        std::fs::read(path).map_err(|e| vec![Diagnostic::new(&shown, "", cannot_read(e))])?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::new(&shown, "", crate::error::cannot_read(e))])?;
     let mut warnings = Vec::new();
     let (hash, table) = rayon::join(
         || sha256_hex(&bytes),
-        || table::read_csv(&shown, &bytes, spec, &mut warnings),
+        || super::delimited::read_csv(&shown, &bytes, spec, &mut warnings),
     );
     inputs.files.push((shown, hash));
     inputs.warnings.append(&mut warnings);
@@ -204,14 +204,10 @@ fn read_bytes(
 ) -> std::result::Result<Vec<u8>, Vec<Diagnostic>> {
     let shown = path.display().to_string();
     check_size(path, &shown, limit)?;
-    let bytes =
-        std::fs::read(path).map_err(|e| vec![Diagnostic::new(&shown, "", cannot_read(e))])?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::new(&shown, "", crate::error::cannot_read(e))])?;
     if !inputs.files.iter().any(|(f, _)| *f == shown) {
         inputs.files.push((shown, sha256_hex(&bytes)));
     }
     Ok(bytes)
-}
-
-pub(super) fn cannot_read(e: std::io::Error) -> String {
-    crate::tr!("无法读取：{e}", "cannot read: {e}")
 }

@@ -46,7 +46,7 @@ impl Context<'_> {
         }
         let mut out = fold.finish();
         out.sha256 = batches.sha256();
-        crate::assess::timing("ingest: resolve inspections", start);
+        crate::timing::timing("ingest: resolve inspections", start);
         out
     }
 

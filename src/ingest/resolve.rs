@@ -96,11 +96,13 @@ impl<'a> Context<'a> {
             }
             // Kept under its visible id, so that rows naming it do not
             // cascade into "unknown unit" errors.
-            let id = &*cleaned_quietly(id);
-            let name = cleaned(t, i, "name", name, &mut inputs.warnings);
+            let id = &*super::text::cleaned_quietly(id);
+            let name = super::text::cleaned(t, i, "name", name, &mut inputs.warnings);
             let alias_list: Vec<String> = alias_list
                 .into_iter()
-                .map(|a| cleaned(t, i, "aliases", &a, &mut inputs.warnings).into_owned())
+                .map(|a| {
+                    super::text::cleaned(t, i, "aliases", &a, &mut inputs.warnings).into_owned()
+                })
                 .collect();
             for (column, text) in [("id", id), ("name", &*name)] {
                 if formula_like(text) {
@@ -373,8 +375,9 @@ impl<'a> Context<'a> {
                 raw,
                 value,
                 status,
-                evidence: evidence[i]
-                    .map(|e| cleaned(t, i, "evidence", e, &mut inputs.warnings).into_owned()),
+                evidence: evidence[i].map(|e| {
+                    super::text::cleaned(t, i, "evidence", e, &mut inputs.warnings).into_owned()
+                }),
             };
             submitted.push(unit, target, sub);
         }
@@ -585,39 +588,4 @@ impl GroupNames {
     pub(super) fn find(&self, name: &str) -> Option<usize> {
         self.0.get(&names::normalize(name)).copied()
     }
-}
-
-fn cleaned_quietly(text: &str) -> std::borrow::Cow<'_, str> {
-    if super::text::has_control(text) {
-        super::text::without_controls(text).into()
-    } else {
-        text.into()
-    }
-}
-
-/// A name or note cell without its control characters; a warning naming
-/// the cell when there were any.
-pub(super) fn cleaned<'c>(
-    t: &Table,
-    i: usize,
-    column: &str,
-    text: &'c str,
-    warnings: &mut Vec<String>,
-) -> std::borrow::Cow<'c, str> {
-    if !super::text::has_control(text) {
-        return text.into();
-    }
-    warnings.push(
-        t.error(
-            i,
-            column,
-            crate::tr!(
-                "含控制字符 {}（多为从 Word 粘贴带入），已在报告中去除",
-                "holds the control character(s) {} (usually pasted from Word), removed in the reports",
-                super::text::controls_named(text)
-            ),
-        )
-        .to_string(),
-    );
-    super::text::without_controls(text).into()
 }

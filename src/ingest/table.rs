@@ -4,7 +4,6 @@
 //! table. A table may be one batch of a larger file: its rows are then the
 //! file's rows from `first_row` on, and its errors say so.
 
-pub use super::delimited::read_csv;
 pub use super::encoding::to_utf8;
 use crate::error::Diagnostic;
 use crate::ingest::names::normalize;
@@ -447,6 +446,7 @@ pub fn subject(column: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::delimited::read_csv;
 
     const SPEC: &[ColumnSpec] = &[col("unit", "单位", true), col("count", "数量", false)];
 

@@ -51,6 +51,41 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+pub(super) fn cleaned_quietly(text: &str) -> std::borrow::Cow<'_, str> {
+    if has_control(text) {
+        without_controls(text).into()
+    } else {
+        text.into()
+    }
+}
+
+/// A name or note cell without its control characters; a warning naming
+/// the cell when there were any.
+pub(super) fn cleaned<'c>(
+    t: &super::table::Table,
+    i: usize,
+    column: &str,
+    text: &'c str,
+    warnings: &mut Vec<String>,
+) -> std::borrow::Cow<'c, str> {
+    if !has_control(text) {
+        return text.into();
+    }
+    warnings.push(
+        t.error(
+            i,
+            column,
+            crate::tr!(
+                "含控制字符 {}（多为从 Word 粘贴带入），已在报告中去除",
+                "holds the control character(s) {} (usually pasted from Word), removed in the reports",
+                controls_named(text)
+            ),
+        )
+        .to_string(),
+    );
+    without_controls(text).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 //! with the floors and caps that shaped it. With them a unit whose items
 //! add up to 81.74 but whose total is 59.00 can see why in the table itself.
 
+use super::cell::Cell;
 use super::published;
-use super::tables::Cell;
 use crate::assess::Assessment;
 use crate::config::Rescale;
 use crate::num::Exact;

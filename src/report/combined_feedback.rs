@@ -4,12 +4,12 @@
 //! weight, contribution and rank, the part in which it was vetoed — and
 //! where to find each part's own sheet with the items it lost points on.
 
+use super::cell::{Cell, Grid};
 use super::docx::{
     blank, body, centered, closing, heading, official_page, pack, run, table, BODY, FANGSONG,
     HEITI, LINE, XIAOBIAOSONG,
 };
 use super::published;
-use super::tables::{Cell, Grid};
 use crate::assess::Assessment;
 use crate::error::Result;
 use crate::num::Exact;

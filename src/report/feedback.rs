@@ -229,7 +229,7 @@ pub(super) fn composition(a: &Assessment, u: usize, leaves: &[usize]) -> Vec<Vec
     // The parents' rows are in the table of lost items and section 二.
     let closing = super::account::closing_rows(a, u, leaves);
     for closing in closing.iter().filter(|c| c[3].as_str() != "上级指标") {
-        let text = |c: &super::tables::Cell| c.as_str().to_string();
+        let text = |c: &super::cell::Cell| c.as_str().to_string();
         rows.push(vec![
             text(&closing[1]),
             text(&closing[4]),

@@ -3,7 +3,8 @@
 //! grade veto, from the same facts as the breakdown, with the columns the
 //! office fills in as units rectify (整改措施, 整改情况, 完成时间).
 
-use super::tables::{deduction_text, leaf_status, Cell, Grid};
+use super::cell::{Cell, Grid};
+use super::tables::{deduction_text, leaf_status};
 use super::{published, Export};
 use crate::assess::Assessment;
 use crate::config::Rule;

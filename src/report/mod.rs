@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod bitmap;
+pub mod cell;
 pub mod charts;
 pub mod combined;
 pub mod combined_feedback;
@@ -157,7 +158,7 @@ pub fn write_run(a: &Assessment, options: &Options, out: &Staging) -> Result<()>
         let ledger = ledger::LedgerXlsx;
         out.write_with(ledger.file_name(), |w| ledger.write(a, w))?;
         feedback::write_all(a, &options.date, |name, bytes| out.write(&name, &bytes))?;
-        crate::assess::timing("render feedback", t);
+        crate::timing::timing("render feedback", t);
     }
     Ok(())
 }
@@ -179,14 +180,14 @@ pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> 
     for (name, bytes) in notice.iter().chain(&rendered.files) {
         out.write(name, bytes)?;
     }
-    crate::assess::timing("render notice.md and notice.html", t);
+    crate::timing::timing("render notice.md and notice.html", t);
     let t = std::time::Instant::now();
     page::write(a, &options.date, &rendered.svgs, options.feedback, out)?;
-    crate::assess::timing("render results.html", t);
+    crate::timing::timing("render results.html", t);
     let t = std::time::Instant::now();
     let docx = docx::notice_docx(facts.value(), &rendered.print)?;
     out.write("notice.docx", &docx)?;
-    crate::assess::timing("render notice.docx", t);
+    crate::timing::timing("render notice.docx", t);
     Ok(())
 }
 
@@ -208,7 +209,7 @@ pub fn write_tables(a: &Assessment, out: &Staging) -> Result<()> {
     exports.par_iter().try_for_each(|e| {
         let t = std::time::Instant::now();
         out.write_with(e.file_name(), |w| e.write(a, w))?;
-        crate::assess::timing(&format!("render {}", e.file_name()), t);
+        crate::timing::timing(&format!("render {}", e.file_name()), t);
         Ok(())
     })
 }

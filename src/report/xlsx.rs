@@ -5,8 +5,9 @@
 //! inputs is written as string cells, which a spreadsheet never runs as a
 //! formula.
 
+use super::cell::{Cell, Grid};
 use super::draw::GRADE_COLORS;
-use super::tables::{breakdown_grid, scores_header, scores_row, Cell, Grid, LeafLabels};
+use super::tables::{breakdown_grid, scores_header, scores_row, LeafLabels};
 use super::Export;
 use crate::assess::Assessment;
 use rust_xlsxwriter::{
