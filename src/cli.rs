@@ -55,6 +55,8 @@ pub enum Command {
     Combine(CombineArgs),
     /// Where weights come from: AHP pairwise comparisons or entropy of a run's scores.
     Weights(WeightsArgs),
+    /// Start a new office's assessment in a new folder: a sample indicator system and empty tables.
+    Init(InitArgs),
 }
 
 /// The command line in the user's language: clap's derive texts in
@@ -131,6 +133,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Some(Command::Collect(args)) => commands::collect::collect(args),
         Some(Command::Combine(args)) => commands::combine::combine(args),
         Some(Command::Weights(args)) => commands::weights::weights(args),
+        Some(Command::Init(args)) => commands::init::init(args),
     }
 }
 

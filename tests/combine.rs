@@ -122,20 +122,21 @@ fn four_quarters_and_the_year_combine_by_weight_with_vetoes_ties_and_quotas() {
     assert_eq!(unit_result(&res, "U3")["performance_points"], "2.95");
     assert_eq!(
         unit_result(&res, "U5")["parts"],
-        serde_json::json!({"Q1": "90.00", "Q2": "70.00", "Q3": "70.00", "Q4": "60.00", "Y": "86.25"})
+        serde_json::json!({"Q1": "90.00", "Q2": "70.00", "Q3": "70.00", "Q4": "60.00", "年度考核": "86.25"})
     );
     assert!(unit_result(&res, "U5").get("indicators").is_none());
     let parts = &res["assessment"]["parts"];
     assert_eq!(parts[0]["weight"], "0.15");
     assert_eq!(parts[0]["period"]["id"], "Q1");
-    assert_eq!(parts[4]["name"], "Y");
+    // A whole-year part is named 年度考核, never by its folder.
+    assert_eq!(parts[4]["name"], "年度考核");
     let notice = w.read("year/notice.md");
     assert!(
-        notice.contains("由5个部分按权重合并：2023年Q1期（Q1）权重0.15"),
+        notice.contains("由5个部分按权重合并：2023年Q1期（权重0.15）"),
         "{notice}"
     );
-    assert!(notice.contains("Y权重0.4"), "{notice}");
-    assert!(notice.contains("南城区（在Q2中被一票否决）"), "{notice}");
+    assert!(notice.contains("年度考核（权重0.4）"), "{notice}");
+    assert!(notice.contains("南城区（在Q2期中被一票否决）"), "{notice}");
     assert!(w.read("year/scores.csv").contains("Q1 Q1期（权重 0.15）"));
     assert!(w.read("year/combine.log").contains("Q1  0.15  "));
 }
@@ -153,7 +154,11 @@ fn weights_are_relative_and_the_combined_total_exact_until_published() {
             .collect();
         part(&w, dir, None, 2023, &units);
     }
+    // Three whole-year parts would all be 年度考核: named apart.
     let r = combine(&w, &["a=2", "b=2", "c=2"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("tell them apart with --name PART=NAME"), "{}", r.stderr);
+    let r = combine(&w, &["a=2", "b=2", "c=2", "--name", "a=甲", "--name", "b=乙", "--name", "c=丙"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let res: serde_json::Value = serde_json::from_str(&w.read("year/results.json")).unwrap();
     assert_eq!(unit_result(&res, "U1")["total"], "98.33");

@@ -460,3 +460,125 @@ fn a_formula_a_changed_header_id_or_macros_are_refused_naming_the_cell() {
     assert!(!w.exists("merged.xlsx"));
     assert_eq!(w.read("collect.log"), "the office's earlier log");
 }
+
+/// `zwgk init`: a new folder to start from. Checked fresh, it says in a
+/// few lines what to fill in first; with three units and a few records
+/// typed into its workbooks as its guide says, it runs.
+#[test]
+fn init_starts_an_assessment_that_checks_and_then_runs() {
+    let w = Workdir::new();
+    let r = w.zwgk_in(crate::harness::chinese, &["init", "考核2025"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in [
+        "indicators.toml",
+        "使用说明.md",
+        "data/单位名单.xlsx",
+        "data/检查结果.xlsx",
+        "data/单位报送.xlsx",
+        "data/评分.xlsx",
+        "data/责任分工.xlsx",
+        "data/申诉复核.xlsx",
+    ] {
+        assert!(w.exists(&format!("考核2025/{f}")), "{f}");
+    }
+    let check = |w: &Workdir| {
+        w.zwgk_in(
+            crate::harness::chinese,
+            &[
+                "check",
+                "--indicators",
+                "考核2025/indicators.toml",
+                "--data",
+                "考核2025/data",
+            ],
+        )
+    };
+    let r = check(&w);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.lines().count(),
+        2,
+        "one error, in a few lines:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "单位名单.xlsx［Sheet1］ 第 2 行：单位名单中没有单位：请先在表头下每个单位填一行"
+        ),
+        "{}",
+        r.stderr
+    );
+    // An existing folder is refused, and left as it was.
+    let r = w.zwgk(&["init", "考核2025"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // Three units and three records, typed into the workbooks.
+    let book = |rows: &[&[&str]]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    w.write(
+        "考核2025/data/单位名单.xlsx",
+        book(&[
+            &["单位编码", "单位名称", "分组", "别名"],
+            &["X01", "东湖区", "县（市、区）", ""],
+            &["X02", "西山区", "county", ""],
+            &["Z01", "市档案馆", "市政府部门", ""],
+        ]),
+    );
+    w.write(
+        "考核2025/data/检查结果.xlsx",
+        book(&[
+            &[
+                "记录编号",
+                "单位",
+                "检查日期",
+                "检查类型",
+                "问题代码",
+                "数量",
+                "问题描述",
+            ],
+            &[
+                "R1",
+                "东湖区",
+                "2025-03-01",
+                "政府网站月度检查",
+                "W01",
+                "2",
+                "首页未更新",
+            ],
+            &["R2", "X02", "2025/4/1", "政务新媒体季度抽查", "M01", "", ""],
+            &[
+                "R3",
+                "市档案馆",
+                "2025年5月1日",
+                "年度考核",
+                "P01",
+                "1",
+                "迟报",
+            ],
+        ]),
+    );
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        "考核2025/indicators.toml",
+        "--data",
+        "考核2025/data",
+        "--out",
+        "结果",
+        "--no-charts",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let results: serde_json::Value = serde_json::from_str(&w.read("结果/results.json")).unwrap();
+    // 东湖区 lost 2 × 1 on D1 (W01): D = 20 − 2 = 18.
+    assert_eq!(
+        crate::harness::unit_result(&results, "X01")["indicators"]["D"],
+        "18.00"
+    );
+}

@@ -23,6 +23,7 @@ fn about(command: Option<&str>) -> Option<&'static str> {
         Some("combine") => "按权重合并此前各次运行的结果（各季度、年度考核）为一个结果",
         Some("weights") => "权重从何而来：层次分析法（两两比较）或按得分的熵权法",
         Some("ahp") => "层次分析法：按两两比较矩阵求各上级指标下级指标的权重",
+        Some("init") => "在一个新文件夹中开始新的考核：指标体系样板（带中文注释）和各张空表",
         Some("entropy") => "熵权法：按本次各单位末级指标得分的离散程度求权重",
         Some(_) => return None,
     })
@@ -61,6 +62,7 @@ fn help(id: &str) -> Option<&'static str> {
         "returned" => "各单位交回的报送表所在目录（文件名不限）",
         "force_file" => "该文件（及其 collect.log）已存在时替换它",
         "out_file" => "合并后的单位报送表：.xlsx 或 .csv 文件（旁边另写 collect.log）",
+        "dir" => "新考核所在的文件夹（不能已经存在）",
         "names" => "部分=名称：文件中对某一部分的称呼（默认为其考核期名称，全年的为“年度考核”）；可重复",
         "doc_number" => "本次通报的发文字号（每季度的通报各有其号），优先于 notice.doc_number",
         "lang" => "界面语言：zh（中文，默认）或 en（英文）；也可由 LC_ALL、LC_MESSAGES、LANG 决定",

@@ -323,3 +323,9 @@ mod tests {
         );
     }
 }
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The new folder to start the assessment in (must not exist).
+    pub dir: PathBuf,
+}

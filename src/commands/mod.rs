@@ -9,6 +9,7 @@ pub mod combine;
 pub mod compare;
 pub mod explain;
 pub mod generate;
+pub mod init;
 pub mod run;
 pub mod sensitivity;
 pub mod template;

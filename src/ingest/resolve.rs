@@ -122,10 +122,10 @@ impl<'a> Context<'a> {
         if t.rows().next().is_none() {
             self.errors.push(Diagnostic::new(
                 &t.file,
-                "row 2",
+                crate::tr!("第 2 行", "row 2"),
                 crate::tr!(
-                    "单位名单中没有单位：表头下应每个单位一行",
-                    "the roster lists no units; expected one row per unit after the header"
+                    "单位名单中没有单位：请先在表头下每个单位填一行（单位编码、单位名称、分组），其他表可以之后再填",
+                    "the roster lists no units; expected one row per unit after the header (id, name, group) — fill it in first, the other tables can follow"
                 ),
             ));
         }

@@ -53,7 +53,7 @@ pub fn part_table(a: &Assessment, u: usize) -> Vec<Vec<String>> {
 const PART_HEADER: [&str; 6] = ["部分", "权重", "总分", "名次", "折合得分", "否决"];
 
 /// Unit `u`'s combined sheet.
-pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
+pub fn sheet(a: &Assessment, u: usize, date: &str, notes: &[String]) -> Result<Vec<u8>> {
     let s = &a.system;
     let unit = &a.inputs.units[u];
     let sc = &a.scores[u];
@@ -83,11 +83,8 @@ pub fn sheet(a: &Assessment, u: usize, date: &str) -> Result<Vec<u8>> {
         if sc.vetoed { "（一票否决）" } else { "" },
         published(a, sc.performance_points),
     )));
-    for sentence in super::sentences::tie_sentences(a, unit.group, Some(u))
-        .into_iter()
-        .chain(super::sentences::quota_sentences(a, unit.group, Some(u)))
-    {
-        doc = doc.add_paragraph(body(&sentence));
+    for sentence in notes {
+        doc = doc.add_paragraph(body(sentence));
     }
     doc = doc.add_paragraph(heading("一、各部分得分", HEITI));
     let rows: Vec<Vec<String>> = part_rows(a, u).into_iter().map(Vec::from).collect();
@@ -126,12 +123,13 @@ pub fn write_all(
 ) -> Result<()> {
     use rayon::prelude::*;
     let units: Vec<usize> = a.ordered_units().collect();
+    let notes = super::sentences::unit_notes(a);
     units.par_iter().try_for_each(|&u| {
         let name = format!(
             "feedback/{}.docx",
             crate::ingest::file_names::file_stem(&a.inputs.units[u].id)
         );
-        write(name, sheet(a, u, date)?)
+        write(name, sheet(a, u, date, &notes[u])?)
     })
 }
 

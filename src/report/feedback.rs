@@ -17,7 +17,13 @@ use crate::assess::Assessment;
 use crate::error::Result;
 
 /// Unit `u`'s feedback sheet (`leaves`: the system's, in tree order).
-pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<Vec<u8>> {
+pub fn sheet(
+    a: &Assessment,
+    u: usize,
+    leaves: &[usize],
+    date: &str,
+    notes: &[String],
+) -> Result<Vec<u8>> {
     let s = &a.system;
     let unit = &a.inputs.units[u];
     let sc = &a.scores[u];
@@ -38,11 +44,8 @@ pub fn sheet(a: &Assessment, u: usize, leaves: &[usize], date: &str) -> Result<V
         "{}现将失分情况反馈如下，请认真整改。",
         standing(a, u)
     )));
-    for sentence in super::sentences::tie_sentences(a, unit.group, Some(u))
-        .into_iter()
-        .chain(super::sentences::quota_sentences(a, unit.group, Some(u)))
-    {
-        doc = doc.add_paragraph(body(&sentence));
+    for sentence in notes {
+        doc = doc.add_paragraph(body(sentence));
     }
     doc = doc.add_paragraph(heading("一、失分情况", HEITI));
     let mut lost = entries(a, u, leaves);
@@ -197,8 +200,9 @@ pub fn write_all(
     use rayon::prelude::*;
     let units: Vec<usize> = a.ordered_units().collect();
     let leaves = a.system.leaves();
+    let notes = super::sentences::unit_notes(a);
     units.par_iter().try_for_each(|&u| {
-        let bytes = sheet(a, u, &leaves, date)?;
+        let bytes = sheet(a, u, &leaves, date, &notes[u])?;
         let name = format!(
             "feedback/{}.docx",
             crate::ingest::file_names::file_stem(&a.inputs.units[u].id)

@@ -5,7 +5,7 @@
 //! the Chromium 78–86 cores of office browsers) only shows them.
 
 use super::output::Staging;
-use super::page_data::{facts, Scope};
+use super::page_data::{facts, shared, Scope, Shared};
 use crate::assess::Assessment;
 use crate::error::Result;
 
@@ -49,9 +49,9 @@ fn charts_html(svgs: &[(String, String)]) -> String {
 }
 
 /// The page for `scope`, its font rule still to be put in place.
-fn render(a: &Assessment, scope: Scope, date: &str, charts: &str) -> String {
+fn render(a: &Assessment, shared: &Shared, scope: Scope, date: &str, charts: &str) -> String {
     TEMPLATE
-        .replacen(DATA_MARK, &embedded_json(&facts(a, scope, date)), 1)
+        .replacen(DATA_MARK, &embedded_json(&facts(a, shared, scope, date)), 1)
         .replacen(CHARTS_MARK, charts, 1)
 }
 
@@ -64,7 +64,8 @@ pub fn write(
     feedback: bool,
     out: &Staging,
 ) -> Result<()> {
-    let page = render(a, Scope::Office, date, &charts_html(svgs));
+    let shared = shared(a);
+    let page = render(a, &shared, Scope::Office, date, &charts_html(svgs));
     let font = super::font::web_font_face(&page)?;
     out.write(
         "results.html",
@@ -77,7 +78,7 @@ pub fn write(
             .try_for_each(|u| {
                 // A unit's page leans on the machine's fonts: a font cut to the
                 // office page's characters would carry other units' glyphs.
-                let page = render(a, Scope::Unit(u), date, "").replacen(FONT_MARK, "", 1);
+                let page = render(a, &shared, Scope::Unit(u), date, "").replacen(FONT_MARK, "", 1);
                 let name = format!(
                     "feedback/{}.html",
                     crate::ingest::file_names::file_stem(&a.inputs.units[u].id)

@@ -22,17 +22,57 @@ pub enum Scope {
     Unit(usize),
 }
 
-/// The page's facts.
-pub fn facts(a: &Assessment, scope: Scope, date: &str) -> Value {
+/// What every page of a run shares, made once: each unit's tie and quota
+/// sentences, and each group's facts (in full, and as a unit's page
+/// publishes them).
+pub struct Shared {
+    notes: Vec<Vec<String>>,
+    groups: Vec<Option<Value>>,
+    published: Vec<Option<Value>>,
+}
+
+pub fn shared(a: &Assessment) -> Shared {
+    let s = &a.system;
+    let grades_only = s.publish == Publish::Grades;
+    let group =
+        |g: usize, only: bool| (!a.ranking.order[g].is_empty()).then(|| group_facts(a, g, only));
+    let groups: Vec<Option<Value>> = (0..s.groups.len()).map(|g| group(g, false)).collect();
+    let published = if grades_only {
+        (0..s.groups.len()).map(|g| group(g, true)).collect()
+    } else {
+        groups.clone()
+    };
+    Shared {
+        notes: super::sentences::unit_notes(a),
+        groups,
+        published,
+    }
+}
+
+/// The page's facts: the office's page every group and account, a unit's
+/// page its own group's published ranking and its own account.
+pub fn facts(a: &Assessment, shared: &Shared, scope: Scope, date: &str) -> Value {
     let s = &a.system;
     let grades_only = scope != Scope::Office && s.publish == Publish::Grades;
-    let units: Vec<usize> = match scope {
-        Scope::Office => (0..a.inputs.units.len()).collect(),
-        Scope::Unit(u) => vec![u],
+    let (units, groups): (Vec<usize>, Vec<Value>) = match scope {
+        Scope::Office => (
+            (0..a.inputs.units.len()).collect(),
+            shared.groups.iter().flatten().cloned().collect(),
+        ),
+        Scope::Unit(u) => (
+            vec![u],
+            shared.published[a.inputs.units[u].group]
+                .iter()
+                .cloned()
+                .collect(),
+        ),
     };
     let mut accounts = Map::new();
     for &u in &units {
-        accounts.insert(a.inputs.units[u].id.clone(), unit_facts(a, u));
+        accounts.insert(
+            a.inputs.units[u].id.clone(),
+            unit_facts(a, u, &shared.notes[u]),
+        );
     }
     json!({
         "title": format!("{}{}", s.name, super::run_label(a)),
@@ -50,10 +90,7 @@ pub fn facts(a: &Assessment, scope: Scope, date: &str) -> Value {
             "name": s.indicators[r].name,
             "points": published(a, s.indicators[r].points),
         })).collect::<Vec<_>>(),
-        "groups": (0..s.groups.len())
-            .filter(|&g| !a.ranking.order[g].is_empty())
-            .map(|g| group_facts(a, g, grades_only))
-            .collect::<Vec<_>>(),
+        "groups": groups,
         "units": accounts,
         "record_limit": RECORD_LIMIT,
     })
@@ -140,17 +177,14 @@ fn indicator_stats(a: &Assessment, members: &[usize]) -> Vec<Value> {
 }
 
 /// One unit's account: what its feedback sheet says.
-fn unit_facts(a: &Assessment, u: usize) -> Value {
+fn unit_facts(a: &Assessment, u: usize, notes: &[String]) -> Value {
     let unit = &a.inputs.units[u];
     let mut facts = json!({
         "name": unit.name,
         "group": a.system.groups[unit.group].id,
         "aliases": unit.aliases,
         "py": readings(&unit.name),
-        "notes": super::sentences::tie_sentences(a, unit.group, Some(u))
-            .into_iter()
-            .chain(super::sentences::quota_sentences(a, unit.group, Some(u)))
-            .collect::<Vec<_>>(),
+        "notes": notes,
     });
     let more = if a.parts.is_empty() {
         run_account(a, u)

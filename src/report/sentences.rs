@@ -36,46 +36,70 @@ fn moved_by_quota(a: &Assessment, g: usize, k: usize) -> Vec<usize> {
 /// One sentence per quota that moved units of group `g` down, naming
 /// `only` of them when given (a unit's own sheet), all otherwise.
 pub fn quota_sentences(a: &Assessment, g: usize, only: Option<usize>) -> Vec<String> {
+    (0..a.system.grades.len())
+        .filter_map(|k| {
+            let moved: Vec<usize> = moved_by_quota(a, g, k)
+                .into_iter()
+                .filter(|&u| only.is_none_or(|o| o == u))
+                .collect();
+            quota_sentence(a, g, k, &moved)
+        })
+        .collect()
+}
+
+/// The sentence of grade `k`'s quota in group `g`, naming `moved`; `None`
+/// when the grade has no quota or nobody is named.
+fn quota_sentence(a: &Assessment, g: usize, k: usize, moved: &[usize]) -> Option<String> {
     let s = &a.system;
+    let grade = &s.grades[k];
     let n = a.ranking.order[g].len();
-    let mut out = Vec::new();
-    for (k, grade) in s.grades.iter().enumerate() {
-        let (Some(share), Some(allowance)) = (grade.max_share, grade.allowance(n)) else {
-            continue;
-        };
-        let moved: Vec<usize> = moved_by_quota(a, g, k)
-            .into_iter()
-            .filter(|&u| only.is_none_or(|o| o == u))
-            .collect();
-        let Some(&first) = moved.first() else {
-            continue;
-        };
-        let percent = (share * Decimal::ONE_HUNDRED).normalize();
-        let to = &s.grades[a.ranking.standings[first].grade].name;
-        let rounding = match grade.quota_rounding {
-            QuotaRounding::Floor => "",
-            QuotaRounding::HalfUp => "按四舍五入",
-            QuotaRounding::Ceil => "按进一法",
-        };
-        let why = if allowance.is_zero() {
-            format!(
-                "但本组单位较少（{n}个），按{percent}%取整后不设{}等次",
-                grade.name
-            )
-        } else {
-            format!(
-                "但{}等次不超过本组单位数的{percent}%（{n}个单位，{rounding}取{allowance}个；并列名次不拆分）",
-                grade.name
-            )
-        };
-        out.push(format!(
-            "{}得分达到“{}”等次分数线（{}分），{why}，按名次顺延为“{to}”。",
-            names(a, &moved),
-            grade.name,
-            grade.min.normalize(),
-        ));
+    let (share, allowance) = (grade.max_share?, grade.allowance(n)?);
+    let first = *moved.first()?;
+    let percent = (share * Decimal::ONE_HUNDRED).normalize();
+    let to = &s.grades[a.ranking.standings[first].grade].name;
+    let rounding = match grade.quota_rounding {
+        QuotaRounding::Floor => "",
+        QuotaRounding::HalfUp => "按四舍五入",
+        QuotaRounding::Ceil => "按进一法",
+    };
+    let why = if allowance.is_zero() {
+        format!(
+            "但本组单位较少（{n}个），按{percent}%取整后不设{}等次",
+            grade.name
+        )
+    } else {
+        format!(
+            "但{}等次不超过本组单位数的{percent}%（{n}个单位，{rounding}取{allowance}个；并列名次不拆分）",
+            grade.name
+        )
+    };
+    Some(format!(
+        "{}得分达到“{}”等次分数线（{}分），{why}，按名次顺延为“{to}”。",
+        names(a, moved),
+        grade.name,
+        grade.min.normalize(),
+    ))
+}
+
+/// Every unit's own tie and quota sentences (by unit index), made group by
+/// group in one pass: a province's group of thousands would otherwise be
+/// walked once per unit.
+pub fn unit_notes(a: &Assessment) -> Vec<Vec<String>> {
+    let mut notes = vec![Vec::new(); a.inputs.units.len()];
+    for g in 0..a.system.groups.len() {
+        for block in crate::rank::tie_blocks(&a.system, &a.ranking.order[g], &a.scores) {
+            let sentence = tie_sentence(a, &block);
+            for &u in &block.units {
+                notes[u].push(sentence.clone());
+            }
+        }
+        for k in 0..a.system.grades.len() {
+            for u in moved_by_quota(a, g, k) {
+                notes[u].extend(quota_sentence(a, g, k, &[u]));
+            }
+        }
     }
-    out
+    notes
 }
 
 /// One sentence per set of units of group `g` with equal totals (or only
