@@ -157,8 +157,17 @@ fn weights_are_relative_and_the_combined_total_exact_until_published() {
     // Three whole-year parts would all be 年度考核: named apart.
     let r = combine(&w, &["a=2", "b=2", "c=2"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("tell them apart with --name PART=NAME"), "{}", r.stderr);
-    let r = combine(&w, &["a=2", "b=2", "c=2", "--name", "a=甲", "--name", "b=乙", "--name", "c=丙"]);
+    assert!(
+        r.stderr.contains("tell them apart with --name PART=NAME"),
+        "{}",
+        r.stderr
+    );
+    let r = combine(
+        &w,
+        &[
+            "a=2", "b=2", "c=2", "--name", "a=甲", "--name", "b=乙", "--name", "c=丙",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let res: serde_json::Value = serde_json::from_str(&w.read("year/results.json")).unwrap();
     assert_eq!(unit_result(&res, "U1")["total"], "98.33");

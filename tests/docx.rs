@@ -203,7 +203,10 @@ fn each_unit_gets_a_feedback_sheet_with_every_lost_point() {
     // Each unit's sheet and its own results page.
     assert_eq!(
         files,
-        ["U1.docx", "U1.html", "U2.docx", "U2.html", "U3.docx", "U3.html", "U4.docx", "U4.html", "U5.docx", "U5.html", "U6.docx", "U6.html"]
+        [
+            "U1.docx", "U1.html", "U2.docx", "U2.html", "U3.docx", "U3.html", "U4.docx", "U4.html",
+            "U5.docx", "U5.html", "U6.docx", "U6.html"
+        ]
     );
     let u3 = docx_text(&w.path().join("out/feedback/U3.docx"));
     assert!(u3.contains("南城区："), "{u3}");

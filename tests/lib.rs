@@ -11,6 +11,7 @@ mod docx;
 mod duties;
 mod forms;
 mod generate;
+mod guide;
 mod harness;
 mod inputs;
 mod output;
