@@ -14,6 +14,7 @@ use crate::lang::Lang;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
+mod console;
 mod zh;
 
 #[derive(Parser, Debug)]
@@ -91,6 +92,21 @@ pub fn main() -> i32 {
             return e.exit_code();
         }
     };
+    // Double-clicked (Windows, no arguments): the demo beside the exe,
+    // then a wait, so the officer sees the summary before the window closes.
+    let double_clicked = cli.command.is_none() && console::double_clicked();
+    if double_clicked {
+        console::run_beside_the_exe();
+    }
+    let status = run(cli);
+    if double_clicked {
+        console::wait_for_a_key();
+    }
+    status
+}
+
+/// Runs the parsed command line and returns the exit status.
+fn run(cli: Cli) -> i32 {
     match execute(cli) {
         Ok(()) => 0,
         Err(e) => {

@@ -3,6 +3,7 @@
 
 mod analysis;
 mod architecture;
+mod archives;
 mod batches;
 mod chinese;
 mod coinr;

@@ -394,3 +394,86 @@ fn a_unit_id_that_windows_keeps_for_a_device_gets_a_usable_file_name() {
     assert!(w.exists("out/feedback/_._U2.docx"));
     assert!(!w.exists("out/feedback/CON.docx") && !w.exists("out/feedback/.._U2.docx"));
 }
+
+/// Every file under `dir` with its bytes (relative paths), for "nothing
+/// changed" over a whole report.
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    tree(dir).into_iter().collect()
+}
+
+/// Kills `run --force` at 50 moments spread over a run (SIGKILL: a power
+/// cut or an impatient officer). After each kill the report in `out` is the
+/// previous one, byte for byte — or, killed between the two renames, the
+/// previous one waits beside it and the next run puts it back; and the next
+/// run succeeds. The inputs do not change, so a run that got through
+/// writes the same bytes too.
+#[test]
+fn a_run_killed_at_any_moment_loses_nothing() {
+    let w = Workdir::new();
+    w.generate(150, 3000, &[], "g");
+    let args = [
+        "run",
+        "--indicators",
+        "g/indicators.toml",
+        "--data",
+        "g/data",
+        "--out",
+        "out",
+        "--no-charts",
+        "--no-feedback",
+        "--notice-date",
+        "2024-03-01",
+        "--force",
+    ];
+    let start = std::time::Instant::now();
+    assert_eq!(w.zwgk(&args).code, 0);
+    let took = start.elapsed();
+    let before = snapshot(&w.path().join("out"));
+    let mut seed: u64 = 0x5eed;
+    let mut survived = 0;
+    for k in 0..50 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let at = took.mul_f64((seed >> 11) as f64 / (1u64 << 53) as f64 * 1.2);
+        let mut child =
+            crate::harness::english(std::process::Command::new(env!("CARGO_BIN_EXE_zwgk")))
+                .args(args)
+                .current_dir(w.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+        std::thread::sleep(at);
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        child.wait().unwrap();
+        survived += usize::from(finished);
+        if w.exists("out") {
+            assert_eq!(
+                snapshot(&w.path().join("out")),
+                before,
+                "kill {k} at {at:?}"
+            );
+        } else {
+            // Killed between the renames: the previous report is beside it.
+            let old: Vec<String> = w
+                .temporary_dirs()
+                .into_iter()
+                .filter(|d| d.contains(".old-"))
+                .collect();
+            assert_eq!(old.len(), 1, "kill {k} at {at:?}: {:?}", w.temporary_dirs());
+            assert_eq!(snapshot(&w.path().join(&old[0])), before, "kill {k}");
+        }
+        if k % 10 == 9 {
+            let r = w.zwgk(&args);
+            assert_eq!(r.code, 0, "the run after kill {k}: {}", r.stderr);
+            assert_eq!(snapshot(&w.path().join("out")), before);
+            assert!(w.temporary_dirs().is_empty(), "{:?}", w.temporary_dirs());
+        }
+    }
+    assert!(
+        survived < 25,
+        "most kills land mid-run ({survived} of 50 runs had finished)"
+    );
+}

@@ -173,7 +173,7 @@ pub struct SensitivityArgs {
     #[arg(long, default_value_t = 1000)]
     pub samples: usize,
     /// Each indicator's points vary by a factor in [1 − S, 1 + S].
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = 0.2, allow_negative_numbers = true)]
     pub spread: f64,
     /// Random seed: the same seed gives the same result on any machine.
     #[arg(long, default_value_t = 7)]

@@ -14,10 +14,14 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<()> {
             args.spread
         )));
     }
-    if args.samples == 0 {
+    // Each sample keeps every unit's rank: beyond a million the memory
+    // grows past what any office machine has, for no better estimate.
+    const MAX_SAMPLES: usize = 1_000_000;
+    if args.samples == 0 || args.samples > MAX_SAMPLES {
         return Err(Error::Usage(crate::tr!(
-            "--samples 至少为 1",
-            "--samples must be at least 1"
+            "--samples {}：应在 1 至 {MAX_SAMPLES} 之间",
+            "--samples {}: expected 1 to {MAX_SAMPLES}",
+            args.samples
         )));
     }
     let inputs = [args.inputs.indicators.as_path(), args.inputs.data.as_path()];

@@ -30,10 +30,16 @@ fn ahp_weights(args: AhpArgs) -> Result<()> {
         print!("{}", render_set(r));
     }
     if let Some(path) = &args.write {
-        let bad: Vec<&str> = results
+        let bad: Vec<String> = results
             .iter()
             .filter(|r| !r.consistent)
-            .map(|r| r.parent.as_str())
+            .map(|r| {
+                if r.parent.is_empty() {
+                    crate::tr!("一级指标", "the top-level indicators")
+                } else {
+                    r.parent.clone()
+                }
+            })
             .collect();
         if !bad.is_empty() {
             let bad = crate::lang::list(&bad);

@@ -158,13 +158,36 @@ fn read_form(
     path: &Path,
 ) -> std::result::Result<Form, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::new(
-            &file,
-            "",
-            crate::tr!("无法读取：{e}", "cannot read: {e}"),
-        )]
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::new(&file, "", crate::error::cannot_read(e))])?;
+    form_of_bytes(system, inputs, leaves, ids, file, bytes)
+}
+
+/// A returned form's bytes read and checked as [`collect`] does, for the
+/// fuzzer: the rows it holds, or what is wrong with it.
+pub fn check_form_bytes(
+    system: &System,
+    inputs: &Inputs,
+    bytes: Vec<u8>,
+) -> std::result::Result<usize, Vec<Diagnostic>> {
+    let ids: HashMap<&str, usize> = inputs
+        .units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| (unit.id.as_str(), u))
+        .collect();
+    let leaves = submission_leaves(system);
+    form_of_bytes(system, inputs, &leaves, &ids, "fuzz.xlsx".into(), bytes).map(|f| f.rows.len())
+}
+
+fn form_of_bytes(
+    system: &System,
+    inputs: &Inputs,
+    leaves: &[usize],
+    ids: &HashMap<&str, usize>,
+    file: String,
+    bytes: Vec<u8>,
+) -> std::result::Result<Form, Vec<Diagnostic>> {
     let sha256 = sha256_hex(&bytes);
     if crate::ingest::xlsx::has_macros(&bytes) {
         return Err(vec![Diagnostic::new(&file, "", crate::tr!(

@@ -100,11 +100,17 @@ pub fn read(path: &Path) -> Result<ResultsFile> {
         )));
     }
     let bytes = std::fs::read(&file).map_err(|e| Error::io(shown.clone(), e))?;
-    let sha256 = super::sha256_hex(&bytes);
     if path.is_dir() {
-        check_manifest(path, &sha256).map_err(at)?;
+        check_manifest(path, &super::sha256_hex(&bytes)).map_err(at)?;
     }
-    let raw: Raw = serde_json::from_slice(&bytes).map_err(|e| {
+    parse(&shown, &bytes)
+}
+
+/// Reads and checks the bytes of a results.json (`shown` names it).
+pub fn parse(shown: &str, bytes: &[u8]) -> Result<ResultsFile> {
+    let shown = shown.to_string();
+    let sha256 = super::sha256_hex(bytes);
+    let raw: Raw = serde_json::from_slice(bytes).map_err(|e| {
         Error::Invalid(vec![Diagnostic::new(
             &shown,
             crate::tr!(

@@ -205,7 +205,7 @@ impl Table {
     /// What data row `i` is about, from its unit and indicator (or issue)
     /// cells other than column `id`: "unit 东湖区, indicator A3".
     fn row_subject(&self, i: usize, id: &str) -> String {
-        let words: Vec<String> = ["unit", "indicator", "issue"]
+        let words: Vec<String> = ["record", "unit", "indicator", "issue"]
             .into_iter()
             .filter(|&c| c != id)
             .filter_map(|c| self.cell(i, c).map(|v| subject(c, v)))
@@ -439,6 +439,7 @@ pub fn subject(column: &str, value: &str) -> String {
         "unit" => crate::tr!("单位 {value}", "unit {value}"),
         "indicator" => crate::tr!("指标 {value}", "indicator {value}"),
         "issue" => crate::tr!("问题 {value}", "issue {value}"),
+        "record" => crate::tr!("记录 {value}", "record {value}"),
         _ => format!("{column} {value}"),
     }
 }

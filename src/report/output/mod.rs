@@ -21,9 +21,31 @@ use std::sync::Mutex;
 /// since, and not one that holds an input of the run (`inputs`).
 pub fn check_target(dir: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
     let dir = target::resolve(dir)?;
+    temporary_files_beside(&dir);
     recover_interrupted(&dir);
     target::refuse_inputs_inside(&dir, inputs)?;
     target::may_replace(&dir, force)
+}
+
+/// Where temporary files go (the workbooks' rows are spooled to them):
+/// `TMPDIR` when it names a folder that can be written, else beside `dir`,
+/// so a `TMPDIR` pointing nowhere does not fail the run. Called before any
+/// thread is started.
+fn temporary_files_beside(dir: &Path) {
+    let Some(tmp) = std::env::var_os("TMPDIR") else {
+        return;
+    };
+    let probe = Path::new(&tmp).join(format!(".zwgk-probe-{}", std::process::id()));
+    if fs::write(&probe, b"").is_ok() {
+        let _ = fs::remove_file(&probe);
+        return;
+    }
+    let beside = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let _ = fs::create_dir_all(&beside);
+    std::env::set_var("TMPDIR", beside);
 }
 
 fn sibling(dir: &Path, tag: &str) -> PathBuf {
