@@ -67,13 +67,7 @@ pub fn facts(a: &Assessment, shared: &Shared, scope: Scope, date: &str) -> Value
                 .collect(),
         ),
     };
-    let mut accounts = Map::new();
-    for &u in &units {
-        accounts.insert(
-            a.inputs.units[u].id.clone(),
-            unit_facts(a, u, &shared.notes[u]),
-        );
-    }
+    let (accounts, details) = accounts(a, shared, &units);
     json!({
         "title": format!("{}{}", s.name, super::run_label(a)),
         "when": super::year_words(a),
@@ -93,7 +87,61 @@ pub fn facts(a: &Assessment, shared: &Shared, scope: Scope, date: &str) -> Value
         "groups": groups,
         "units": accounts,
         "record_limit": RECORD_LIMIT,
+        "details": details,
     })
+}
+
+/// How much of the accounts a page embeds: the page must open on an
+/// office machine, and a province's records would make it hundreds of MB.
+/// Every account in full up to [`FULL_BYTES`]; beyond it, each item's
+/// points lost without its problems and records (they are in
+/// breakdown.csv) up to [`COMPACT_BYTES`]; beyond that, each unit's
+/// standing alone. The page says which it holds.
+pub const FULL_BYTES: usize = 16 << 20;
+pub const COMPACT_BYTES: usize = 32 << 20;
+
+fn accounts(
+    a: &Assessment,
+    shared: &Shared,
+    units: &[usize],
+) -> (Map<String, Value>, &'static str) {
+    let mut full: Vec<(String, Value)> = units
+        .iter()
+        .map(|&u| {
+            (
+                a.inputs.units[u].id.clone(),
+                unit_facts(a, u, &shared.notes[u]),
+            )
+        })
+        .collect();
+    let size = |accounts: &[(String, Value)]| -> usize {
+        accounts.iter().map(|(_, v)| v.to_string().len()).sum()
+    };
+    let mut details = "full";
+    if size(&full) > FULL_BYTES {
+        details = "compact";
+        for (_, v) in &mut full {
+            if let Some(lost) = v.get_mut("lost").and_then(Value::as_array_mut) {
+                for item in lost {
+                    if let Some(m) = item.as_object_mut() {
+                        m.remove("why");
+                        m.remove("records");
+                    }
+                }
+            }
+        }
+        if size(&full) > COMPACT_BYTES {
+            details = "standing";
+            for (_, v) in &mut full {
+                if let Some(m) = v.as_object_mut() {
+                    for key in ["lost", "na", "gaps", "composition"] {
+                        m.insert(key.into(), json!([]));
+                    }
+                }
+            }
+        }
+    }
+    (full.into_iter().collect(), details)
 }
 
 /// A group: its summary, its ranking (grades only when the notice
