@@ -88,9 +88,13 @@ pub fn unit_notes(a: &Assessment) -> Vec<Vec<String>> {
     let mut notes = vec![Vec::new(); a.inputs.units.len()];
     for g in 0..a.system.groups.len() {
         for block in crate::rank::tie_blocks(&a.system, &a.ranking.order[g], &a.scores) {
-            let sentence = tie_sentence(a, &block);
+            let small = block.units.len() <= NAMED_IN_TIE && block.still_tied.len() <= 1;
+            let shared = small.then(|| tie_sentence(a, &block, None));
             for &u in &block.units {
-                notes[u].push(sentence.clone());
+                let own = shared
+                    .clone()
+                    .unwrap_or_else(|| tie_sentence(a, &block, Some(u)));
+                notes[u].push(own);
             }
         }
         for k in 0..a.system.grades.len() {
@@ -110,14 +114,28 @@ pub fn tie_sentences(a: &Assessment, g: usize, only: Option<usize>) -> Vec<Strin
     crate::rank::tie_blocks(s, &a.ranking.order[g], &a.scores)
         .into_iter()
         .filter(|b| only.is_none_or(|u| b.units.contains(&u)))
-        .map(|b| tie_sentence(a, &b))
+        .map(|b| tie_sentence(a, &b, only))
         .collect()
 }
 
-fn tie_sentence(a: &Assessment, b: &TieBlock) -> String {
+/// Most units a unit's own tie sentence names; in a larger tie it names
+/// itself and counts the others (a province's group may have a thousand
+/// units on one total, and each unit's sheet would list them all).
+const NAMED_IN_TIE: usize = 6;
+
+fn tie_sentence(a: &Assessment, b: &TieBlock, only: Option<usize>) -> String {
     let s = &a.system;
+    let who = |units: &[usize]| match only {
+        Some(u) if units.len() > NAMED_IN_TIE && units.contains(&u) => format!(
+            "{}与本组另外{}个单位",
+            a.inputs.units[u].name,
+            units.len() - 1
+        ),
+        Some(_) if units.len() > NAMED_IN_TIE => format!("本组另外{}个单位", units.len()),
+        _ => names(a, units),
+    };
     let total = published(a, a.scores[b.units[0]].total);
-    let mut text = format!("{}总分同为{total}分", names(a, &b.units));
+    let mut text = format!("{}总分同为{total}分", who(&b.units));
     if b.decided_by > 0 {
         let by: Vec<String> = s.tie_break[..b.decided_by]
             .iter()
@@ -126,11 +144,15 @@ fn tie_sentence(a: &Assessment, b: &TieBlock) -> String {
         text.push_str(&format!("，按{}得分先后排序", by.join("、")));
     }
     for run in &b.still_tied {
+        // A unit's own sheet says only the run it is in.
+        if only.is_some_and(|u| !run.contains(&u)) {
+            continue;
+        }
         let rank = a.ranking.standings[run[0]].rank;
         if run.len() == b.units.len() {
             text.push_str(&format!("，并列第{rank}名"));
         } else {
-            text.push_str(&format!("；{}得分仍相同，并列第{rank}名", names(a, run)));
+            text.push_str(&format!("；{}得分仍相同，并列第{rank}名", who(run)));
         }
     }
     text.push('。');
