@@ -274,11 +274,12 @@ fn every_bad_appeal_is_an_error_at_its_cell() {
     for expected in [
         "row 2, column record: no inspection record has the id \"R99\"",
         "row 4, column record: record R1 already has a decision in row 3",
-        "row 5, column decision: \"驳回\": the decision must be 维持",
-        "row 6, column count: 改为 (changed) needs the new count",
-        "row 7, column count: only 改为 (changed) takes a count",
-        "row 8, column count: \"0\": the new count must be a whole number >= 1",
-        "row 9, column unit: record R7 is a record of 市财政局, not of 东湖区",
+        // Each row's error names its record.
+        "row 5, column decision (record R2): \"驳回\": the decision must be 维持",
+        "row 6, column count (record R3): 改为 (changed) needs the new count",
+        "row 7, column count (record R5): only 改为 (changed) takes a count",
+        "row 8, column count (record R6): \"0\": the new count must be a whole number >= 1",
+        "row 9, column unit (record R7): record R7 is a record of 市财政局, not of 东湖区",
     ] {
         assert!(e.contains(expected), "{expected:?} in\n{e}");
     }
