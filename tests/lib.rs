@@ -22,6 +22,7 @@ mod properties;
 mod reconcile;
 mod report;
 mod rescale;
+mod rules;
 mod run;
 mod small;
 mod sources;

@@ -113,7 +113,24 @@ fn unit_names_never_reach_a_path() {
         names.iter().all(|n| n.is_ascii() && !n.contains("..")),
         "{names:?}"
     );
-    assert!(!w.path().join("../逃逸").exists());
+    // Nothing was written outside out/: the work folder holds what it held.
+    let mut top: Vec<String> = std::fs::read_dir(w.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["data", "expected", "indicators.toml", "out"]);
+    // The feedback files are named by unit id, never by name.
+    let mut sheets: Vec<String> = std::fs::read_dir(w.path().join("out/feedback"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    sheets.sort();
+    assert_eq!(sheets.first().map(String::as_str), Some("U1.docx"));
+    assert!(
+        sheets.iter().all(|n| n.starts_with('U') && n.is_ascii()),
+        "{sheets:?}"
+    );
     assert!(
         w.read("out/scores.csv").contains(&long),
         "the long name is kept in the tables"
