@@ -22,6 +22,87 @@ pub(super) fn resolve(
         errors: Vec::new(),
     };
     let a = &raw.assessment;
+    let (full_score, precision, bonus_cap) = assessment_numbers(&raw, &mut c);
+    let (rank_ties, rank_on, rescale) = ranking_rules(&raw, &mut c);
+
+    let weight_percent = weight_percent(&raw, &mut c);
+
+    let calendar = resolve_calendar(&raw, &mut c);
+    let groups = resolve_groups(&raw, &mut c);
+    let grades = resolve_grades(&raw, &mut c);
+    let indicators = resolve_indicators(&raw, &groups, full_score, rescale, &mut c);
+    let (indicators, roots) = match indicators {
+        Some(x) => x,
+        None => return Err(c.errors),
+    };
+    let ids: HashMap<&str, usize> = indicators
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let issues = resolve_issues(&raw, &indicators, &ids, &mut c);
+    let bonuses = resolve_bonuses(&raw, &mut c);
+    check_unique_ids(&raw, &mut c);
+    let periods = resolve_periods(&raw, a.get_ref().year, &mut c);
+
+    let tie_break = tie_break(&raw, &ids, &mut c);
+
+    let publish = publish(&raw, &mut c);
+    let records_until = records_until(&raw, &mut c);
+    let feedback = raw.feedback.unwrap_or_default();
+    let feedback_deadline = feedback.deadline.as_ref().and_then(|d| {
+        let date = to_date(d);
+        if date.is_none() {
+            c.general(crate::tr!(
+                "feedback.deadline = {d}：应为日期 YYYY-MM-DD",
+                "feedback.deadline = {d}: expected a plain date YYYY-MM-DD"
+            ));
+        }
+        date
+    });
+    if !c.errors.is_empty() {
+        return Err(c.errors);
+    }
+    let notice = raw.notice.map(|n| n.into_inner()).unwrap_or_default();
+    let a = raw.assessment.into_inner();
+    Ok(System {
+        name: a.name,
+        year: a.year,
+        full_score,
+        precision,
+        bonus_cap,
+        bonus_gate: a.bonus_gate,
+        cap_at_full: a.cap_at_full.unwrap_or(true),
+        veto_cap: a.veto_cap,
+        rank_ties,
+        rank_on,
+        rescale,
+        issuer: a.issuer,
+        records_until,
+        tie_break,
+        weight_percent,
+        calendar,
+        groups,
+        grades,
+        indicators,
+        roots,
+        issues,
+        bonuses,
+        notice_title: notice.title,
+        notice_requirements: notice.requirements,
+        notice_addressee: notice.addressee,
+        notice_doc_number: notice.doc_number,
+        publish,
+        feedback_deadline,
+        feedback_requirements: feedback.requirements,
+        periods,
+    })
+}
+
+/// `[assessment]`'s numbers: full score, precision, bonus cap (and the
+/// veto cap, checked against the full score).
+fn assessment_numbers(raw: &RawSystem, c: &mut Checker) -> (Decimal, u32, Decimal) {
+    let a = &raw.assessment;
     let full_score = a.get_ref().full_score.unwrap_or(Decimal::ONE_HUNDRED);
     if full_score > Decimal::from(LIMIT) {
         c.at(
@@ -72,6 +153,12 @@ pub(super) fn resolve(
             );
         }
     }
+    (full_score, precision, bonus_cap)
+}
+
+/// How ties rank, what is ranked on, and how N/A items are made up for.
+fn ranking_rules(raw: &RawSystem, c: &mut Checker) -> (RankTies, RankOn, Rescale) {
+    let a = &raw.assessment;
     let rank_ties = match a.get_ref().rank_ties.as_deref() {
         None | Some("competition") => RankTies::Competition,
         Some("dense") => RankTies::Dense,
@@ -115,8 +202,12 @@ pub(super) fn resolve(
             Rescale::Parent
         }
     };
+    (rank_ties, rank_on, rescale)
+}
 
-    let weight_percent = match &raw.performance {
+/// `[performance] weight_percent`: at least 4 (the policy's floor), at most 100.
+fn weight_percent(raw: &RawSystem, c: &mut Checker) -> Decimal {
+    match &raw.performance {
         None => {
             c.general(crate::tr!("缺少 [performance] weight_percent：政务公开在目标绩效考核中的分值权重（不低于 4）", "[performance] weight_percent is required: the share of 政务公开 in the target performance assessment (at least 4)"));
             Decimal::from(4)
@@ -139,26 +230,12 @@ pub(super) fn resolve(
             }
             w
         }
-    };
+    }
+}
 
-    let calendar = resolve_calendar(&raw, &mut c);
-    let groups = resolve_groups(&raw, &mut c);
-    let grades = resolve_grades(&raw, &mut c);
-    let indicators = resolve_indicators(&raw, &groups, full_score, rescale, &mut c);
-    let (indicators, roots) = match indicators {
-        Some(x) => x,
-        None => return Err(c.errors),
-    };
-    let ids: HashMap<&str, usize> = indicators
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
-    let issues = resolve_issues(&raw, &indicators, &ids, &mut c);
-    let bonuses = resolve_bonuses(&raw, &mut c);
-    check_unique_ids(&raw, &mut c);
-    let periods = resolve_periods(&raw, a.get_ref().year, &mut c);
-
+/// `assessment.tie_break`: the indicators, by index.
+fn tie_break(raw: &RawSystem, ids: &HashMap<&str, usize>, c: &mut Checker) -> Vec<usize> {
+    let a = &raw.assessment;
     let mut tie_break = Vec::new();
     for t in &a.get_ref().tie_break {
         match ids.get(t.as_str()) {
@@ -172,8 +249,12 @@ pub(super) fn resolve(
             ),
         }
     }
+    tie_break
+}
 
-    let publish = match raw
+/// `notice.publish`: ranks (the default) or grades only.
+fn publish(raw: &RawSystem, c: &mut Checker) -> Publish {
+    match raw
         .notice
         .as_ref()
         .and_then(|n| n.get_ref().publish.as_deref())
@@ -192,56 +273,7 @@ pub(super) fn resolve(
             }
             Publish::Ranks
         }
-    };
-    let records_until = records_until(&raw, &mut c);
-    let feedback = raw.feedback.unwrap_or_default();
-    let feedback_deadline = feedback.deadline.as_ref().and_then(|d| {
-        let date = to_date(d);
-        if date.is_none() {
-            c.general(crate::tr!(
-                "feedback.deadline = {d}：应为日期 YYYY-MM-DD",
-                "feedback.deadline = {d}: expected a plain date YYYY-MM-DD"
-            ));
-        }
-        date
-    });
-    if !c.errors.is_empty() {
-        return Err(c.errors);
     }
-    let notice = raw.notice.map(|n| n.into_inner()).unwrap_or_default();
-    let a = raw.assessment.into_inner();
-    Ok(System {
-        name: a.name,
-        year: a.year,
-        full_score,
-        precision,
-        bonus_cap,
-        bonus_gate: a.bonus_gate,
-        cap_at_full: a.cap_at_full.unwrap_or(true),
-        veto_cap: a.veto_cap,
-        rank_ties,
-        rank_on,
-        rescale,
-        issuer: a.issuer,
-        records_until,
-        tie_break,
-        weight_percent,
-        calendar,
-        groups,
-        grades,
-        indicators,
-        roots,
-        issues,
-        bonuses,
-        notice_title: notice.title,
-        notice_requirements: notice.requirements,
-        notice_addressee: notice.addressee,
-        notice_doc_number: notice.doc_number,
-        publish,
-        feedback_deadline,
-        feedback_requirements: feedback.requirements,
-        periods,
-    })
 }
 
 /// `assessment.records_until`: a day from 31 December of `year` to 31
