@@ -333,7 +333,7 @@ fn parts_are_named_by_period_or_name_and_units_get_combined_sheets() {
     }
     // U3's combined sheet: each part's total, weight, rank and veto; the
     // contribution 0.15 × 50.00 ÷ 1 = 7.50 in Q2.
-    let (tables, text) = sheet_tables(&w.path().join("year/feedback/U3.docx"));
+    let (tables, text) = crate::harness::docx_tables(&w.path().join("year/feedback/U3.docx"));
     let parts = &tables[0];
     assert_eq!(
         parts[0],
@@ -367,46 +367,4 @@ fn parts_are_named_by_period_or_name_and_units_get_combined_sheets() {
         "{}",
         r.stderr
     );
-}
-
-/// The tables (rows of cell texts) and the whole text of a .docx.
-fn sheet_tables(path: &std::path::Path) -> (Vec<Vec<Vec<String>>>, String) {
-    let mut xml = String::new();
-    std::io::Read::read_to_string(
-        &mut zip::ZipArchive::new(std::fs::File::open(path).unwrap())
-            .unwrap()
-            .by_name("word/document.xml")
-            .unwrap(),
-        &mut xml,
-    )
-    .unwrap();
-    let texts = |x: &str| -> String {
-        x.split("<w:t")
-            .skip(1)
-            .filter(|p| p.starts_with('>') || p.starts_with(' '))
-            .filter_map(|p| {
-                p.split_once('>')
-                    .map(|(_, b)| b.split("</w:t>").next().unwrap_or(""))
-            })
-            .collect()
-    };
-    let tables = xml
-        .split("<w:tbl>")
-        .skip(1)
-        .map(|t| {
-            t.split("</w:tbl>")
-                .next()
-                .unwrap()
-                .split("</w:tr>")
-                .filter(|r| r.contains("<w:tc"))
-                .map(|r| {
-                    r.split("</w:tc>")
-                        .filter(|c| c.contains("<w:tc"))
-                        .map(texts)
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
-    (tables, texts(&xml))
 }

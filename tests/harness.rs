@@ -1,5 +1,6 @@
 //! A work directory with inputs, and the real binary run inside it.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -228,4 +229,53 @@ pub fn run_args<'a>(indicators: &'a str, data: &'a str, out: &'a str) -> Vec<&'a
         "--notice-date",
         "2024-03-01",
     ]
+}
+
+/// The text of `<w:t>` runs in `xml`, unescaped.
+pub fn texts(xml: &str) -> String {
+    let mut out = String::new();
+    for part in xml.split("<w:t").skip(1) {
+        // `<w:t>` or `<w:t xml:space=…>`, not `<w:tbl>`, `<w:tc>`, `<w:tr>`…
+        if !(part.starts_with('>') || part.starts_with(' ')) {
+            continue;
+        }
+        let Some(body) = part.split_once('>').map(|(_, b)| b) else {
+            continue;
+        };
+        let text = body.split("</w:t>").next().unwrap_or("");
+        out.push_str(text);
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The tables of a .docx, as rows of cell texts.
+pub fn docx_tables(path: &std::path::Path) -> (Vec<Vec<Vec<String>>>, String) {
+    let mut xml = String::new();
+    zip::ZipArchive::new(std::fs::File::open(path).unwrap())
+        .unwrap()
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let tables = xml
+        .split("<w:tbl>")
+        .skip(1)
+        .map(|t| {
+            let t = t.split("</w:tbl>").next().unwrap();
+            t.split("</w:tr>")
+                .filter(|r| r.contains("<w:tc"))
+                .map(|r| {
+                    r.split("</w:tc>")
+                        .filter(|c| c.contains("<w:tc"))
+                        .map(texts)
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    (tables, texts(&xml))
 }

@@ -9,10 +9,9 @@
 //! is at most half a unit of the last decimal off. The bound used is that,
 //! summed over the figures and scaled as the N/A conversion scales them.
 
-use crate::harness::Workdir;
+use crate::harness::{docx_tables, Workdir};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::io::Read;
 use std::str::FromStr;
 
 /// The indicator tree as the unit reads it from the published system.
@@ -168,55 +167,6 @@ fn breakdown_accounts(path: &std::path::Path) -> HashMap<String, Account> {
         }
     }
     out
-}
-
-/// The text of `<w:t>` runs in `xml`, unescaped.
-fn texts(xml: &str) -> String {
-    let mut out = String::new();
-    for part in xml.split("<w:t").skip(1) {
-        // `<w:t>` or `<w:t xml:space=…>`, not `<w:tbl>`, `<w:tc>`, `<w:tr>`…
-        if !(part.starts_with('>') || part.starts_with(' ')) {
-            continue;
-        }
-        let Some(body) = part.split_once('>').map(|(_, b)| b) else {
-            continue;
-        };
-        let text = body.split("</w:t>").next().unwrap_or("");
-        out.push_str(text);
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
-/// The tables of a .docx, as rows of cell texts.
-fn docx_tables(path: &std::path::Path) -> (Vec<Vec<Vec<String>>>, String) {
-    let mut xml = String::new();
-    zip::ZipArchive::new(std::fs::File::open(path).unwrap())
-        .unwrap()
-        .by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    let tables = xml
-        .split("<w:tbl>")
-        .skip(1)
-        .map(|t| {
-            let t = t.split("</w:tbl>").next().unwrap();
-            t.split("</w:tr>")
-                .filter(|r| r.contains("<w:tc"))
-                .map(|r| {
-                    r.split("</w:tc>")
-                        .filter(|c| c.contains("<w:tc"))
-                        .map(texts)
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
-    (tables, texts(&xml))
 }
 
 /// A unit's account from its feedback sheet alone: the lost items (a leaf

@@ -89,6 +89,19 @@ pub fn compare(old: &Path, new: &Path) -> Result<Comparison> {
     })
 }
 
+impl Comparison {
+    /// The groups of the units in both files, (id, name), in order.
+    pub fn groups(&self) -> Vec<(&str, &str)> {
+        let mut groups: Vec<(&str, &str)> = self
+            .units
+            .iter()
+            .map(|u| (u.group.as_str(), u.group_name.as_str()))
+            .collect();
+        groups.dedup();
+        groups
+    }
+}
+
 pub fn render_text(c: &Comparison) -> String {
     let mut out = crate::tr!("比较：{} → {}\n\n", "compare: {} → {}\n\n", c.old, c.new);
     let group_width = c

@@ -21,13 +21,7 @@ const HEADER: [&str; 9] = [
 pub fn workbook(c: &Comparison) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
-    let mut groups: Vec<(&str, &str)> = c
-        .units
-        .iter()
-        .map(|u| (u.group.as_str(), u.group_name.as_str()))
-        .collect();
-    groups.dedup();
-    for (g, name) in groups {
+    for (g, name) in c.groups() {
         let ws = wb.add_worksheet();
         ws.set_name(crate::report::xlsx::sheet_name(name))?;
         for (k, h) in HEADER.iter().enumerate() {

@@ -12,13 +12,7 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     print!("{}", compare::render_text(&c));
     let mut files = Vec::new();
     if args.out.is_some() {
-        let mut groups: Vec<(&str, &str)> = c
-            .units
-            .iter()
-            .map(|u| (u.group.as_str(), u.group_name.as_str()))
-            .collect();
-        groups.dedup();
-        for (g, name) in groups {
+        for (g, name) in c.groups() {
             let rows: Vec<charts::Movement> = c
                 .units
                 .iter()

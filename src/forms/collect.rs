@@ -64,12 +64,7 @@ impl Collection {
 pub fn collect(system: &System, inputs: &Inputs, dir: &Path) -> Result<Collection> {
     let mut out = Collection::default();
     let files = list(dir, &mut out.ignored)?;
-    let ids: HashMap<&str, usize> = inputs
-        .units
-        .iter()
-        .enumerate()
-        .map(|(u, unit)| (unit.id.as_str(), u))
-        .collect();
+    let ids = roster_ids(inputs);
     let leaves = submission_leaves(system);
     let read: Vec<std::result::Result<Form, Vec<Diagnostic>>> = files
         .par_iter()
@@ -163,6 +158,16 @@ fn read_form(
     form_of_bytes(system, inputs, leaves, ids, file, bytes)
 }
 
+/// Each roster unit by its id (a form's header names its unit by id).
+fn roster_ids(inputs: &Inputs) -> HashMap<&str, usize> {
+    inputs
+        .units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| (unit.id.as_str(), u))
+        .collect()
+}
+
 /// A returned form's bytes read and checked as [`collect`] does, for the
 /// fuzzer: the rows it holds, or what is wrong with it.
 pub fn check_form_bytes(
@@ -170,12 +175,7 @@ pub fn check_form_bytes(
     inputs: &Inputs,
     bytes: Vec<u8>,
 ) -> std::result::Result<usize, Vec<Diagnostic>> {
-    let ids: HashMap<&str, usize> = inputs
-        .units
-        .iter()
-        .enumerate()
-        .map(|(u, unit)| (unit.id.as_str(), u))
-        .collect();
+    let ids = roster_ids(inputs);
     let leaves = submission_leaves(system);
     form_of_bytes(system, inputs, &leaves, &ids, "fuzz.xlsx".into(), bytes).map(|f| f.rows.len())
 }

@@ -5,10 +5,7 @@
 //! where to find each part's own sheet with the items it lost points on.
 
 use super::cell::{Cell, Grid};
-use super::docx::{
-    blank, body, centered, closing, heading, official_page, pack, run, table, BODY, FANGSONG,
-    HEITI, LINE, XIAOBIAOSONG,
-};
+use super::docx::{body, closing, heading, pack, table, HEITI};
 use super::published;
 use crate::assess::Assessment;
 use crate::error::Result;
@@ -59,16 +56,7 @@ pub fn sheet(a: &Assessment, u: usize, date: &str, notes: &[String]) -> Result<V
     let sc = &a.scores[u];
     let st = &a.ranking.standings[u];
     let stem = crate::ingest::file_names::file_stem(&unit.id);
-    let mut doc = official_page().draft_header(a.draft);
-    doc = doc
-        .add_paragraph(centered(&s.name, XIAOBIAOSONG, 44, 700))
-        .add_paragraph(centered("考核反馈单（合并结果）", XIAOBIAOSONG, 44, 700))
-        .add_paragraph(blank())
-        .add_paragraph(
-            docx_rs::Paragraph::new()
-                .add_run(run(&format!("{}：", unit.name), FANGSONG, BODY))
-                .line_spacing(super::docx::exact(LINE)),
-        );
+    let mut doc = super::feedback::sheet_top(a, "考核反馈单（合并结果）", &unit.name);
     let labels: Vec<&str> = a.parts.iter().map(|p| p.label.as_str()).collect();
     doc = doc.add_paragraph(body(&format!(
         "你单位（{}，{}）{}年度政务公开工作考核结果由{}按权重合并，合并总分{}分，在{}个单位中排第{}名，等次为“{}”{}，折合目标绩效考核{}分。",

@@ -163,7 +163,7 @@ impl TableOf {
 }
 
 /// A document being built: docx-rs's, and the data rows of its tables.
-pub(super) struct Doc {
+pub struct Doc {
     docx: Docx,
     tables: Vec<Vec<Vec<String>>>,
 }

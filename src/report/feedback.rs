@@ -27,19 +27,7 @@ pub fn sheet(
     let s = &a.system;
     let unit = &a.inputs.units[u];
     let sc = &a.scores[u];
-    let mut doc = official_page().draft_header(a.draft);
-    if a.draft {
-        doc = doc.add_paragraph(centered("【征求意见稿】", HEITI, BODY, LINE));
-    }
-    doc = doc
-        .add_paragraph(centered(&s.name, XIAOBIAOSONG, 44, 700))
-        .add_paragraph(centered("考核反馈单", XIAOBIAOSONG, 44, 700))
-        .add_paragraph(blank())
-        .add_paragraph(
-            docx_rs::Paragraph::new()
-                .add_run(run(&format!("{}：", unit.name), FANGSONG, BODY))
-                .line_spacing(super::docx::exact(LINE)),
-        );
+    let mut doc = sheet_top(a, "考核反馈单", &unit.name);
     doc = doc.add_paragraph(body(&format!(
         "{}现将失分情况反馈如下，请认真整改。",
         standing(a, u)
@@ -162,6 +150,23 @@ pub fn sheet(
             crate::ingest::file_names::file_stem(&unit.id)
         ),
     )
+}
+
+/// A sheet's first lines: 征求意见稿 for a draft (and in every page's
+/// header), the assessment's name and `title`, and the unit addressed.
+pub(super) fn sheet_top(a: &Assessment, title: &str, unit_name: &str) -> super::docx::Doc {
+    let mut doc = official_page().draft_header(a.draft);
+    if a.draft {
+        doc = doc.add_paragraph(centered("【征求意见稿】", HEITI, BODY, LINE));
+    }
+    doc.add_paragraph(centered(&a.system.name, XIAOBIAOSONG, 44, 700))
+        .add_paragraph(centered(title, XIAOBIAOSONG, 44, 700))
+        .add_paragraph(blank())
+        .add_paragraph(
+            docx_rs::Paragraph::new()
+                .add_run(run(&format!("{unit_name}："), FANGSONG, BODY))
+                .line_spacing(super::docx::exact(LINE)),
+        )
 }
 
 /// The sheet's first sentence: the unit's total, its parts, its rank and
