@@ -166,8 +166,14 @@ fn duplicate_unit_ids_names_or_aliases_are_errors() {
         ),
         "{e}"
     );
+    // A duplicated id is said as an id, in the id's column, once.
     let e = fails(&[("data/units.csv", "U6,市民政局", "U5,市民政局")]);
-    assert!(e.contains("\"U5\" already names unit U5 (row 6)"), "{e}");
+    assert!(
+        e.contains("data/units.csv: row 7, column 单位编码: the unit id \"U5\" is given twice (row 6 has it)"),
+        "{e}"
+    );
+    assert_eq!(e.matches("is given twice").count(), 1, "{e}");
+    assert!(!e.contains("give the same file name"), "{e}");
 }
 
 #[test]

@@ -132,6 +132,20 @@ impl<'a> Context<'a> {
         let (matcher, collisions) = UnitMatcher::build(&inputs.units);
         for c in collisions {
             let (row_a, row_b) = (rows[c.first], rows[c.second]);
+            let second = &inputs.units[c.second];
+            if crate::spelling::normalize(&second.id).to_lowercase() == c.key.to_lowercase() {
+                self.errors.push(t.error(
+                    row_b,
+                    "id",
+                    crate::tr!(
+                        "单位编码“{}”重复（第 {} 行已有）；每个单位的编码应不同",
+                        "the unit id \"{}\" is given twice (row {} has it); every unit needs its own id",
+                        second.id,
+                        row_a + 2
+                    ),
+                ));
+                continue;
+            }
             self.errors.push(t.error(
                 row_b,
                 "name",
@@ -175,6 +189,9 @@ impl<'a> Context<'a> {
             let Some(first) = seen.insert(super::file_names::clash_key(&stem), u) else {
                 continue;
             };
+            if units[first].id.to_lowercase() == unit.id.to_lowercase() {
+                continue; // the same id twice: said once, as a duplicate id
+            }
             self.errors.push(t.error(
                 rows[u],
                 "id",
