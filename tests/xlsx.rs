@@ -73,6 +73,9 @@ fn hand_as_workbooks(w: &Workdir) {
         .skip(1)
         .collect();
     fill(ws, &duties, 3, 1);
+    // The empty sheets Excel adds to a new workbook.
+    book.add_worksheet().set_name("Sheet2").unwrap();
+    book.add_worksheet().set_name("Sheet3").unwrap();
     w.write("data/data.xlsx", book.save_to_buffer().unwrap());
 
     let mut units = Workbook::new();
@@ -97,6 +100,13 @@ fn workbook_inputs_give_the_same_results_as_csv() {
     hand_as_workbooks(&w);
     let r = w.run(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Excel's empty Sheet2 and Sheet3 are listed as not read, not errors.
+    assert!(
+        r.stderr
+            .contains("not read: data/data.xlsx[Sheet2] (a hidden or empty sheet)"),
+        "{}",
+        r.stderr
+    );
     let expected = std::fs::read_to_string(fixture("hand/expected/results.json")).unwrap();
     assert_eq!(w.read("out/results.json"), expected);
     assert!(w.read("out/run.log").contains("data/data.xlsx"));

@@ -32,8 +32,18 @@ impl<'d> Reader<'d> {
                 Ok((xlsx::Book::open(&shown, bytes)?, hash))
             });
             match opened {
-                Ok((b, hash)) => {
-                    catalog.add_sheets(dir, &shown, &b.sheets());
+                Ok((mut b, hash)) => {
+                    // Excel adds empty Sheet2 and Sheet3 to a new workbook:
+                    // an empty sheet is listed as not read, not an error.
+                    let sheets: Vec<(String, bool)> = b
+                        .sheets()
+                        .into_iter()
+                        .map(|(name, visible)| {
+                            let empty = b.cells(&name).is_some_and(|c| c.end_row() == 0);
+                            (name, visible && !empty)
+                        })
+                        .collect();
+                    catalog.add_sheets(dir, &shown, &sheets);
                     book = Some((b, hash));
                 }
                 Err(mut e) => errors.append(&mut e),

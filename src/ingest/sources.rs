@@ -203,12 +203,16 @@ impl Catalog {
     /// Classifies the visible and hidden sheets of the data workbook
     /// (`shown` as "data.xlsx"): each names a table, is a note (说明…), is
     /// hidden, or is an error.
+    /// Classifies a data workbook's sheets: (name, read it) — false for a
+    /// hidden or an empty sheet, which are listed as not read.
     pub fn add_sheets(&mut self, dir: &Path, shown: &str, sheets: &[(String, bool)]) {
         for (name, visible) in sheets {
             let at = super::xlsx::sheet_shown(shown, name);
             if !visible {
-                self.ignored
-                    .push((at, crate::tr!("隐藏的工作表", "a hidden sheet")));
+                self.ignored.push((
+                    at,
+                    crate::tr!("隐藏的或空的工作表", "a hidden or empty sheet"),
+                ));
             } else if normalize(name).starts_with("说明") {
                 self.ignored.push((
                     at,
