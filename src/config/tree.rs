@@ -25,80 +25,8 @@ pub(super) fn resolve_indicators(
         ));
         return None;
     }
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, ind) in list.iter().enumerate() {
-        if !valid_id(&ind.id) {
-            c.at(
-                &raw.indicator[i],
-                crate::tr!(
-                    "指标代码“{}”：只能用字母、数字和 _ . -",
-                    "indicator id \"{}\": use letters, digits, _ . - only",
-                    ind.id
-                ),
-            );
-        }
-        index.entry(ind.id.as_str()).or_insert(i);
-    }
-    let mut parent = vec![None; list.len()];
-    let mut broken = false;
-    for (i, ind) in list.iter().enumerate() {
-        if let Some(p) = &ind.parent {
-            match index.get(p.as_str()) {
-                Some(&pi) if pi == i => {
-                    c.at(
-                        &raw.indicator[i],
-                        crate::tr!(
-                            "指标 {}：上级指标是它自己",
-                            "indicator {}: it is its own parent",
-                            ind.id
-                        ),
-                    );
-                    broken = true;
-                }
-                Some(&pi) => parent[i] = Some(pi),
-                None => {
-                    c.at(
-                        &raw.indicator[i],
-                        crate::tr!(
-                            "指标 {}：上级指标“{p}”不存在",
-                            "indicator {}: parent \"{p}\" does not exist",
-                            ind.id
-                        ),
-                    );
-                    broken = true;
-                }
-            }
-        }
-    }
-    for i in 0..list.len() {
-        let mut seen = vec![i];
-        let mut cur = i;
-        while let Some(p) = parent[cur] {
-            if p == i {
-                let path: Vec<&str> = seen.iter().map(|&k| list[k].id.as_str()).collect();
-                c.at(
-                    &raw.indicator[i],
-                    crate::tr!(
-                        "指标 {}：上级指标形成循环 {} -> {}",
-                        "indicator {}: parent cycle {} -> {}",
-                        list[i].id,
-                        path.join(" -> "),
-                        list[i].id
-                    ),
-                );
-                broken = true;
-                break;
-            }
-            if seen.contains(&p) {
-                break; // a cycle further up, reported from its own member
-            }
-            seen.push(p);
-            cur = p;
-        }
-    }
-    if broken {
-        return None;
-    }
+    let index = indicator_index(raw, &list, c);
+    let parent = parents(raw, &list, &index, c)?;
     let mut children = vec![Vec::new(); list.len()];
     let mut roots = Vec::new();
     for (i, p) in parent.iter().enumerate() {
@@ -115,132 +43,7 @@ pub(super) fn resolve_indicators(
         .collect();
     let mut nodes = Vec::with_capacity(list.len());
     for (i, ind) in list.iter().enumerate() {
-        let sp = &raw.indicator[i];
-        let share = match (ind.points, ind.weight) {
-            (Some(_), Some(_)) => {
-                c.at(
-                    sp,
-                    crate::tr!(
-                        "指标 {}：同时给了 points 和 weight；只能给一个",
-                        "indicator {}: gives both points and weight; give one",
-                        ind.id
-                    ),
-                );
-                Share::Sum
-            }
-            (Some(p), None) => {
-                if p > Decimal::from(LIMIT) {
-                    c.at(
-                        sp,
-                        crate::tr!(
-                            "指标 {}：points = {p}：最多为 {LIMIT}",
-                            "indicator {}: points = {p}: at most {LIMIT}",
-                            ind.id
-                        ),
-                    );
-                }
-                if p <= Decimal::ZERO {
-                    c.at(
-                        sp,
-                        crate::tr!(
-                            "指标 {}：points = {p}：应大于 0",
-                            "indicator {}: points = {p}: must be > 0",
-                            ind.id
-                        ),
-                    );
-                }
-                Share::Points(p)
-            }
-            (None, Some(w)) => {
-                if w > Decimal::from(LIMIT) {
-                    c.at(
-                        sp,
-                        crate::tr!(
-                            "指标 {}：weight = {w}：最多为 {LIMIT}",
-                            "indicator {}: weight = {w}: at most {LIMIT}",
-                            ind.id
-                        ),
-                    );
-                }
-                if w <= Decimal::ZERO {
-                    c.at(
-                        sp,
-                        crate::tr!(
-                            "指标 {}：weight = {w}：应大于 0",
-                            "indicator {}: weight = {w}: must be > 0",
-                            ind.id
-                        ),
-                    );
-                }
-                Share::Weight(w)
-            }
-            (None, None) => {
-                if children[i].is_empty() {
-                    c.at(
-                        sp,
-                        crate::tr!(
-                            "指标 {}：末级指标需要 points 或 weight",
-                            "indicator {}: a leaf needs points or weight",
-                            ind.id
-                        ),
-                    );
-                }
-                Share::Sum
-            }
-        };
-        let own_groups = ind.groups.as_ref().map(|gs| {
-            gs.iter()
-                .filter_map(|g| match group_index.get(g.as_str()) {
-                    Some(&gi) => Some(gi),
-                    None => {
-                        c.at(
-                            sp,
-                            crate::tr!(
-                                "指标 {}：分组“{g}”不存在",
-                                "indicator {}: group \"{g}\" does not exist",
-                                ind.id
-                            ),
-                        );
-                        None
-                    }
-                })
-                .collect::<Vec<_>>()
-        });
-        let rule = if children[i].is_empty() {
-            match &ind.rule {
-                None => {
-                    c.at(sp, crate::tr!(
-"指标 {}：末级指标需要计分规则 rule（deduct、curve、deadline、rating、relative、manual、level）",
-"indicator {}: a leaf needs a rule (deduct, curve, deadline, rating, relative, manual, level)", ind.id));
-                    None
-                }
-                Some(_) => parse_rule(ind, sp, c),
-            }
-        } else {
-            if ind.rule.is_some() {
-                c.at(
-                    sp,
-                    crate::tr!(
-"指标 {}：有下级指标，不能设 rule（得分来自下级指标）",
-"indicator {}: has children, so it takes no rule (its score comes from them)", ind.id),
-                );
-            }
-            None
-        };
-        let input = input_kind(ind, rule.as_ref(), sp, c);
-        nodes.push(Indicator {
-            id: ind.id.clone(),
-            name: ind.name.clone(),
-            parent: parent[i],
-            children: children[i].clone(),
-            share,
-            points: Exact::ZERO,
-            groups: own_groups,
-            allow_na: ind.allow_na.unwrap_or(false),
-            pool: ind.pool.unwrap_or(false),
-            rule,
-            input,
-        });
+        nodes.push(node(raw, i, ind, &parent, &children, &group_index, c));
     }
     inherit_groups_and_na(&mut nodes, &roots, raw, c);
     check_pools(&nodes, raw, c);
@@ -534,6 +337,250 @@ fn check_rule_bounds(nodes: &[Indicator], raw: &RawSystem, c: &mut Checker) {
                     ),
                 );
             }
+        }
+    }
+}
+
+/// Each indicator's position by its id (the first of a repeated id; ids
+/// are checked for unique elsewhere), every id's characters checked.
+fn indicator_index<'r>(
+    raw: &RawSystem,
+    list: &[&'r RawIndicator],
+    c: &mut Checker,
+) -> HashMap<&'r str, usize> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, ind) in list.iter().enumerate() {
+        if !valid_id(&ind.id) {
+            c.at(
+                &raw.indicator[i],
+                crate::tr!(
+                    "指标代码“{}”：只能用字母、数字和 _ . -",
+                    "indicator id \"{}\": use letters, digits, _ . - only",
+                    ind.id
+                ),
+            );
+        }
+        index.entry(ind.id.as_str()).or_insert(i);
+    }
+    index
+}
+
+/// Each indicator's parent by position: `None` (an error said) when a
+/// parent is missing, is the indicator itself, or closes a cycle.
+fn parents(
+    raw: &RawSystem,
+    list: &[&RawIndicator],
+    index: &HashMap<&str, usize>,
+    c: &mut Checker,
+) -> Option<Vec<Option<usize>>> {
+    let mut parent = vec![None; list.len()];
+    let mut broken = false;
+    for (i, ind) in list.iter().enumerate() {
+        if let Some(p) = &ind.parent {
+            match index.get(p.as_str()) {
+                Some(&pi) if pi == i => {
+                    c.at(
+                        &raw.indicator[i],
+                        crate::tr!(
+                            "指标 {}：上级指标是它自己",
+                            "indicator {}: it is its own parent",
+                            ind.id
+                        ),
+                    );
+                    broken = true;
+                }
+                Some(&pi) => parent[i] = Some(pi),
+                None => {
+                    c.at(
+                        &raw.indicator[i],
+                        crate::tr!(
+                            "指标 {}：上级指标“{p}”不存在",
+                            "indicator {}: parent \"{p}\" does not exist",
+                            ind.id
+                        ),
+                    );
+                    broken = true;
+                }
+            }
+        }
+    }
+    for i in 0..list.len() {
+        let mut seen = vec![i];
+        let mut cur = i;
+        while let Some(p) = parent[cur] {
+            if p == i {
+                let path: Vec<&str> = seen.iter().map(|&k| list[k].id.as_str()).collect();
+                c.at(
+                    &raw.indicator[i],
+                    crate::tr!(
+                        "指标 {}：上级指标形成循环 {} -> {}",
+                        "indicator {}: parent cycle {} -> {}",
+                        list[i].id,
+                        path.join(" -> "),
+                        list[i].id
+                    ),
+                );
+                broken = true;
+                break;
+            }
+            if seen.contains(&p) {
+                break; // a cycle further up, reported from its own member
+            }
+            seen.push(p);
+            cur = p;
+        }
+    }
+    (!broken).then_some(parent)
+}
+
+/// Indicator `i` as written: its points or weight, its groups, its rule
+/// and input kind, checked (points come later, from the whole tree).
+fn node(
+    raw: &RawSystem,
+    i: usize,
+    ind: &RawIndicator,
+    parent: &[Option<usize>],
+    children: &[Vec<usize>],
+    group_index: &HashMap<&str, usize>,
+    c: &mut Checker,
+) -> Indicator {
+    let sp = &raw.indicator[i];
+    let share = share(ind, sp, children[i].is_empty(), c);
+    let own_groups = ind.groups.as_ref().map(|gs| {
+        gs.iter()
+            .filter_map(|g| match group_index.get(g.as_str()) {
+                Some(&gi) => Some(gi),
+                None => {
+                    c.at(
+                        sp,
+                        crate::tr!(
+                            "指标 {}：分组“{g}”不存在",
+                            "indicator {}: group \"{g}\" does not exist",
+                            ind.id
+                        ),
+                    );
+                    None
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    let rule = if children[i].is_empty() {
+        match &ind.rule {
+            None => {
+                c.at(sp, crate::tr!(
+"指标 {}：末级指标需要计分规则 rule（deduct、curve、deadline、rating、relative、manual、level）",
+"indicator {}: a leaf needs a rule (deduct, curve, deadline, rating, relative, manual, level)", ind.id));
+                None
+            }
+            Some(_) => parse_rule(ind, sp, c),
+        }
+    } else {
+        if ind.rule.is_some() {
+            c.at(
+                sp,
+                crate::tr!(
+                    "指标 {}：有下级指标，不能设 rule（得分来自下级指标）",
+                    "indicator {}: has children, so it takes no rule (its score comes from them)",
+                    ind.id
+                ),
+            );
+        }
+        None
+    };
+    let input = input_kind(ind, rule.as_ref(), sp, c);
+    Indicator {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        parent: parent[i],
+        children: children[i].clone(),
+        share,
+        points: Exact::ZERO,
+        groups: own_groups,
+        allow_na: ind.allow_na.unwrap_or(false),
+        pool: ind.pool.unwrap_or(false),
+        rule,
+        input,
+    }
+}
+
+/// An indicator's points or its weight among its siblings: one of them,
+/// above 0 and within the limit.
+fn share(
+    ind: &RawIndicator,
+    sp: &toml::Spanned<RawIndicator>,
+    leaf: bool,
+    c: &mut Checker,
+) -> Share {
+    match (ind.points, ind.weight) {
+        (Some(_), Some(_)) => {
+            c.at(
+                sp,
+                crate::tr!(
+                    "指标 {}：同时给了 points 和 weight；只能给一个",
+                    "indicator {}: gives both points and weight; give one",
+                    ind.id
+                ),
+            );
+            Share::Sum
+        }
+        (Some(p), None) => {
+            if p > Decimal::from(LIMIT) {
+                c.at(
+                    sp,
+                    crate::tr!(
+                        "指标 {}：points = {p}：最多为 {LIMIT}",
+                        "indicator {}: points = {p}: at most {LIMIT}",
+                        ind.id
+                    ),
+                );
+            }
+            if p <= Decimal::ZERO {
+                c.at(
+                    sp,
+                    crate::tr!(
+                        "指标 {}：points = {p}：应大于 0",
+                        "indicator {}: points = {p}: must be > 0",
+                        ind.id
+                    ),
+                );
+            }
+            Share::Points(p)
+        }
+        (None, Some(w)) => {
+            if w > Decimal::from(LIMIT) {
+                c.at(
+                    sp,
+                    crate::tr!(
+                        "指标 {}：weight = {w}：最多为 {LIMIT}",
+                        "indicator {}: weight = {w}: at most {LIMIT}",
+                        ind.id
+                    ),
+                );
+            }
+            if w <= Decimal::ZERO {
+                c.at(
+                    sp,
+                    crate::tr!(
+                        "指标 {}：weight = {w}：应大于 0",
+                        "indicator {}: weight = {w}: must be > 0",
+                        ind.id
+                    ),
+                );
+            }
+            Share::Weight(w)
+        }
+        (None, None) => {
+            if leaf {
+                c.at(
+                    sp,
+                    crate::tr!(
+                        "指标 {}：末级指标需要 points 或 weight",
+                        "indicator {}: a leaf needs points or weight",
+                        ind.id
+                    ),
+                );
+            }
+            Share::Sum
         }
     }
 }
