@@ -63,6 +63,38 @@ pub fn clash_key(stem: &str) -> String {
     stem.to_lowercase()
 }
 
+/// Two units whose ids make one file name (`Q_1` and `Q/1`, `a` and `A`)
+/// would share one feedback sheet: an error naming both rows.
+pub(super) fn clashes(
+    t: &super::table::Table,
+    rows: &[usize],
+    units: &[super::Unit],
+) -> Vec<crate::error::Diagnostic> {
+    let mut errors = Vec::new();
+    let mut seen: super::FastMap<String, usize> = super::FastMap::default();
+    for (u, unit) in units.iter().enumerate() {
+        let stem = file_stem(&unit.id);
+        let Some(first) = seen.insert(clash_key(&stem), u) else {
+            continue;
+        };
+        if units[first].id.to_lowercase() == unit.id.to_lowercase() {
+            continue; // the same id twice: said once, as a duplicate id
+        }
+        errors.push(t.error(
+            rows[u],
+            "id",
+            crate::tr!(
+"单位编码“{}”与第 {} 行的“{}”写成文件名后相同（{stem}）；反馈单等按编码命名的文件会互相覆盖，请改用不同的编码",
+"unit id \"{}\" and the id in row {} (\"{}\") give the same file name ({stem}); the files named by unit id (feedback sheets) would overwrite each other — make the ids differ",
+                unit.id,
+                rows[first] + 2,
+                units[first].id
+            ),
+        ));
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

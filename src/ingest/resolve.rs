@@ -176,34 +176,9 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        self.file_name_clashes(t, &rows, &inputs.units);
+        self.errors
+            .extend(super::file_names::clashes(t, &rows, &inputs.units));
         self.matcher = std::sync::Arc::new(matcher);
-    }
-
-    /// Two units whose ids make one file name (`Q_1` and `Q/1`, `a` and `A`)
-    /// would share one feedback sheet: an error naming both rows.
-    fn file_name_clashes(&mut self, t: &Table, rows: &[usize], units: &[Unit]) {
-        let mut seen: FastMap<String, usize> = FastMap::default();
-        for (u, unit) in units.iter().enumerate() {
-            let stem = super::file_names::file_stem(&unit.id);
-            let Some(first) = seen.insert(super::file_names::clash_key(&stem), u) else {
-                continue;
-            };
-            if units[first].id.to_lowercase() == unit.id.to_lowercase() {
-                continue; // the same id twice: said once, as a duplicate id
-            }
-            self.errors.push(t.error(
-                rows[u],
-                "id",
-                crate::tr!(
-"单位编码“{}”与第 {} 行的“{}”写成文件名后相同（{stem}）；反馈单等按编码命名的文件会互相覆盖，请改用不同的编码",
-"unit id \"{}\" and the id in row {} (\"{}\") give the same file name ({stem}); the files named by unit id (feedback sheets) would overwrite each other — make the ids differ",
-                    unit.id,
-                    rows[first] + 2,
-                    units[first].id
-                ),
-            ));
-        }
     }
 
     fn group_of(

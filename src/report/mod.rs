@@ -18,6 +18,7 @@ pub mod histogram;
 pub mod json;
 pub mod ledger;
 pub mod notice;
+pub mod notice_docx;
 pub mod output;
 pub mod page;
 pub mod page_data;
@@ -185,7 +186,7 @@ pub(crate) fn write_notice(a: &Assessment, options: &Options, out: &Staging) -> 
     page::write(a, &options.date, &rendered.svgs, options.feedback, out)?;
     crate::timing::timing("render results.html", t);
     let t = std::time::Instant::now();
-    let docx = docx::notice_docx(facts.value(), &rendered.print)?;
+    let docx = notice_docx::notice_docx(facts.value(), &rendered.print)?;
     out.write("notice.docx", &docx)?;
     crate::timing::timing("render notice.docx", t);
     Ok(())
