@@ -291,15 +291,24 @@ pub(super) fn official_page() -> Doc {
 
 /// The issuer and the date, right-aligned four characters from the
 /// margin, after two blank lines.
+/// The last paragraph of the text, the blank lines and the issuer are
+/// kept with what follows, so the 落款 never stands alone on a page.
 pub(super) fn closing(mut doc: Doc, issuer: &str, date: &str) -> Doc {
-    doc = doc.add_paragraph(blank()).add_paragraph(blank());
-    for line in [issuer, date] {
+    if let Some(docx_rs::DocumentChild::Paragraph(last)) = doc.docx.document.children.last_mut() {
+        let taken = std::mem::replace(&mut **last, Paragraph::new());
+        **last = taken.keep_next(true);
+    }
+    doc = doc
+        .add_paragraph(blank().keep_next(true))
+        .add_paragraph(blank().keep_next(true));
+    for (line, keep) in [(issuer, true), (date, false)] {
         doc = doc.add_paragraph(
             Paragraph::new()
                 .add_run(run(line, FANGSONG, BODY))
                 .align(AlignmentType::Right)
                 .line_spacing(exact(LINE))
-                .indent(None, None, Some(4 * CHAR), None),
+                .indent(None, None, Some(4 * CHAR), None)
+                .keep_next(keep),
         );
     }
     doc
