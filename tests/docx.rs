@@ -7,21 +7,22 @@ use crate::harness::Workdir;
 use std::io::Read;
 
 /// The demo run with charts and a fixed date; the notice's parts.
-fn demo_docx() -> (String, String, Vec<String>) {
+/// The demo run with charts, dated 1 March 2024, into `out` (with `extra`).
+fn demo_run(extra: &[&str]) -> Workdir {
     let w = Workdir::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let r = w.zwgk(&[
-        "run",
-        "--indicators",
-        root.join("indicators/demo.toml").to_str().unwrap(),
-        "--data",
-        root.join("data/demo").to_str().unwrap(),
-        "--out",
-        "out",
-        "--notice-date",
-        "2024-03-01",
-    ]);
+    let (indicators, data) = (root.join("indicators/demo.toml"), root.join("data/demo"));
+    let mut args = vec!["run", "--indicators", indicators.to_str().unwrap()];
+    args.extend(["--data", data.to_str().unwrap(), "--out", "out"]);
+    args.extend(["--notice-date", "2024-03-01"]);
+    args.extend_from_slice(extra);
+    let r = w.zwgk(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    w
+}
+
+fn demo_docx() -> (String, String, Vec<String>) {
+    let w = demo_run(&[]);
     let file = std::fs::File::open(w.path().join("out/notice.docx")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     // Deflated (docx-rs stores its parts as they are): a tenth of the size.
@@ -297,21 +298,7 @@ pub fn print_faults(path: &std::path::Path, draft: bool) -> Vec<String> {
 
 #[test]
 fn the_demo_notice_prints_whole() {
-    let w = Workdir::new();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let r = w.zwgk(&[
-        "run",
-        "--indicators",
-        root.join("indicators/demo.toml").to_str().unwrap(),
-        "--data",
-        root.join("data/demo").to_str().unwrap(),
-        "--out",
-        "out",
-        "--notice-date",
-        "2024-03-01",
-        "--draft",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = demo_run(&["--draft"]);
     assert_eq!(
         print_faults(&w.path().join("out/notice.docx"), true),
         Vec::<String>::new()

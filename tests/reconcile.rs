@@ -9,7 +9,7 @@
 //! is at most half a unit of the last decimal off. The bound used is that,
 //! summed over the figures and scaled as the N/A conversion scales them.
 
-use crate::harness::{docx_tables, Workdir};
+use crate::harness::{docx_tables, run_args, Workdir};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -271,18 +271,7 @@ fn every_demo_unit_reconciles_from_its_breakdown_rows_and_its_feedback_sheet() {
     )
     .unwrap();
     let data = root.join("data/demo");
-    let r = w.zwgk(&[
-        "run",
-        "--indicators",
-        "demo.toml",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        "out",
-        "--no-charts",
-        "--notice-date",
-        "2024-03-01",
-    ]);
+    let r = w.zwgk(&run_args("demo.toml", data.to_str().unwrap(), "out"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(reconcile_run(&w, "demo.toml", "out"), 60);
     // 市公安局: D3's veto zeroes the pooled D; the sheet says so.
@@ -322,18 +311,7 @@ fn every_unit_of_a_messy_240_unit_case_reconciles() {
         records.extend(format!("R9{k:07},{unit},2023-06-0{},onsite,{issue},1,\n", k + 1).bytes());
     }
     std::fs::write(w.path().join("g/data/inspections.csv"), records).unwrap();
-    let r = w.zwgk(&[
-        "run",
-        "--indicators",
-        "g/indicators.toml",
-        "--data",
-        "g/data",
-        "--out",
-        "out",
-        "--no-charts",
-        "--notice-date",
-        "2024-03-01",
-    ]);
+    let r = w.zwgk(&run_args("g/indicators.toml", "g/data", "out"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(reconcile_run(&w, "g/indicators.toml", "out"), 240);
     // The case has what makes items not add up: a veto under the pool,

@@ -84,19 +84,8 @@ mod tests {
     use super::*;
     use crate::score::tree::aggregate;
 
-    /// D (pool, 20 points): D1 8, D2 8, D3 4 (deduct); E (10): E1 5, E2 5.
-    const TOML: &str = r#"
-[assessment]
-name = "t"
-year = 2023
-[performance]
-weight_percent = 4
-[[group]]
-id = "g"
-name = "组"
-[[grade]]
-name = "合格"
-min = 0
+    /// D (pool, 20 points): D1 8, D2 8, D3 4 (deduct); E (80): E1 40, E2 40.
+    const INDICATORS: &str = r#"
 [[indicator]]
 id = "D"
 name = "平台载体建设"
@@ -147,7 +136,7 @@ allow_na = true
     }
 
     fn system() -> System {
-        System::parse(TOML, "t.toml").unwrap()
+        crate::config::test_system(INDICATORS)
     }
 
     fn ix(s: &System, id: &str) -> usize {
