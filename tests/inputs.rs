@@ -334,6 +334,29 @@ fn a_ragged_row_is_named_with_its_field_count() {
 }
 
 #[test]
+fn a_quote_never_closed_is_named_at_its_row_without_echoing_the_file() {
+    // A quote opening R3's note swallows rows 4 to the end into one value;
+    // the "" inside R2's quoted note is an escaped quote, not a close.
+    let e = fails(&[
+        (
+            INSP,
+            "R2,U1,2023/4/1,网站检查,I2,,",
+            "R2,U1,2023/4/1,网站检查,I2,,\"说\"\"明\"",
+        ),
+        (
+            INSP,
+            "R3,东 湖 区,2023.5.1,新媒体抽查,I3,2,",
+            "R3,东 湖 区,2023.5.1,新媒体抽查,I3,2,\"漏",
+        ),
+    ]);
+    assert!(
+        e.contains("data/inspections.csv: row 4: a double quote (\") in this row is never closed"),
+        "{e}"
+    );
+    assert!(!e.contains("R5"), "the rows after it are not echoed: {e}");
+}
+
+#[test]
 fn an_empty_file_or_an_empty_roster_is_an_error() {
     let w = Workdir::with_fixture("hand");
     w.write("data/units.csv", "");

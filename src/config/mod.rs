@@ -11,6 +11,7 @@ mod rule_params;
 #[cfg(test)]
 mod tests;
 mod toml_errors;
+mod toml_kinds;
 mod tree;
 pub mod validate;
 
@@ -342,6 +343,10 @@ impl System {
 
     /// Parses and validates TOML text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> std::result::Result<System, Vec<Diagnostic>> {
+        let shape = toml_kinds::shape_errors(text, file);
+        if !shape.is_empty() {
+            return Err(shape);
+        }
         let raw: raw::RawSystem = toml::from_str(text).map_err(|e| {
             let start = e.span().map(|s| s.start);
             let place = start.map(|s| line_col(text, s)).unwrap_or_default();

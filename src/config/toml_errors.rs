@@ -5,7 +5,7 @@
 
 /// What a key of the indicator file holds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
+pub(super) enum Kind {
     Number,
     Integer,
     Text,
@@ -17,7 +17,7 @@ enum Kind {
 
 /// The kind of value each key takes (the same key has one kind wherever
 /// it appears in the file).
-fn kind_of(key: &str) -> Option<Kind> {
+pub(super) fn kind_of(key: &str) -> Option<Kind> {
     use Kind::*;
     Some(match key {
         "full_score" | "bonus_cap" | "bonus_gate" | "veto_cap" | "weight_percent" | "min"
@@ -37,7 +37,7 @@ fn kind_of(key: &str) -> Option<Kind> {
 }
 
 /// "“points”应为数字，如 10 或 2.5" for a key of this kind.
-fn expected(key: &str, kind: Kind) -> String {
+pub(super) fn expected(key: &str, kind: Kind) -> String {
     match kind {
         Kind::Number => crate::tr!(
             "“{key}”应为数字，如 10 或 2.5（不加引号）",

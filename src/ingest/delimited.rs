@@ -110,6 +110,10 @@ fn parse(
         .map_err(|e| {
             let header_fields = layout.map(|l| l.schema.len());
             csv_problem(shown, text, header_fields, first_row).unwrap_or_else(|| {
+                // polars echoes the field it could not read, which may be
+                // the rest of the file: its first line says enough.
+                let e = e.to_string();
+                let e: String = e.lines().next().unwrap_or("").chars().take(120).collect();
                 Diagnostic::new(
                     shown,
                     "",
@@ -117,6 +121,27 @@ fn parse(
                 )
             })
         })
+}
+
+/// The record (0-based) whose quoted value is never closed: a stray `"` at
+/// the start of a value makes everything after it one value.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let (mut record, mut opened_in) = (0, None);
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, opened_in) {
+            ('"', None) if at_field_start => opened_in = Some(record),
+            ('"', Some(_)) if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            ('"', Some(_)) => opened_in = None,
+            ('\n', None) => record += 1,
+            _ => {}
+        }
+        at_field_start = opened_in.is_none() && (c == ',' || c == '\t' || c == '\n');
+    }
+    opened_in
 }
 
 /// Finds the row that polars refused: a record with more fields than the
@@ -129,6 +154,23 @@ fn csv_problem(
     header_fields: Option<usize>,
     first_row: usize,
 ) -> Option<Diagnostic> {
+    // Data row first_row + k (0-based) is row first_row + k + 2 of the file;
+    // the header is row 1.
+    let row_of = |record: usize| match header_fields {
+        Some(_) => first_row + record + 2,
+        None => record + 1,
+    };
+    if let Some(record) = unclosed_quote(text) {
+        let row = row_of(record);
+        return Some(Diagnostic::new(
+            shown,
+            crate::tr!("第 {row} 行", "row {row}"),
+            crate::tr!(
+                "这一行有一个英文双引号（\"）没有配对，其后的内容都被当作一个值：请删去这个引号，或在值的末尾补上另一个",
+                "a double quote (\") in this row is never closed, so everything after it reads as one value; delete it or close the value with another"
+            ),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
