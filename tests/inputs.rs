@@ -357,6 +357,16 @@ fn a_quote_never_closed_is_named_at_its_row_without_echoing_the_file() {
 }
 
 #[test]
+fn a_header_written_twice_is_an_error_in_the_officers_words() {
+    // polars renames the second 单位名称 to "单位名称_duplicated_0"; the
+    // officer wrote 单位名称 twice and must hear that, not be warned of a column
+    // nobody wrote.
+    let e = fails(&[("data/units.csv", "单位名称,分组", "单位名称,单位名称,分组")]);
+    assert!(e.contains("data/units.csv: row 1, column 单位名称: column name (单位名称) appears twice"), "{e}");
+    assert!(!e.contains("duplicated"), "{e}");
+}
+
+#[test]
 fn an_empty_file_or_an_empty_roster_is_an_error() {
     let w = Workdir::with_fixture("hand");
     w.write("data/units.csv", "");

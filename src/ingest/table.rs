@@ -340,8 +340,10 @@ pub(super) fn resolve_headers(
 ) -> Result<Table, Vec<Diagnostic>> {
     let mut headers = HashMap::new();
     let mut errors = Vec::new();
-    for name in df.get_column_names() {
-        let key = normalize(name.as_str()).to_lowercase();
+    let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+    for name in &names {
+        let name = as_written(name, &names);
+        let key = normalize(name).to_lowercase();
         match spec.iter().find(|c| key == c.id || key == normalize(c.zh)) {
             Some(c) => {
                 if headers.insert(c.id, name.to_string()).is_some() {
@@ -392,6 +394,19 @@ pub(super) fn resolve_headers(
         origin,
         first_row: 0,
     })
+}
+
+/// A header as written in the file: polars names the second column of a
+/// name `名称_duplicated_0`, which no officer wrote.
+fn as_written<'a>(name: &'a str, names: &[&str]) -> &'a str {
+    match name.rsplit_once("_duplicated_") {
+        Some((base, n))
+            if n.bytes().all(|b| b.is_ascii_digit()) && names.contains(&base) =>
+        {
+            base
+        }
+        _ => name,
+    }
 }
 
 /// Rows with every cell empty or spaces only. Columns are looked at until no
