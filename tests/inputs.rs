@@ -362,8 +362,56 @@ fn a_header_written_twice_is_an_error_in_the_officers_words() {
     // officer wrote 单位名称 twice and must hear that, not be warned of a column
     // nobody wrote.
     let e = fails(&[("data/units.csv", "单位名称,分组", "单位名称,单位名称,分组")]);
-    assert!(e.contains("data/units.csv: row 1, column 单位名称: column name (单位名称) appears twice"), "{e}");
+    assert!(
+        e.contains("data/units.csv: row 1, column 单位名称: column name (单位名称) appears twice"),
+        "{e}"
+    );
     assert!(!e.contains("duplicated"), "{e}");
+}
+
+/// UTF-16 code units of `text`, little-endian, without a byte-order mark.
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+}
+
+#[test]
+fn a_file_in_an_encoding_not_read_is_one_error_about_the_file() {
+    // Each of these used to give every row's follow-on error and no word
+    // about the encoding. UTF-16 without its mark, UTF-32, old Mac line ends,
+    // and GBK cut short in a character (its lone lead byte on row 3).
+    let w = Workdir::with_fixture("hand");
+    let units = w.read("data/units.csv");
+    w.write("data/units.csv", utf16le(&units));
+    let inspections = w.read(INSP);
+    w.write(INSP, inspections.replace('\n', "\r"));
+    let subs = w.read(SUBS);
+    let mut gbk: Vec<u8> = subs.lines().take(2).flat_map(|l| gbk_line(l)).collect();
+    gbk.extend_from_slice(b"U1,A1,\xB6\n");
+    w.write(SUBS, gbk);
+    w.write("data/ratings.csv", b"\xFF\xFE\0\0a\0\0\0".as_slice());
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!w.exists("out"), "nothing is written");
+    let e = r.stderr;
+    assert!(e.contains("4 error(s) in the inputs:"), "{e}");
+    assert!(
+        e.contains("data/units.csv: the file looks like UTF-16 without its byte-order mark"),
+        "{e}"
+    );
+    assert!(
+        e.contains("data/inspections.csv: the file's lines end in a carriage return alone"),
+        "{e}"
+    );
+    assert!(e.contains("data/submissions.csv: line 3: the file is not UTF-8, and read as GBK/GB18030 this line has bytes"), "{e}");
+    assert!(e.contains("data/ratings.csv: the file is in UTF-32"), "{e}");
+}
+
+/// A line as GBK would save it: the fixture's Chinese in GB18030 bytes.
+fn gbk_line(line: &str) -> Vec<u8> {
+    let (bytes, _, _) = encoding_rs::GB18030.encode(line);
+    let mut bytes = bytes.into_owned();
+    bytes.push(b'\n');
+    bytes
 }
 
 #[test]

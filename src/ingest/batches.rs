@@ -235,7 +235,7 @@ fn next_piece(
 ) -> Result<Option<String>, Diagnostic> {
     pieces.next_piece().map_err(|e| match e {
         PieceError::Io(e) => cannot_read(shown, e),
-        PieceError::Mixed(line) => delimited::mixed_encoding(shown, line),
+        PieceError::Encoding(p) => delimited::encoding_problem(shown, p),
     })
 }
 

@@ -4,7 +4,7 @@
 //! parsed with the first piece's columns, and its problems are placed at
 //! their rows in the whole file.
 
-use super::encoding::to_utf8;
+use super::encoding::{to_utf8, Problem};
 use super::table::{resolve_headers, ColumnSpec, Origin, Table};
 use crate::error::Diagnostic;
 use polars::prelude::*;
@@ -26,20 +26,45 @@ pub fn read_csv(
     spec: &[ColumnSpec],
     warnings: &mut Vec<String>,
 ) -> Result<Table, Vec<Diagnostic>> {
-    let text = to_utf8(bytes).map_err(|line| vec![mixed_encoding(shown, line)])?;
+    let text = to_utf8(bytes).map_err(|p| vec![encoding_problem(shown, p)])?;
     first_piece(shown, &text, spec, warnings).map(|(table, _)| table)
 }
 
-/// "the file starts as UTF-8 but line N is not", at the line.
-pub fn mixed_encoding(shown: &str, line: usize) -> Diagnostic {
-    Diagnostic::new(
-        shown,
-        crate::tr!("第 {line} 行", "line {line}"),
-        crate::tr!(
+/// Why the file is not read as text, in one error about the whole file
+/// (its line where there is one) and what to do.
+pub fn encoding_problem(shown: &str, problem: Problem) -> Diagnostic {
+    let save_as = crate::tr!(
+        "请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”",
+        "save it from Excel or WPS as \"CSV UTF-8 (comma delimited)\""
+    );
+    let at = |line: usize| crate::tr!("第 {line} 行", "line {line}");
+    let (place, message) = match problem {
+        Problem::Mixed(line) => (at(line), crate::tr!(
             "文件前面是 UTF-8 编码，这一行却是另一种编码（GBK？）：请把整个文件另存为同一种编码",
             "the file starts as UTF-8 but this line is in another encoding (GBK?); save the whole file in one encoding"
-        ),
-    )
+        )),
+        Problem::BrokenGb18030(line) => (at(line), crate::tr!(
+            "文件不是 UTF-8，按 GBK/GB18030 读到这一行有无法识别的字节（文件被截断，或混入了别的编码）：{save_as}",
+            "the file is not UTF-8, and read as GBK/GB18030 this line has bytes that are not characters (the file was cut short or mixes encodings); {save_as}"
+        )),
+        Problem::Utf32 => (String::new(), crate::tr!(
+            "文件是 UTF-32 编码，无法读取：{save_as}",
+            "the file is in UTF-32, which is not read; {save_as}"
+        )),
+        Problem::Utf16WithoutBom => (String::new(), crate::tr!(
+            "文件像是不带 BOM 的 UTF-16 编码（每隔一个字节为 0），无法可靠读取：{save_as}",
+            "the file looks like UTF-16 without its byte-order mark (every other byte is 0) and cannot be read reliably; {save_as}"
+        )),
+        Problem::Binary => (String::new(), crate::tr!(
+            "文件中有空字节，不是文本文件（是否把工作簿改了扩展名？）：{save_as}",
+            "the file holds zero bytes and is not text (a workbook renamed?); {save_as}"
+        )),
+        Problem::CarriageReturnsOnly => (String::new(), crate::tr!(
+            "文件的行尾只有回车符（旧式 Mac 格式），整个文件会读成一行：{save_as}",
+            "the file's lines end in a carriage return alone (old Mac line ends), so it would read as one line; {save_as}"
+        )),
+    };
+    Diagnostic::new(shown, place, message)
 }
 
 /// The table of the file's first piece (all of a small file), with its

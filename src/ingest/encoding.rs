@@ -11,10 +11,63 @@
 use sha2::{Digest, Sha256};
 use std::io::Read;
 
+/// Why a file's bytes are not read as text. Each is one error about the
+/// whole file, said in place of the hundreds its misread rows would give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The file starts as UTF-8 and turns into another encoding at this line.
+    Mixed(usize),
+    /// UTF-32 (a byte-order mark of four bytes).
+    Utf32,
+    /// Every other byte zero: UTF-16 saved without its byte-order mark.
+    Utf16WithoutBom,
+    /// Zero bytes that are not UTF-16: not a text file.
+    Binary,
+    /// Lines end in a carriage return alone (old Mac line ends).
+    CarriageReturnsOnly,
+    /// Not UTF-8, and not whole GB18030 either from this line on (cut short
+    /// in a character, or another encoding pasted in).
+    BrokenGb18030(usize),
+}
+
+/// What the first bytes of a file say against reading it as text at all.
+fn unreadable(first: &[u8]) -> Option<Problem> {
+    if first.starts_with(b"\xFF\xFE\0\0") || first.starts_with(b"\0\0\xFE\xFF") {
+        return Some(Problem::Utf32);
+    }
+    if first.starts_with(b"\xFF\xFE") || first.starts_with(b"\xFE\xFF") {
+        return None; // UTF-16 with its mark, read as such
+    }
+    let zeros = memchr::memchr_iter(0, first).count();
+    if zeros > 0 {
+        // UTF-16: the zeros are the high bytes of ASCII (digits, commas,
+        // line ends), nearly all on one side of their pairs (a character
+        // such as U+5E00 puts one on the other); a workbook's are not.
+        let odd = first.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let one_side = odd.max(zeros - odd) * 10 >= zeros * 9;
+        return Some(match one_side && zeros >= 4 {
+            true => Problem::Utf16WithoutBom,
+            false => Problem::Binary,
+        });
+    }
+    let body = first.strip_suffix(b"\r").unwrap_or(first);
+    (memchr::memchr(b'\n', first).is_none() && memchr::memchr(b'\r', body).is_some())
+        .then_some(Problem::CarriageReturnsOnly)
+}
+
+/// The line (1-based) of the first character GB18030 could not decode.
+fn broken_line(text: &str) -> Option<usize> {
+    let at = text.find('\u{FFFD}')?;
+    Some(memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() + 1)
+}
+
 /// The bytes as text, validated once: UTF-8 (a BOM is dropped), or GB18030
-/// (a superset of GBK and GB2312) when they are not UTF-8. `Err(line)` when
-/// a UTF-8 file turns into another encoding at that line.
-pub fn to_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, usize> {
+/// (a superset of GBK and GB2312) when they are not UTF-8, or the
+/// [`Problem`] that keeps them from being read.
+pub fn to_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Problem> {
+    if let Some(problem) = unreadable(&bytes[..bytes.len().min(FIRST_READ)]) {
+        return Err(problem);
+    }
     // UTF-16 with its byte-order mark: Excel's "Unicode 文本" export.
     for (bom, encoding) in [
         (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
@@ -31,10 +84,13 @@ pub fn to_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, usize> {
         Err(e) => {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             if let Some(line) = mixed_encoding_line(valid) {
-                return Err(line);
+                return Err(Problem::Mixed(line));
             }
-            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
-            Ok(text.into_owned().into())
+            let (text, _, broken) = encoding_rs::GB18030.decode(bytes);
+            match broken.then(|| broken_line(&text)).flatten() {
+                Some(line) => Err(Problem::BrokenGb18030(line)),
+                None => Ok(text.into_owned().into()),
+            }
         }
     }
 }
@@ -84,6 +140,8 @@ pub struct Pieces<R> {
     /// Line ends in the UTF-8 text decoded so far (for the mixed-encoding
     /// error's line).
     lines: usize,
+    /// Line ends in the pieces given out (for a broken GB18030 line).
+    given_lines: usize,
     /// Whether the text decoded so far is all ASCII.
     ascii: bool,
     started: bool,
@@ -102,8 +160,7 @@ const FIRST_READ: usize = 64 << 10;
 #[derive(Debug)]
 pub enum PieceError {
     Io(std::io::Error),
-    /// The file starts as UTF-8 and turns into another encoding at this line.
-    Mixed(usize),
+    Encoding(Problem),
 }
 
 impl<R: Read> Pieces<R> {
@@ -118,6 +175,7 @@ impl<R: Read> Pieces<R> {
             text: String::new(),
             raw: Vec::new(),
             lines: 0,
+            given_lines: 0,
             ascii: true,
             started: false,
             finished: false,
@@ -143,10 +201,27 @@ impl<R: Read> Pieces<R> {
                 self.finished = true;
             } else if let Some(end) = record_end(&self.text) {
                 let rest = self.text.split_off(end);
-                return Ok(Some(std::mem::replace(&mut self.text, rest)));
+                let piece = std::mem::replace(&mut self.text, rest);
+                return self.give(piece).map(Some);
             }
         }
-        Ok((!self.text.is_empty()).then(|| std::mem::take(&mut self.text)))
+        match self.text.is_empty() {
+            true => Ok(None),
+            false => {
+                let piece = std::mem::take(&mut self.text);
+                self.give(piece).map(Some)
+            }
+        }
+    }
+
+    /// A piece, unless GB18030 could not decode some of it.
+    fn give(&mut self, piece: String) -> Result<String, PieceError> {
+        if let (Decoding::Other(_), Some(line)) = (&self.decoding, broken_line(&piece)) {
+            let line = self.given_lines + line;
+            return Err(PieceError::Encoding(Problem::BrokenGb18030(line)));
+        }
+        self.given_lines += memchr::memchr_iter(b'\n', piece.as_bytes()).count();
+        Ok(piece)
     }
 
     /// The SHA-256 of the bytes read (all of them once [`Pieces::next_piece`]
@@ -182,6 +257,9 @@ impl<R: Read> Pieces<R> {
     /// first read as [`to_utf8`] tells it (`whole_file`: the read is all of
     /// the file); the bytes after the mark.
     fn sniff<'a>(&mut self, raw: &'a [u8], whole_file: bool) -> Result<&'a [u8], PieceError> {
+        if let Some(problem) = unreadable(raw) {
+            return Err(PieceError::Encoding(problem));
+        }
         for (bom, encoding) in [
             (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
             (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
@@ -196,7 +274,7 @@ impl<R: Read> Pieces<R> {
             if e.error_len().is_some() || whole_file {
                 let valid = std::str::from_utf8(&raw[..e.valid_up_to()]).unwrap_or_default();
                 if let Some(line) = mixed_encoding_line(valid) {
-                    return Err(PieceError::Mixed(line));
+                    return Err(PieceError::Encoding(Problem::Mixed(line)));
                 }
                 self.decoding =
                     Decoding::Other(encoding_rs::GB18030.new_decoder_without_bom_handling());
@@ -243,7 +321,7 @@ impl<R: Read> Pieces<R> {
             return Ok(());
         }
         if !self.ascii {
-            return Err(PieceError::Mixed(self.lines + 1));
+            return Err(PieceError::Encoding(Problem::Mixed(self.lines + 1)));
         }
         // ASCII so far reads the same in GB18030: the file is GB18030.
         let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
@@ -302,7 +380,7 @@ mod tests {
         );
         let mut mixed = "单位,数量\n青羊区,2\n".as_bytes().to_vec();
         mixed.extend_from_slice(&encoding_rs::GBK.encode("锦江区,3\n").0);
-        assert_eq!(to_utf8(&mixed), Err(3));
+        assert_eq!(to_utf8(&mixed), Err(Problem::Mixed(3)));
         assert_eq!(
             to_utf8("\u{feff}单位\n青羊区\n".as_bytes()).as_deref(),
             Ok("单位\n青羊区\n"),
@@ -318,8 +396,8 @@ mod tests {
             match p.next_piece() {
                 Ok(Some(piece)) => out.push(piece),
                 Ok(None) => break,
-                Err(PieceError::Mixed(line)) => return Err(line),
-                Err(PieceError::Io(e)) => panic!("{e}"),
+                Err(PieceError::Encoding(Problem::Mixed(line))) => return Err(line),
+                Err(e) => panic!("{e:?}"),
             }
         }
         assert_eq!(p.sha256(), crate::ingest::sha256_hex(bytes));
@@ -355,7 +433,7 @@ mod tests {
     fn a_gbk_line_after_utf8_chinese_is_named_in_any_piece() {
         let mut mixed = "单位,数量\n青羊区,2\n".as_bytes().to_vec();
         mixed.extend_from_slice(&encoding_rs::GBK.encode("锦江区,3\n").0);
-        assert_eq!(to_utf8(&mixed), Err(3));
+        assert_eq!(to_utf8(&mixed), Err(Problem::Mixed(3)));
         for size in [4, 8, 1 << 20] {
             assert_eq!(pieces(&mixed, size), Err(3), "{size} bytes at a time");
         }

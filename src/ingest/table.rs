@@ -400,11 +400,7 @@ pub(super) fn resolve_headers(
 /// name `名称_duplicated_0`, which no officer wrote.
 fn as_written<'a>(name: &'a str, names: &[&str]) -> &'a str {
     match name.rsplit_once("_duplicated_") {
-        Some((base, n))
-            if n.bytes().all(|b| b.is_ascii_digit()) && names.contains(&base) =>
-        {
-            base
-        }
+        Some((base, n)) if n.bytes().all(|b| b.is_ascii_digit()) && names.contains(&base) => base,
         _ => name,
     }
 }
