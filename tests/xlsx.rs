@@ -164,6 +164,56 @@ fn fails_saying(w: &Workdir, expected: &str) {
     assert!(!w.exists("out"));
 }
 
+/// The workbook with the cached result of every formula `f` removed, as
+/// a program that writes formulas without computing them leaves it.
+fn without_results(book: Vec<u8>, f: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let cached = format!("<f>{f}</f><v>0</v>");
+        let bytes = match text.contains(&cached) {
+            true => text
+                .replace(&cached, &format!("<f>{f}</f><v></v>"))
+                .into_bytes(),
+            false => bytes,
+        };
+        let name = entry.name().unwrap().to_string();
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_formula_without_its_result_or_with_excel_s_error_says_so_at_its_cell() {
+    // A workbook written by a program (not saved by Excel) keeps formulas
+    // without their results: C2 reads empty. C3 shows #DIV/0!.
+    let w = Workdir::with_fixture("hand");
+    std::fs::remove_file(w.path().join("data/submissions.csv")).unwrap();
+    let mut rows = csv_rows("hand/data/submissions.csv");
+    rows[1][2] = String::new();
+    rows[2][2] = String::new();
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    fill(ws, &rows, 0, 0);
+    ws.write_formula(1, 2, "=E1*2").unwrap();
+    let div0 = rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!");
+    ws.write_formula(2, 2, div0).unwrap();
+    let bytes = without_results(book.save_to_buffer().unwrap(), "E1*2");
+    w.write("data/submissions.xlsx", bytes);
+    let r = w.run(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!w.exists("out"));
+    assert!(r.stderr.contains("data/submissions.xlsx[Sheet1]!C2: column 填报值 (unit U1, indicator A2): the cell is empty; a number is expected (if it holds a formula, recalculate and save it in Excel"), "{}", r.stderr);
+    assert!(r.stderr.contains("data/submissions.xlsx[Sheet1]!C3: column 填报值 (unit U1, indicator C2): the cell holds Excel's error value #DIV/0!: its formula gave no result"), "{}", r.stderr);
+}
+
 #[test]
 fn a_column_named_twice_in_a_sheet_header_is_an_error_at_its_cell() {
     for (extra, expected) in [

@@ -10,6 +10,26 @@ use rust_decimal::Decimal;
 /// ratio or score, and small enough that no product in scoring overflows.
 pub const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
 
+/// The error values a spreadsheet shows for a formula that failed.
+const EXCEL_ERRORS: [&str; 8] = [
+    "#DIV/0!",
+    "#N/A",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#REF!",
+    "#VALUE!",
+    "#GETTING_DATA",
+];
+
+/// A cell showing a spreadsheet's error value: the formula failed.
+fn excel_error(shown: &str) -> String {
+    crate::tr!(
+        "单元格是 Excel 的错误值 {shown}，它的公式没有算出结果：请改正公式，或直接填入值",
+        "the cell holds Excel's error value {shown}: its formula gave no result; mend the formula or type the value"
+    )
+}
+
 /// A plain decimal, optionally with a trailing `%` (then divided by 100).
 /// Exponents, thousands separators, full-width digits, NaN and infinities
 /// are rejected: the value must be what the officer sees.
@@ -30,6 +50,11 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         None
     };
     match d {
+        None if t.is_empty() => Err(crate::tr!(
+            "单元格是空的，应为数字（若是公式，请在 Excel 中重新计算并保存，或粘贴为数值）",
+            "the cell is empty; a number is expected (if it holds a formula, recalculate and save it in Excel, or paste it as a value)"
+        )),
+        None if EXCEL_ERRORS.contains(&t) => Err(excel_error(t)),
         Some(d) if d.abs() > Decimal::from(MAX_MAGNITUDE) => Err(crate::tr!(
             "“{s}”太大（绝对值最多 {MAX_MAGNITUDE}）",
             "\"{s}\" is too large (at most {MAX_MAGNITUDE} in absolute value)"
@@ -121,6 +146,9 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         _ => None,
     };
     parsed.ok_or_else(|| {
+        if EXCEL_ERRORS.contains(&s.trim()) {
+            return excel_error(s.trim());
+        }
         crate::tr!(
 "“{s}”不是日期（应为 2023-01-31、2023/1/31、2023.1.31 或 2023年1月31日 这样的日期）",
 "\"{s}\" is not a date (expected e.g. 2023-01-31, 2023/1/31, 2023.1.31 or 2023年1月31日)")
@@ -255,6 +283,18 @@ mod tests {
             let e = parse_decimal(other).unwrap_err();
             assert!(!e.contains("thousands"), "{other}: {e}");
         }
+    }
+
+    #[test]
+    fn an_empty_cell_or_an_excel_error_is_named_as_such() {
+        crate::lang::with(crate::lang::Lang::Zh, || {
+            let e = parse_decimal(" ").unwrap_err();
+            assert!(e.starts_with("单元格是空的，应为数字（若是公式"), "{e}");
+            let e = parse_decimal("#DIV/0!").unwrap_err();
+            assert!(e.starts_with("单元格是 Excel 的错误值 #DIV/0!，"), "{e}");
+            let e = parse_decimal("#错误").unwrap_err();
+            assert!(e.starts_with("“#错误”不是普通数字"), "{e}");
+        });
     }
 
     #[test]

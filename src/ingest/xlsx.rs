@@ -133,7 +133,8 @@ fn cell_text(d: &Data) -> Option<Cow<'_, str>> {
             None => dt.as_f64().to_string().into(),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s),
-        Data::Error(e) => format!("#错误 {e:?}").into(),
+        // As Excel shows it: #DIV/0!, #N/A, #VALUE!…
+        Data::Error(e) => e.to_string().into(),
     };
     (!s.is_empty()).then_some(s)
 }
@@ -385,5 +386,7 @@ mod tests {
             Some("东湖区".into())
         );
         assert_eq!(cell_text(&Data::Empty), None);
+        let div0 = Data::Error(calamine::CellErrorType::Div0);
+        assert_eq!(cell_text(&div0), Some("#DIV/0!".into()));
     }
 }
