@@ -385,7 +385,7 @@ fn a_file_in_an_encoding_not_read_is_one_error_about_the_file() {
     let inspections = w.read(INSP);
     w.write(INSP, inspections.replace('\n', "\r"));
     let subs = w.read(SUBS);
-    let mut gbk: Vec<u8> = subs.lines().take(2).flat_map(|l| gbk_line(l)).collect();
+    let mut gbk: Vec<u8> = subs.lines().take(2).flat_map(gbk_line).collect();
     gbk.extend_from_slice(b"U1,A1,\xB6\n");
     w.write(SUBS, gbk);
     w.write("data/ratings.csv", b"\xFF\xFE\0\0a\0\0\0".as_slice());

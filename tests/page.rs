@@ -329,3 +329,59 @@ fn the_demo_page_is_one_file_under_500_kb() {
     let script = &page[page.rfind("<script>").unwrap()..];
     assert!(!script.contains("?.") && !script.contains("??"));
 }
+
+/// A record id the unit's breakdown names (the first), from breakdown.csv.
+fn a_record_of(w: &Workdir, unit: &str) -> String {
+    let breakdown = w.read("g/out/breakdown.csv");
+    let row = breakdown
+        .lines()
+        .find(|l| l.contains(&format!(",{unit},")) && l.contains("记录 R"))
+        .expect("a row with records");
+    let from = row.find("记录 R").unwrap() + "记录 ".len();
+    row[from..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect()
+}
+
+#[test]
+fn a_large_page_carries_its_accounts_packed_and_still_shows_them() {
+    let Some(bin) = chromium() else { return };
+    // 1,500 units: their accounts are over 512 KB of JSON, packed with gzip
+    // and read by the vendored fflate only when a unit is opened.
+    let w = Workdir::new();
+    w.generate(1500, 30_000, &[], "g");
+    let r = w.zwgk(&[
+        "run",
+        "--indicators",
+        "g/indicators.toml",
+        "--data",
+        "g/data",
+        "--out",
+        "g/out",
+        "--no-charts",
+        "--no-feedback",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = w.read("g/out/results.html");
+    assert!(
+        page.contains("<script type=\"application/json\" id=\"zwgk-units\" data-packed=\"gzip\">")
+    );
+    let record = a_record_of(&w, "G000123");
+    let d = dom(&bin, &w, "g/out/results.html", "unit=G000123");
+    assert!(
+        d.contains("合成单位124（G000123，市政府部门）"),
+        "{d:.2000}"
+    );
+    assert!(
+        d.contains("你单位（G000123，市政府部门）"),
+        "its standing, from the packed account"
+    );
+    assert!(d.contains(&record), "{record} in {d:.3000}");
+    // The search reads no account: by id and by the pinyin of the name.
+    let d = dom(&bin, &w, "g/out/results.html", "q=hcdw124");
+    assert!(
+        d.contains("<a href=\"#unit=G000123\">合成单位124（G000123，市政府部门）</a>"),
+        "{d:.3000}"
+    );
+}

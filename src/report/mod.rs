@@ -22,6 +22,7 @@ pub mod notice_docx;
 pub mod output;
 pub mod page;
 pub mod page_data;
+mod page_pack;
 pub mod sentences;
 pub mod tables;
 pub mod xlsx;

@@ -10,29 +10,10 @@ use crate::assess::Assessment;
 use crate::error::Result;
 
 const TEMPLATE: &str = include_str!("../../templates/results.html");
-const DATA_MARK: &str = "ZWGK_DATA_JSON";
+const DATA_MARK: &str = "<!--ZWGK_DATA-->";
+const UNITS_MARK: &str = "<!--ZWGK_UNITS-->";
 const FONT_MARK: &str = "/*ZWGK_FONT_FACE*/";
 const CHARTS_MARK: &str = "<!--ZWGK_CHARTS-->";
-
-/// JSON inside `<script type="application/json">`: nothing in it can end
-/// the script element or start markup (`</script>` in a unit's name is
-/// `\u003c/script\u003e`), and it stays valid JSON.
-fn embedded_json(v: &serde_json::Value) -> String {
-    let text = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The ranking and distribution charts, as inline SVG figures (the SVG
 /// text is zwgk's own, its texts escaped by the SVG writer).
 fn charts_html(svgs: &[(String, String)]) -> String {
@@ -48,11 +29,21 @@ fn charts_html(svgs: &[(String, String)]) -> String {
         .collect()
 }
 
-/// The page for `scope`, its font rule still to be put in place.
-fn render(a: &Assessment, shared: &Shared, scope: Scope, date: &str, charts: &str) -> String {
-    TEMPLATE
-        .replacen(DATA_MARK, &embedded_json(&facts(a, shared, scope, date)), 1)
-        .replacen(CHARTS_MARK, charts, 1)
+/// The page for `scope`, its font rule still to be put in place, and the
+/// text it shows that is packed out of sight (for the font's characters).
+fn render(
+    a: &Assessment,
+    shared: &Shared,
+    scope: Scope,
+    date: &str,
+    charts: &str,
+) -> (String, String) {
+    let blocks = super::page_pack::data_blocks(facts(a, shared, scope, date));
+    let page = TEMPLATE
+        .replacen(DATA_MARK, &blocks.main, 1)
+        .replacen(UNITS_MARK, &blocks.units, 1)
+        .replacen(CHARTS_MARK, charts, 1);
+    (page, blocks.packed_text)
 }
 
 /// Writes results.html (every account, the charts, the font cut to its
@@ -65,8 +56,8 @@ pub fn write(
     out: &Staging,
 ) -> Result<()> {
     let shared = shared(a);
-    let page = render(a, &shared, Scope::Office, date, &charts_html(svgs));
-    let font = super::font::web_font_face(&page)?;
+    let (page, packed) = render(a, &shared, Scope::Office, date, &charts_html(svgs));
+    let font = super::font::web_font_face(&format!("{page}{packed}"))?;
     out.write(
         "results.html",
         page.replacen(FONT_MARK, &font, 1).as_bytes(),
@@ -78,7 +69,8 @@ pub fn write(
             .try_for_each(|u| {
                 // A unit's page leans on the machine's fonts: a font cut to the
                 // office page's characters would carry other units' glyphs.
-                let page = render(a, &shared, Scope::Unit(u), date, "").replacen(FONT_MARK, "", 1);
+                let (page, _) = render(a, &shared, Scope::Unit(u), date, "");
+                let page = page.replacen(FONT_MARK, "", 1);
                 let name = format!(
                     "feedback/{}.html",
                     crate::ingest::file_names::file_stem(&a.inputs.units[u].id)
@@ -87,20 +79,4 @@ pub fn write(
             })?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn embedded_json_cannot_end_its_script_and_reads_back() {
-        let v = serde_json::json!({"name": "</script><script>alert(1)</script>&\u{2028}"});
-        let text = embedded_json(&v);
-        assert!(
-            !text.contains('<') && !text.contains('>') && !text.contains('&'),
-            "{text}"
-        );
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
-    }
 }

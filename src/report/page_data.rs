@@ -231,7 +231,6 @@ fn unit_facts(a: &Assessment, u: usize, notes: &[String]) -> Value {
         "name": unit.name,
         "group": a.system.groups[unit.group].id,
         "aliases": unit.aliases,
-        "py": readings(&unit.name),
         "notes": notes,
     });
     let more = if a.parts.is_empty() {
@@ -317,22 +316,23 @@ fn limited(records: &str) -> String {
     )
 }
 
-/// Every reading of each character of `name`, for the search: `重庆` gives
-/// `zhong|chong qing`; a character without a reading stands for itself.
-pub fn readings(name: &str) -> String {
+/// Every reading of each character of the names that has one, for the
+/// search: 重 gives `zhong|chong` (重庆 is found by cq and by zq). Each
+/// character once: the page looks a name's characters up here.
+pub fn pinyin_of<'a>(names: impl Iterator<Item = &'a str>) -> Map<String, Value> {
     use pinyin::ToPinyinMulti;
-    name.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c.to_pinyin_multi() {
-            Some(multi) => {
-                let mut all: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
-                all.dedup();
-                all.join("|")
-            }
-            None => c.to_lowercase().collect(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = Map::new();
+    for c in names.flat_map(str::chars) {
+        if out.contains_key(c.encode_utf8(&mut [0; 4])) {
+            continue;
+        }
+        if let Some(multi) = c.to_pinyin_multi() {
+            let mut all: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
+            all.dedup();
+            out.insert(c.to_string(), all.join("|").into());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -341,15 +341,26 @@ mod tests {
 
     #[test]
     fn every_reading_of_a_polyphonic_character_is_kept() {
-        let r = readings("重庆");
-        let chars: Vec<&str> = r.split(' ').collect();
-        assert!(chars[0].split('|').any(|p| p == "zhong"), "{r}");
-        assert!(chars[0].split('|').any(|p| p == "chong"), "{r}");
-        assert_eq!(chars[1], "qing");
-        assert!(readings("长沙").starts_with("chang|zhang") || readings("长沙").contains("zhang"));
-        assert!(readings("厦门").split(' ').next().unwrap().contains("xia"));
-        // 区 reads qu and ou (a surname): both kept.
-        assert_eq!(readings("X01 区"), "x 0 1 qu|ou");
+        let py = pinyin_of(["重庆", "长沙", "厦门", "X01 区"].into_iter());
+        let of = |c: &str| py[c].as_str().unwrap().split('|').collect::<Vec<_>>();
+        assert!(
+            of("重").contains(&"zhong") && of("重").contains(&"chong"),
+            "{py:?}"
+        );
+        assert_eq!(of("庆"), ["qing"]);
+        assert!(
+            of("长").contains(&"chang") && of("长").contains(&"zhang"),
+            "{py:?}"
+        );
+        assert!(
+            of("厦").contains(&"xia") && of("厦").contains(&"sha"),
+            "{py:?}"
+        );
+        // 区 reads qu and ou (a surname): both kept. Latin and digits have
+        // no entry: the page reads them as themselves.
+        assert_eq!(of("区"), ["qu", "ou"]);
+        assert!(!py.contains_key("X") && !py.contains_key("0") && !py.contains_key(" "));
+        assert_eq!(py.len(), 7, "each character once: {py:?}");
     }
 
     #[test]

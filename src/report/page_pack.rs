@@ -1,0 +1,207 @@
+//! How the results page carries its facts: in column form (a group's
+//! ranking as one list per column, not one object per unit), in two blocks
+//! (what the page shows at once, and the units' accounts it reads only when
+//! a unit is opened), each plain JSON or, when large, gzip-packed.
+//!
+//! A browser reads a page's text at about 30 ms a megabyte here and builds
+//! an object per unit slowly; a 20,000-unit page as one JSON of objects
+//! took half a second to open (BENCHMARKS.md).
+
+use serde_json::{json, Map, Value};
+
+/// Data longer than this is embedded gzip-packed, as base64. The demo's
+/// data (40 KB) and a unit's own page stay plain.
+const PACK_BYTES: usize = 512 << 10;
+
+/// fflate's gunzip (MIT, pinned and built as its header says), for a page
+/// with a packed block: the Chromium 78 of office browsers has no
+/// DecompressionStream, and the page reads its data before it draws.
+const INFLATE: &str = include_str!("../../templates/vendor/fflate-gunzip.min.js");
+
+/// JSON inside `<script type="application/json">`: nothing in it can end
+/// the script element or start markup (`</script>` in a unit's name is
+/// `\u003c/script\u003e`), and it stays valid JSON.
+pub(super) fn embedded_json(v: &Value) -> String {
+    let text = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The page's data blocks, as HTML.
+pub struct Blocks {
+    /// Before the page's script: the facts it draws at once (and the
+    /// unpacker when the accounts are packed).
+    pub main: String,
+    /// After it: the units' accounts.
+    pub units: String,
+    /// The accounts' text when it is packed (the page's font must still
+    /// have its characters); empty when it is plain in `units`.
+    pub packed_text: String,
+}
+
+/// One data block: the JSON plain, or (longer than [`PACK_BYTES`])
+/// gzip-packed as base64 and marked `data-packed="gzip"`; with the JSON
+/// when packed.
+fn data_block(id: &str, v: &Value, pack: bool) -> (String, String) {
+    let json = embedded_json(v);
+    let plain = |json: String| {
+        let block = format!("<script type=\"application/json\" id=\"{id}\">{json}</script>");
+        (block, String::new())
+    };
+    if !pack || json.len() <= PACK_BYTES {
+        return plain(json);
+    }
+    use base64::Engine;
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let packed = gz
+        .write_all(json.as_bytes())
+        .and_then(|()| gz.finish())
+        .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes));
+    match packed {
+        Ok(b64) => (
+            format!(
+                "<script type=\"application/json\" id=\"{id}\" data-packed=\"gzip\">{b64}</script>"
+            ),
+            json,
+        ),
+        Err(_) => plain(json),
+    }
+}
+
+/// A list of row objects as one list per key; a key whose values are lists
+/// (each top-level indicator's score) as one list per position.
+fn columns(rows: &[Value]) -> Value {
+    let keys: Vec<String> = match rows.first().and_then(Value::as_object) {
+        Some(first) => first.keys().cloned().collect(),
+        None => return json!({}),
+    };
+    let mut cols = Map::new();
+    for key in keys {
+        let values: Vec<&Value> = rows.iter().map(|r| &r[&key]).collect();
+        let column = match values.first().and_then(|v| v.as_array()) {
+            Some(first) => (0..first.len())
+                .map(|k| values.iter().map(|v| v[k].clone()).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+                .into(),
+            None => values.into_iter().cloned().collect::<Vec<_>>().into(),
+        };
+        cols.insert(key, column);
+    }
+    cols.into()
+}
+
+/// The page's data blocks: its facts (each group's rows in columns, the
+/// aliases of the units that have any and the pinyin of the names'
+/// characters for the search box; the unpacker before them when the
+/// accounts are packed), and the units' accounts, which the page puts
+/// after its script.
+pub fn data_blocks(mut facts: Value) -> Blocks {
+    let mut accounts = facts
+        .as_object_mut()
+        .and_then(|m| m.remove("units"))
+        .unwrap_or_default();
+    let mut aliases = Map::new();
+    for (id, acc) in accounts
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|m| m.iter_mut())
+    {
+        let own = acc.as_object_mut().and_then(|m| m.remove("aliases"));
+        if own
+            .as_ref()
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+        {
+            aliases.insert(id.clone(), own.unwrap_or_default());
+        }
+    }
+    facts["aliases"] = aliases.into();
+    let names = accounts.as_object().into_iter().flat_map(|m| m.values());
+    let pinyin = super::page_data::pinyin_of(names.filter_map(|a| a["name"].as_str()));
+    facts["pinyin"] = pinyin.into();
+    if facts["scope"] == "unit" {
+        let own = accounts.as_object().and_then(|m| m.keys().next().cloned());
+        facts["own"] = own.into();
+    }
+    if let Some(groups) = facts["groups"].as_array_mut() {
+        for g in groups {
+            let rows = g.as_object_mut().and_then(|m| m.remove("rows"));
+            g["cols"] = columns(rows.as_ref().and_then(Value::as_array).map_or(&[], |v| v));
+        }
+    }
+    let (units, packed_text) = data_block("zwgk-units", &accounts, true);
+    let inflate = match packed_text.is_empty() {
+        false => format!("<script>{INFLATE}</script>\n"),
+        true => String::new(),
+    };
+    let (main, _) = data_block("zwgk-data", &facts, false);
+    Blocks {
+        main: format!("{inflate}{main}"),
+        units,
+        packed_text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_json_cannot_end_its_script_and_reads_back() {
+        let v = json!({"name": "</script><script>alert(1)</script>&\u{2028}"});
+        let text = embedded_json(&v);
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
+    }
+
+    #[test]
+    fn rows_become_columns_and_lists_one_column_per_position() {
+        let rows = [
+            json!({"id": "A", "rank": 1, "ind": ["9.00", null]}),
+            json!({"id": "B", "rank": 2, "ind": ["8.00", "1.00"]}),
+        ];
+        assert_eq!(
+            columns(&rows),
+            json!({"id": ["A", "B"], "rank": [1, 2], "ind": [["9.00", "8.00"], [null, "1.00"]]})
+        );
+        assert_eq!(columns(&[]), json!({}));
+    }
+
+    #[test]
+    fn a_large_block_is_packed_and_unpacks_to_its_json() {
+        use base64::Engine;
+        use std::io::Read;
+        let big = json!({"x": "区".repeat(PACK_BYTES)});
+        let (block, text) = data_block("d", &big, true);
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), big);
+        let b64 = block
+            .strip_prefix("<script type=\"application/json\" id=\"d\" data-packed=\"gzip\">")
+            .and_then(|b| b.strip_suffix("</script>"))
+            .expect("packed");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let mut json = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut json)
+            .unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), big);
+        let small = data_block("d", &json!({"x": 1}), true);
+        let plain = "<script type=\"application/json\" id=\"d\">{\"x\":1}</script>";
+        assert_eq!(small, (plain.to_string(), String::new()));
+    }
+}
