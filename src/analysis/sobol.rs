@@ -140,27 +140,41 @@ mod tests {
         e.low <= truth && truth <= e.high
     }
 
-    /// Y = Σ a_i X_i with X_i uniform: S_i = ST_i = a_i² / Σ a_j². The
-    /// intervals are 95 % bootstrap percentiles, so with six of them a seed
-    /// may see one miss by chance: seeds 1, 2 and 7 each miss one index by
-    /// less than 0.005; this one (3) has all six within.
+    /// Y = Σ a_i X_i with X_i uniform: S_i = ST_i = a_i² / Σ a_j² (1/14,
+    /// 4/14, 9/14). No seed is chosen: over seeds 1–10 every point estimate
+    /// lies within 0.06 of its closed form (the largest miss seen over 20
+    /// seeds is 0.04), every interval is narrower than 0.1 and holds its
+    /// estimate, and each index's 95 % intervals hold the truth at least 7
+    /// times in 10 (a binomial(10, 0.95) count falls below 7 with
+    /// probability 0.1 %). An estimator off by a factor, an interval of any width or
+    /// one around the wrong value fails.
     #[test]
     fn a_linear_model_gets_its_closed_form_indices() {
         let a = [1.0, 2.0, 3.0];
         let sum: f64 = a.iter().map(|x| x * x).sum();
-        let r = analyse(3, 4000, 3, |x| x.iter().zip(a).map(|(x, a)| a * x).sum());
-        for (i, ai) in a.iter().enumerate() {
-            let truth = ai * ai / sum;
-            assert!(
-                within(&r.first[i], truth),
-                "S{i} {:?} vs {truth}",
-                r.first[i]
-            );
-            assert!(
-                within(&r.total[i], truth),
-                "ST{i} {:?} vs {truth}",
-                r.total[i]
-            );
+        let mut covered = [[0; 3]; 2];
+        for seed in 1..=10 {
+            let r = analyse(3, 4000, seed, |x| x.iter().zip(a).map(|(x, a)| a * x).sum());
+            for (i, ai) in a.iter().enumerate() {
+                let truth = ai * ai / sum;
+                for (kind, e) in [&r.first[i], &r.total[i]].into_iter().enumerate() {
+                    assert!(
+                        (e.value - truth).abs() < 0.06,
+                        "seed {seed}, index {i}: {e:?} vs {truth}"
+                    );
+                    assert!(e.high - e.low < 0.1, "seed {seed}, index {i}: {e:?}");
+                    assert!(e.low <= e.value && e.value <= e.high, "{e:?}");
+                    covered[kind][i] += usize::from(within(e, truth));
+                }
+            }
+        }
+        for (kind, counts) in covered.iter().enumerate() {
+            for (i, &n) in counts.iter().enumerate() {
+                assert!(
+                    n >= 7,
+                    "kind {kind}, index {i}: truth in {n} of 10 intervals"
+                );
+            }
         }
     }
 
