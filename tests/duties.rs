@@ -56,18 +56,13 @@ fn a_name_that_is_neither_unit_nor_group_is_an_error_with_the_nearest() {
         "data/duties.csv",
         "指标代码,责任单位\nB2,\"东湖区、南城区等，部们\"\n",
     );
-    let r = w.run(&["--no-charts"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("data/duties.csv: row 2, column 责任单位 (indicator B2): \"南城区等\" is neither a unit nor a group; did you mean 南城区?"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("\"部们\" is neither a unit nor a group; did you mean 部门?"),
-        "{}",
-        r.stderr
+    w.run_refused(
+        &["--no-charts"],
+        1,
+        &[
+            "data/duties.csv: row 2, column 责任单位 (indicator B2): \"南城区等\" is neither a unit nor a group; did you mean 南城区?",
+            "data/duties.csv: row 2, column 责任单位 (indicator B2): \"部们\" is neither a unit nor a group; did you mean 部门?",
+        ],
     );
 }
 
@@ -75,12 +70,10 @@ fn a_name_that_is_neither_unit_nor_group_is_an_error_with_the_nearest() {
 fn a_unit_named_like_a_group_is_an_error() {
     let w = Workdir::with_fixture("hand");
     w.edit("data/units.csv", "U6,市民政局,g2,", "U6,市民政局,g2,部门");
-    let r = w.run(&["--no-charts"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("column 单位名称: unit U6 is also named \"部门\", which names the group g2 in the indicator system"),
-        "{}",
-        r.stderr
+    w.run_refused(
+        &["--no-charts"],
+        1,
+        &["data/units.csv: row 7, column 单位名称: unit U6 is also named \"部门\", which names the group g2 in the indicator system"],
     );
 }
 

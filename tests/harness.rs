@@ -198,6 +198,60 @@ impl Workdir {
             .into()
     }
 
+    /// Every file under `rel` with its bytes (empty when it is absent).
+    pub fn files(&self, rel: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+        fn walk(dir: &Path, base: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, base, out);
+                } else {
+                    let name = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                    out.insert(name, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        let mut out = std::collections::BTreeMap::new();
+        walk(&self.path().join(rel), &self.path().join(rel), &mut out);
+        out
+    }
+
+    /// `zwgk args`, which must be refused: exit status `code`, the message
+    /// holding each of `says` (its places: file, row or cell, unit, item;
+    /// and what is wrong), and `out` as it was before — absent, or the
+    /// previous report byte for byte. Returns the message.
+    pub fn refused(&self, args: &[&str], code: i32, says: &[&str]) -> String {
+        let out = args
+            .iter()
+            .position(|a| *a == "--out")
+            .map_or("out", |k| args[k + 1]);
+        let before = self.files(out);
+        let r = self.zwgk(args);
+        assert_eq!(r.code, code, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+        for s in says {
+            assert!(r.stderr.contains(s), "expected {s:?} in:\n{}", r.stderr);
+        }
+        assert!(self.files(out) == before, "{out} changed by a refused run");
+        assert!(self.temporary_dirs().is_empty(), "a temporary folder left");
+        r.stderr
+    }
+
+    /// `zwgk run` of the hand layout with `extra`, which must be refused
+    /// (see [`Workdir::refused`]).
+    pub fn run_refused(&self, extra: &[&str], code: i32, says: &[&str]) -> String {
+        let mut args = vec![
+            "run",
+            "--indicators",
+            "indicators.toml",
+            "--data",
+            "data",
+            "--out",
+            "out",
+        ];
+        args.extend_from_slice(extra);
+        self.refused(&args, code, says)
+    }
+
     /// `zwgk run` on the hand fixture's layout (indicators.toml + data/).
     pub fn run(&self, extra: &[&str]) -> Run {
         let mut args = vec![

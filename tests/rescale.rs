@@ -100,22 +100,22 @@ fn flat_conversion_reproduces_the_published_county_sheet() {
 #[test]
 fn without_flat_the_top_level_must_add_up_to_full_score() {
     let w = workdir("\"parent\"");
-    let r = w.run(&["--no-charts"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "top-level indicators add up to 100.64 (J 100 + Z 0.64), but full_score is 100"
-        ),
-        "{}",
-        r.stderr
+    w.run_refused(
+        &["--no-charts"],
+        1,
+        &[
+            "indicators.toml: line ",
+            "top-level indicators add up to 100.64 (J 100 + Z 0.64), but full_score is 100",
+        ],
     );
     let w = workdir("\"sideways\"");
-    let r = w.run(&["--no-charts"]);
-    assert!(
-        r.stderr
-            .contains("assessment.rescale = \"sideways\": expected \"parent\" or \"flat\""),
-        "{}",
-        r.stderr
+    w.run_refused(
+        &["--no-charts"],
+        1,
+        &[
+            "indicators.toml: line ",
+            "assessment.rescale = \"sideways\": expected \"parent\" or \"flat\"",
+        ],
     );
 }
 

@@ -69,49 +69,24 @@ fn ahp_reports_every_malformed_comparison_at_once() {
          [[set]]\nparent = \"\"\nchildren = [\"A\", \"B\"]\nupper = [[10]]\n\
          [[set]]\nparent = \"B\"\nchildren = [\"B1\"]\nupper = []\n",
     );
-    let r = w.zwgk(&[
-        "weights",
-        "ahp",
-        "c.toml",
-        "--indicators",
-        &demo("indicators/demo.toml"),
-    ]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("c.toml: [[set]] number 1: row 1 of upper must have 3 judgements"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains(
-            "[[set]] number 2: children must be exactly the children of \"\": A, B, C, D, E, F"
-        ),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("[[set]] number 3: children must be exactly the children of \"B\": B1, B2"),
-        "{}",
-        r.stderr
+    let indicators = demo("indicators/demo.toml");
+    w.refused(
+        &["weights", "ahp", "c.toml", "--indicators", &indicators],
+        1,
+        &[
+            "c.toml: [[set]] number 1: row 1 of upper must have 3 judgements",
+            "c.toml: [[set]] number 2: children must be exactly the top-level indicators: A, B, C, D, E, F",
+            "c.toml: [[set]] number 3: children must be exactly the children of \"B\": B1, B2",
+        ],
     );
     w.write(
         "d.toml",
         "[[set]]\nparent = \"B\"\nchildren = [\"B1\", \"B2\"]\nupper = [[10]]\n",
     );
-    let r = w.zwgk(&[
-        "weights",
-        "ahp",
-        "d.toml",
-        "--indicators",
-        &demo("indicators/demo.toml"),
-    ]);
-    assert!(
-        r.stderr
-            .contains("the judgement 10 of B1 over B2 is not on the 1–9 scale"),
-        "{}",
-        r.stderr
+    w.refused(
+        &["weights", "ahp", "d.toml", "--indicators", &indicators],
+        1,
+        &["d.toml: [[set]] number 1: the judgement 10 of B1 over B2 is not on the 1–9 scale"],
     );
 }
 

@@ -133,14 +133,13 @@ fn a_period_submission_counts_only_in_its_period() {
         "data/submissions.csv",
         w.read("data/submissions.csv").replace(",,P\n", ",,Q3\n"),
     );
-    let r = w.run(&["--no-charts", "--force"]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("column 考核期")
-            && r.stderr
-                .contains("\"Q3\" is not a period id; expected one of P, Q"),
-        "{}",
-        r.stderr
+    w.run_refused(
+        &["--no-charts", "--force"],
+        1,
+        &[
+            "data/submissions.csv: row 14, column 考核期 (unit U6, indicator A2)",
+            "\"Q3\" is not a period id; expected one of P, Q",
+        ],
     );
 }
 
@@ -150,24 +149,20 @@ fn a_period_submission_counts_only_in_its_period() {
 fn a_period_run_refuses_undated_records_and_unknown_periods() {
     let w = with_periods();
     w.edit("data/inspections.csv", "R6,教育局,2023-03-02", "R6,教育局,");
-    let r = w.run(&["--no-charts", "--period", "P"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("row 7, column date")
-            && r.stderr
-                .contains("a period run (P) needs every record's date"),
-        "{}",
-        r.stderr
+    w.run_refused(
+        &["--no-charts", "--period", "P"],
+        1,
+        &[
+            "data/inspections.csv: row 7, column date (unit 教育局",
+            "a period run (P) needs every record's date",
+        ],
     );
     // Without a period the undated record counts as before.
     assert_eq!(w.run(&["--no-charts"]).code, 0);
-    let r = w.run(&["--no-charts", "--force", "--period", "Q9"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("--period Q9: not a period id; the indicator system defines P, Q"),
-        "{}",
-        r.stderr
+    w.run_refused(
+        &["--no-charts", "--force", "--period", "Q9"],
+        2,
+        &["--period Q9: not a period id; the indicator system defines P, Q"],
     );
 }
 

@@ -191,10 +191,16 @@ pub fn read(path: &Path, system: &System) -> Result<Vec<Comparison>> {
         want.sort_unstable();
         if given != want {
             let expected = expected.join(", ");
-            err(crate::tr!(
-                "children 应恰为“{parent}”的下级指标：{expected}",
-                "children must be exactly the children of \"{parent}\": {expected}"
-            ));
+            err(match parent.is_empty() {
+                true => crate::tr!(
+                    "children 应恰为全部一级指标：{expected}",
+                    "children must be exactly the top-level indicators: {expected}"
+                ),
+                false => crate::tr!(
+                    "children 应恰为“{parent}”的下级指标：{expected}",
+                    "children must be exactly the children of \"{parent}\": {expected}"
+                ),
+            });
             continue;
         }
         let n = children.len();

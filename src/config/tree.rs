@@ -292,12 +292,15 @@ fn check_point_sums(
                 // Flat conversion publishes out of full_score whatever the
                 // top level adds up to (a sheet worth 100.64 in all).
                 if sum != full && rescale == Rescale::Parent {
-                    c.general(crate::tr!(
-                        "一级指标分值合计 {}（{parts}），而满分 full_score 为 {}",
-                        "top-level indicators add up to {} ({parts}), but full_score is {}",
-                        sum.normalize(),
-                        full.normalize()
-                    ));
+                    c.at(
+                        &raw.assessment,
+                        crate::tr!(
+                            "一级指标分值合计 {}（{parts}），而满分 full_score 为 {}",
+                            "top-level indicators add up to {} ({parts}), but full_score is {}",
+                            sum.normalize(),
+                            full.normalize()
+                        ),
+                    );
                 }
             }
             Some(p) => {
