@@ -173,6 +173,55 @@ proptest! {
         }
     }
 
+    /// SPEC §10 worked independently: two different parts weighted w and
+    /// 1 − w combine into round_half_up(w × T1 + (1 − w) × T2) at the
+    /// system's precision, capped at veto_cap (59) when either part vetoed
+    /// the unit; computed here from the parts' published totals alone.
+    #[test]
+    fn two_parts_combine_into_their_weighted_published_totals(
+        t1 in tables(),
+        t2 in tables(),
+        tenths in 1u32..10,
+    ) {
+        use rust_decimal::{Decimal, RoundingStrategy};
+        let (w1, w2) = (base_workdir(), base_workdir());
+        write(&w1, &t1);
+        write(&w2, &t2);
+        let (a1, a2) = (assess(&w1), assess(&w2));
+        w1.write("p1/results.json", report::json::Results.to_bytes(&a1).unwrap());
+        w1.write("p2/results.json", report::json::Results.to_bytes(&a2).unwrap());
+        let weight = Decimal::new(tenths.into(), 1);
+        let args = [
+            format!("{}={weight}", w1.path().join("p1").display()),
+            format!("{}={}", w1.path().join("p2").display(), Decimal::ONE - weight),
+        ];
+        let parts: Vec<_> = args
+            .iter()
+            .zip(["上半年", "下半年"])
+            .map(|(a, name)| zwgk::combine::PartArg {
+                name: Some(name.into()),
+                ..zwgk::combine::part_arg(a).unwrap()
+            })
+            .collect();
+        let roster = zwgk::ingest::load_roster(&a1.system, &w1.path().join("data")).unwrap();
+        let c = zwgk::combine::combine(&a1.system, roster, &parts).unwrap();
+        let p = a1.system.precision;
+        for u in 0..a1.scores.len() {
+            let published = |a: &zwgk::assess::Assessment| -> Decimal {
+                a.scores[u].total.publish(p)
+            };
+            let mut want = (weight * published(&a1) + (Decimal::ONE - weight) * published(&a2))
+                .round_dp_with_strategy(p, RoundingStrategy::MidpointAwayFromZero);
+            let vetoed = a1.scores[u].vetoed || a2.scores[u].vetoed;
+            if vetoed {
+                want = want.min(Decimal::from(59));
+            }
+            let got = c.scores[u].total.publish(p);
+            prop_assert_eq!(got, want, "unit {}", u);
+            prop_assert_eq!(c.scores[u].vetoed, vetoed);
+        }
+    }
+
     #[test]
     fn results_do_not_depend_on_the_order_of_input_rows(t in tables()) {
         let w = base_workdir();
