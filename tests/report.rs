@@ -29,6 +29,61 @@ fn writes_png_and_svg_charts_named_by_group_ids() {
     assert!(svg.contains("1. 西山区"), "best on top is listed first");
 }
 
+/// The texts of an SVG chart in drawing order, trimmed.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_string())
+        })
+        .collect()
+}
+
+/// What the distribution and indicator charts show, worked from the hand
+/// fixture's totals (100.00, 74.50, 59.00 in 县; 74.29, 74.29, 35.71 in
+/// 部门): ten-point bins hold 1 (30–40), 1 (50–60), 3 (70–80) and 1
+/// (90–100) units; 县's indicator bars list its units in rank order, each
+/// with its base score (东湖区 74.50 − bonus 2 = 72.50; 南城区 83.50
+/// before its veto caps the total at 59).
+#[test]
+fn the_distribution_and_indicator_charts_show_the_hand_figures() {
+    let w = Workdir::with_fixture("hand");
+    let r = w.run_with_charts(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let texts = svg_texts(&w.read("out/charts/distribution.svg"));
+    assert_eq!(texts[0], "手算用例 总分分布 (6个单位)");
+    let counts: Vec<&str> = texts[1..]
+        .iter()
+        .map(String::as_str)
+        .skip_while(|t| !t.chars().all(|c| c.is_ascii_digit()))
+        .take(4)
+        .collect();
+    assert_eq!(counts, ["1", "1", "3", "1"], "{texts:?}");
+    let texts = svg_texts(&w.read("out/charts/indicators-g1.svg"));
+    assert_eq!(texts[0], "县（市、区） 各项指标得分");
+    assert_eq!(
+        &texts[1..4],
+        ["主动公开 (40分)", "平台建设 (30分)", "基层公开 (30分)"]
+    );
+    let bars: Vec<&String> = texts
+        .iter()
+        .skip_while(|t| !t.starts_with("1. "))
+        .take(6)
+        .collect();
+    assert_eq!(
+        bars,
+        [
+            "1. 西山区",
+            "100.00",
+            "2. 东湖区",
+            "72.50",
+            "3. 南城区",
+            "83.50"
+        ]
+    );
+}
+
 #[test]
 fn the_ranking_chart_svg_matches_its_snapshot() {
     let w = Workdir::with_fixture("hand");

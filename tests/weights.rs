@@ -122,6 +122,13 @@ fn inconsistent_judgements_name_the_pair_and_are_not_written() {
     assert!(!w.exists("x.toml"));
 }
 
+/// The hand fixture's leaf scores (expected/results.json), over the units
+/// each leaf applies to: A1 (20, 16, 20, 18, 18, 0), A2 (10, 20, 4, 7, 0),
+/// B1 (20, 15, 20, 20, 20, 15), B2 (6, 10, 10, 7, 10), C1 (15, 12.5, 13.5),
+/// C2 (15, 13, 0). e_j = −Σ p ln p / ln n gives d = 1 − e = 0.103623,
+/// 0.240010, 0.004773, 0.013347, 0.002560, 0.371394 (Σ 0.735708), so
+/// w = 0.140848, 0.326230, 0.006488, 0.018142, 0.003480, 0.504812: C2,
+/// where one unit scored 0, weighs most; B1, nearly even, least.
 #[test]
 fn entropy_weights_of_a_run_sum_to_one_beside_the_published_shares() {
     let w = Workdir::with_fixture("hand");
@@ -143,5 +150,10 @@ fn entropy_weights_of_a_run_sum_to_one_beside_the_published_shares() {
     assert_eq!(ids, ["A1", "A2", "B1", "B2", "C1", "C2"]);
     let sum: f64 = leaves.iter().map(|l| l["weight"].as_f64().unwrap()).sum();
     assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+    let by_hand = [0.140848, 0.326230, 0.006488, 0.018142, 0.003480, 0.504812];
+    for (leaf, want) in leaves.iter().zip(by_hand) {
+        let got = leaf["weight"].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-6, "{}: {got} vs {want}", leaf["id"]);
+    }
     assert_eq!(leaves[0]["published_share"], 0.2, "A1: 20 of 100");
 }
