@@ -188,7 +188,7 @@ fn pending_submissions_are_an_error_unless_draft_and_then_marked() {
 }
 
 #[test]
-fn the_demo_runs_with_no_arguments_into_reports_demo() {
+fn the_demo_runs_with_no_arguments_into_reports_demo_and_replaces_its_own_report() {
     let w = Workdir::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for d in ["indicators", "data/demo"] {
@@ -208,8 +208,20 @@ fn the_demo_runs_with_no_arguments_into_reports_demo() {
     let json: serde_json::Value =
         serde_json::from_str(&w.read("reports/demo/results.json")).unwrap();
     assert_eq!(json["units"].as_array().unwrap().len(), 60);
-    // Running the demo again replaces its own report.
-    assert_eq!(w.zwgk(&[]).code, 0);
+    // `run` with the demo's defaults replaces that report, as bare zwgk
+    // does, without --force.
+    let r = w.zwgk(&["run", "--no-charts"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("reports in reports/demo"), "{}", r.stdout);
+    // Any other folder is replaced only with --force: refused, naming the
+    // folder and --force, the report in it unchanged.
+    let r = w.zwgk(&["run", "--no-charts", "--out", "elsewhere"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    w.refused(
+        &["run", "--no-charts", "--out", "elsewhere"],
+        2,
+        &["elsewhere", "--force"],
+    );
 }
 
 /// The rules the hand fixture does not use: manual, level, relative (lower

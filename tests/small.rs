@@ -40,34 +40,6 @@ fn explain_finds_a_unit_by_an_id_in_another_case_and_suggests_near_ids() {
     );
 }
 
-#[test]
-fn run_with_the_demo_defaults_replaces_its_own_report_as_bare_zwgk_does() {
-    let w = Workdir::new();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    w.write(
-        "indicators/demo.toml",
-        std::fs::read(root.join("indicators/demo.toml")).unwrap(),
-    );
-    for f in ["units", "inspections", "submissions", "ratings", "duties"] {
-        let name = format!("data/demo/{f}.csv");
-        w.write(&name, std::fs::read(root.join(&name)).unwrap());
-    }
-    for _ in 0..2 {
-        let r = w.zwgk(&["run", "--no-charts"]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        assert!(r.stdout.contains("reports in reports/demo"), "{}", r.stdout);
-    }
-    // Any other directory is still replaced only with --force.
-    let r = w.zwgk(&["run", "--no-charts", "--out", "elsewhere"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    // Refused, naming the folder and --force; the report in it unchanged.
-    w.refused(
-        &["run", "--no-charts", "--out", "elsewhere"],
-        2,
-        &["elsewhere", "--force"],
-    );
-}
-
 /// Excel's "Unicode 文本" export: UTF-16 with a byte-order mark, tabs between
 /// columns, saved as .txt.
 #[test]
