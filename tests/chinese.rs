@@ -136,19 +136,7 @@ fn a_missing_table_is_named_in_chinese_and_in_english_with_lang_en() {
 #[test]
 fn the_summary_and_warnings_are_in_chinese() {
     let w = Workdir::with_fixture("hand");
-    let r = w.zwgk_in(
-        chinese,
-        &[
-            "run",
-            "--indicators",
-            "indicators.toml",
-            "--data",
-            "data",
-            "--out",
-            "out",
-            "--no-charts",
-        ],
-    );
+    let r = w.zwgk_in(chinese, &crate::harness::hand_run(&["--no-charts"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     // The third warning: the notice dated today, --notice-date not given.
     assert!(

@@ -112,17 +112,7 @@ impl Workdir {
 
     /// `zwgk run` with charts (and a fixed notice date) on the hand layout.
     pub fn run_with_charts(&self, extra: &[&str]) -> Run {
-        let mut args = vec![
-            "run",
-            "--indicators",
-            "indicators.toml",
-            "--data",
-            "data",
-            "--out",
-            "out",
-            "--notice-date",
-            "2024-03-01",
-        ];
+        let mut args = hand_run(&["--notice-date", "2024-03-01"]);
         args.extend_from_slice(extra);
         self.zwgk(&args)
     }
@@ -239,33 +229,29 @@ impl Workdir {
     /// `zwgk run` of the hand layout with `extra`, which must be refused
     /// (see [`Workdir::refused`]).
     pub fn run_refused(&self, extra: &[&str], code: i32, says: &[&str]) -> String {
-        let mut args = vec![
-            "run",
-            "--indicators",
-            "indicators.toml",
-            "--data",
-            "data",
-            "--out",
-            "out",
-        ];
-        args.extend_from_slice(extra);
-        self.refused(&args, code, says)
+        self.refused(&hand_run(extra), code, says)
     }
 
     /// `zwgk run` on the hand fixture's layout (indicators.toml + data/).
     pub fn run(&self, extra: &[&str]) -> Run {
-        let mut args = vec![
-            "run",
-            "--indicators",
-            "indicators.toml",
-            "--data",
-            "data",
-            "--out",
-            "out",
-        ];
-        args.extend_from_slice(extra);
-        self.zwgk(&args)
+        self.zwgk(&hand_run(extra))
     }
+}
+
+/// `run` on the hand fixture's layout (indicators.toml + data/ into out/)
+/// with `extra`.
+pub fn hand_run<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "run",
+        "--indicators",
+        "indicators.toml",
+        "--data",
+        "data",
+        "--out",
+        "out",
+    ];
+    args.extend_from_slice(extra);
+    args
 }
 
 /// `zwgk run` of `indicators` on `data` into `out`, without charts, dated

@@ -7,7 +7,7 @@
 //! Without Chromium the tests say "skipped: no chromium"; under `CI` a
 //! missing Chromium fails them (`.ci/run` installs it).
 
-use crate::harness::Workdir;
+use crate::harness::{run_args, Workdir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -351,17 +351,9 @@ fn a_large_page_carries_its_accounts_packed_and_still_shows_them() {
     // and read by the vendored fflate only when a unit is opened.
     let w = Workdir::new();
     w.generate(1500, 30_000, &[], "g");
-    let r = w.zwgk(&[
-        "run",
-        "--indicators",
-        "g/indicators.toml",
-        "--data",
-        "g/data",
-        "--out",
-        "g/out",
-        "--no-charts",
-        "--no-feedback",
-    ]);
+    let mut args = run_args("g/indicators.toml", "g/data", "g/out");
+    args.push("--no-feedback");
+    let r = w.zwgk(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let page = w.read("g/out/results.html");
     assert!(
