@@ -620,7 +620,35 @@ fn fuzzer_found_inputs_never_panic() {
         let _ = zwgk::ingest::load(&system, &w.path().join("data"), &Default::default());
         seen += 1;
     }
-    assert!(seen >= 80, "the regression inputs are there ({seen})");
+    // results.json read back (compare, combine) and returned forms
+    // (collect) against the demo's system and three of its units.
+    for entry in std::fs::read_dir(root.join("results")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let _ = zwgk::ingest::results::parse("fuzz.json", &bytes);
+        seen += 1;
+    }
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("indicators/demo.toml");
+    let system = zwgk::config::System::load(&demo).unwrap();
+    let unit = |id: &str, name: &str, group: usize| zwgk::ingest::Unit {
+        id: id.into(),
+        name: name.into(),
+        group,
+        aliases: Vec::new(),
+    };
+    let inputs = zwgk::ingest::Inputs {
+        units: vec![
+            unit("X01", "东湖区", 0),
+            unit("Y01", "综合保税区", 1),
+            unit("Z01", "市发展和改革委员会", 2),
+        ],
+        ..Default::default()
+    };
+    for entry in std::fs::read_dir(root.join("forms")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let _ = zwgk::forms::collect::check_form_bytes(&system, &inputs, bytes);
+        seen += 1;
+    }
+    assert!(seen >= 110, "the regression inputs are there ({seen})");
 }
 
 #[test]
