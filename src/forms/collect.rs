@@ -196,7 +196,7 @@ fn form_of_bytes(
     }
     let mut book = Book::open(&file, bytes)
         .map_err(|_| not_a_form(&file, crate::tr!("不是工作簿", "it is not a workbook")))?;
-    let cells = book.cells(form::SHEET).ok_or_else(|| {
+    let cells = book.cells(form::SHEET)?.ok_or_else(|| {
         not_a_form(
             &file,
             crate::tr!("没有“{}”工作表", "it has no sheet {}", form::SHEET),

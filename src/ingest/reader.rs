@@ -39,7 +39,8 @@ impl<'d> Reader<'d> {
                         .sheets()
                         .into_iter()
                         .map(|(name, visible)| {
-                            let empty = b.cells(&name).is_some_and(|c| c.end_row() == 0);
+                            let cells = b.cells(&name).ok().flatten();
+                            let empty = cells.is_some_and(|c| c.end_row() == 0);
                             (name, visible && !empty)
                         })
                         .collect();

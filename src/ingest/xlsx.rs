@@ -170,6 +170,24 @@ pub fn has_macros(bytes: &[u8]) -> bool {
     bytes.windows(stream.len()).any(|w| w == stream.as_slice())
 }
 
+/// calamine run with its panics caught, so that a damaged workbook is an
+/// error naming its file, never a crash: the fuzzer found that a sheet
+/// whose `<dimension ref="h1:G15">` ends before it starts makes calamine
+/// 0.38 subtract past zero (a panic where overflow is checked; release
+/// builds wrap and only warn).
+fn guarded<T>(file: &str, f: impl FnOnce() -> T) -> Result<T, Vec<Diagnostic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
+        vec![Diagnostic::new(
+            file,
+            "",
+            crate::tr!(
+                "工作簿已损坏，无法读取：请在 Excel 或 WPS 中打开后另存一份",
+                "the workbook is damaged and cannot be read; open it in Excel or WPS and save a copy"
+            ),
+        )]
+    })
+}
+
 /// A workbook checked for its size and opened once, for all its sheets
 /// (data.xlsx holds every table).
 pub struct Book {
@@ -180,13 +198,14 @@ pub struct Book {
 impl Book {
     pub fn open(file: &str, bytes: Vec<u8>) -> Result<Book, Vec<Diagnostic>> {
         check_size(file, &bytes)?;
-        let wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-            vec![Diagnostic::new(
-                file,
-                "",
-                crate::tr!("无法按工作簿读取：{e}", "cannot read as a workbook: {e}"),
-            )]
-        })?;
+        let wb =
+            guarded(file, || open_workbook_auto_from_rs(Cursor::new(bytes)))?.map_err(|e| {
+                vec![Diagnostic::new(
+                    file,
+                    "",
+                    crate::tr!("无法按工作簿读取：{e}", "cannot read as a workbook: {e}"),
+                )]
+            })?;
         Ok(Book {
             file: file.to_string(),
             wb,
@@ -214,10 +233,13 @@ impl Book {
 
     /// The cells of `sheet` as they stand, or `None` when the workbook has
     /// no such sheet (a returned form is read cell by cell).
-    pub fn cells(&mut self, sheet: &str) -> Option<Cells> {
-        let range = self.wb.worksheet_range(sheet).ok()?;
-        let formulas = self.wb.worksheet_formula(sheet).ok();
-        Some(Cells { range, formulas })
+    pub fn cells(&mut self, sheet: &str) -> Result<Option<Cells>, Vec<Diagnostic>> {
+        let wb = &mut self.wb;
+        guarded(&self.file, || {
+            let range = wb.worksheet_range(sheet).ok()?;
+            let formulas = wb.worksheet_formula(sheet).ok();
+            Some(Cells { range, formulas })
+        })
     }
 
     /// Reads `sheet` (or the first visible sheet). `known` are the table's
@@ -243,7 +265,7 @@ impl Book {
         };
         let wb = &mut self.wb;
         let shown = sheet_shown(file, &name);
-        let range = wb.worksheet_range(&name).map_err(|e| {
+        let range = guarded(&shown, || wb.worksheet_range(&name))?.map_err(|e| {
             vec![Diagnostic::new(
                 &shown,
                 "",
@@ -355,6 +377,24 @@ impl Cells {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fuzzer's find: a sheet's dimension `h1:G15` ends before it
+    /// starts; calamine subtracts past zero. An error naming the file.
+    #[test]
+    fn a_damaged_workbook_is_an_error_not_a_crash() {
+        let bytes = include_bytes!(
+            "../../fuzz/regressions/forms/crash-0a3869a836d4056b1f16b5be02fd4a3eecb28186"
+        );
+        let errors = match Book::open("X01.xlsx", bytes.to_vec()) {
+            Err(e) => e,
+            Ok(mut book) => book.cells("报送表").err().unwrap_or_default(),
+        };
+        let said: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        assert!(
+            cfg!(not(debug_assertions)) || said.iter().any(|e| e.starts_with("X01.xlsx")),
+            "{said:?}"
+        );
+    }
 
     #[test]
     fn names_columns_as_spreadsheets_do() {
