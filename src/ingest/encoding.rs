@@ -45,10 +45,14 @@ fn unreadable(first: &[u8]) -> Option<Problem> {
         // such as U+5E00 puts one on the other); a workbook's are not.
         let odd = first.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
         let one_side = odd.max(zeros - odd) * 10 >= zeros * 9;
-        return Some(match one_side && zeros >= 4 {
-            true => Problem::Utf16WithoutBom,
-            false => Problem::Binary,
-        });
+        if one_side && zeros >= 4 {
+            return Some(Problem::Utf16WithoutBom);
+        }
+        // A stray NUL pasted into a name is a control character, removed
+        // with a warning where the cell is read; a file of many is not text.
+        if zeros * 100 >= first.len() {
+            return Some(Problem::Binary);
+        }
     }
     let body = first.strip_suffix(b"\r").unwrap_or(first);
     (memchr::memchr(b'\n', first).is_none() && memchr::memchr(b'\r', body).is_some())
@@ -369,6 +373,34 @@ fn record_end(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tells_what_is_not_read_as_text() {
+        let utf16: Vec<u8> = "单位,名称\nU1,东湖区\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(to_utf8(&utf16), Err(Problem::Utf16WithoutBom));
+        assert_eq!(to_utf8(b"\xFF\xFE\0\0a\0\0\0"), Err(Problem::Utf32));
+        assert_eq!(to_utf8(b"a,b\r1,2\r"), Err(Problem::CarriageReturnsOnly));
+        assert_eq!(
+            to_utf8(b"a,b\r"),
+            Ok("a,b\r".into()),
+            "one line ending in CR"
+        );
+        let zip = b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0\xab\x12\0\0\x93\x01\0\0";
+        assert_eq!(to_utf8(zip), Err(Problem::Binary));
+        // One NUL pasted into a name: text, its control character removed
+        // where the cell is read.
+        let stray = format!(
+            "单位编码,单位名称\nU1,东湖\0区\n{}",
+            "U2,西山区\n".repeat(20)
+        );
+        assert!(to_utf8(stray.as_bytes()).is_ok());
+        let mut cut = encoding_rs::GB18030.encode("单位\n东湖区\n").0.into_owned();
+        cut.push(0xB6);
+        assert_eq!(to_utf8(&cut), Err(Problem::BrokenGb18030(3)));
+    }
 
     #[test]
     fn tells_a_gbk_file_from_a_utf8_file_with_a_gbk_line() {
