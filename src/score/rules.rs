@@ -250,6 +250,20 @@ mod tests {
         );
         let (mean, _) = trimmed_mean(&[d("80"), d("85"), d("85")], 0);
         assert_eq!(pub2(mean), "83.33");
+        // The bounds (mutants of `len <= 2 × trim` survived without them):
+        // three scores with trim 1 are trimmed to the middle one; four with
+        // trim 2 are too few and averaged whole, (60 + 70 + 80 + 90) / 4.
+        let (mean, dropped) = trimmed_mean(&[d("90"), d("70"), d("80")], 1);
+        assert_eq!((mean, dropped), (Exact::from_int(80), Some(vec![1, 0])));
+        let (mean, dropped) = trimmed_mean(&[d("60"), d("90"), d("70"), d("80")], 2);
+        assert_eq!((mean, dropped), (Exact::from_int(75), None));
+    }
+
+    #[test]
+    fn not_applicable_reasons_read_as_the_breakdown_says_them() {
+        assert_eq!(NaReason::Group.label(), "不涉及（本组不考核此项）");
+        assert_eq!(NaReason::Duty.label(), "不涉及（非责任单位）");
+        assert_eq!(NaReason::Declared.label(), "不涉及（单位报送不涉及）");
     }
 
     #[test]
