@@ -185,6 +185,14 @@ fn every_error_of_every_table_is_reported_in_one_run() {
         ("data/units.csv", "U2,西山区,g1", "U2,西山区,g9"),
     ]);
     assert!(e.contains("error: 4 error(s) in the inputs"), "{e}");
+    for place in [
+        "data/inspections.csv: row 2, column unit (issue I1)",
+        "data/submissions.csv: row 3, column 填报值 (unit U1, indicator C2)",
+        "data/ratings.csv: row ",
+        "data/units.csv: row 3, column 分组",
+    ] {
+        assert!(e.contains(place), "{place} in {e}");
+    }
 }
 
 #[test]

@@ -518,4 +518,13 @@ rule = "nope"
     )
     .unwrap_err();
     assert_eq!(e.len(), 2, "{e:?}");
+    // Each at its indicator's table, saying what is wrong there.
+    let said: Vec<String> = e.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        said,
+        [
+            "t.toml: line 26, column 1: indicator A: points = 0: must be > 0",
+            "t.toml: line 31, column 1: indicator B: unknown rule \"nope\"; expected one of deduct, curve, deadline, rating, relative, manual, level",
+        ]
+    );
 }
