@@ -48,7 +48,9 @@ fn browser(bin: &Path, profile: &Path) -> Command {
 /// The DOM of `file` at `#hash` after its script ran.
 fn dom(bin: &Path, w: &Workdir, file: &str, hash: &str) -> String {
     let url = format!("file://{}#{hash}", w.path().join(file).display());
-    let out = browser(bin, &w.path().join("profile"))
+    // A profile of its own: tests share one demo run and open it at once.
+    let profile = tempfile::tempdir().unwrap();
+    let out = browser(bin, profile.path())
         .args(["--dump-dom", &url])
         .output()
         .expect("run chromium");
@@ -91,6 +93,13 @@ fn demo(rename: Option<(&str, &str)>) -> Workdir {
     w
 }
 
+/// The demo run the tests that only read it share (one run with charts
+/// instead of one each). Its folder outlives the tests, as a static does.
+fn shared_demo() -> &'static Workdir {
+    static DEMO: std::sync::OnceLock<Workdir> = std::sync::OnceLock::new();
+    DEMO.get_or_init(|| demo(None))
+}
+
 /// The rows (cell texts, tags taken out) of the table with id `id`.
 fn table_rows(dom: &str, id: &str) -> Vec<Vec<String>> {
     let start = dom
@@ -126,7 +135,7 @@ fn table_rows(dom: &str, id: &str) -> Vec<Vec<String>> {
 #[test]
 fn a_unit_is_found_by_pinyin_initials_and_by_every_reading_of_a_polyphonic_character() {
     let Some(bin) = chromium() else { return };
-    let w = demo(None);
+    let w = shared_demo();
     // 长乐市: 长 reads chang and zhang.
     for q in ["cls", "zls", "cl", "changle", "zhangleshi", "x14", "长乐"] {
         let d = dom(&bin, &w, "out/results.html", &format!("q={q}"));
@@ -142,7 +151,7 @@ fn a_unit_is_found_by_pinyin_initials_and_by_every_reading_of_a_polyphonic_chara
 #[test]
 fn a_units_address_shows_its_records_and_appeal_decisions() {
     let Some(bin) = chromium() else { return };
-    let w = demo(None);
+    let w = shared_demo();
     let d = dom(&bin, &w, "out/results.html", "unit=Z06");
     assert!(d.contains("市公安局（Z06，市政府部门）"));
     // Its record R0114, upheld on appeal, and the veto it brought on D.
@@ -161,7 +170,7 @@ fn a_units_address_shows_its_records_and_appeal_decisions() {
 #[test]
 fn a_group_sorts_by_an_indicator_and_filters_by_grade() {
     let Some(bin) = chromium() else { return };
-    let w = demo(None);
+    let w = shared_demo();
     let results: serde_json::Value = serde_json::from_str(&w.read("out/results.json")).unwrap();
     let dept: Vec<&serde_json::Value> = results["units"]
         .as_array()
@@ -198,13 +207,14 @@ fn a_group_sorts_by_an_indicator_and_filters_by_grade() {
 #[test]
 fn a_units_view_prints_on_a4() {
     let Some(bin) = chromium() else { return };
-    let w = demo(None);
-    let pdf = w.path().join("z06.pdf");
+    let w = shared_demo();
+    let scratch = tempfile::tempdir().unwrap();
+    let pdf = scratch.path().join("z06.pdf");
     let url = format!(
         "file://{}#unit=Z06",
         w.path().join("out/results.html").display()
     );
-    let out = browser(&bin, &w.path().join("profile"))
+    let out = browser(&bin, &scratch.path().join("profile"))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg("--no-pdf-header-footer")
         .arg(&url)
@@ -270,7 +280,7 @@ fn records_by_unit(w: &Workdir) -> std::collections::HashMap<String, (Vec<String
 
 #[test]
 fn each_units_own_page_holds_no_other_units_records_or_notes() {
-    let w = demo(None);
+    let w = shared_demo();
     let records = records_by_unit(&w);
     let ids: Vec<String> = records.keys().cloned().collect();
     assert!(ids.len() > 30);
@@ -317,7 +327,7 @@ fn each_units_own_page_holds_no_other_units_records_or_notes() {
 
 #[test]
 fn the_demo_page_is_one_file_under_500_kb() {
-    let w = demo(None);
+    let w = shared_demo();
     let page = w.read("out/results.html");
     assert!(page.len() < 500_000, "{} bytes", page.len());
     // Self-contained: no address it would fetch.
