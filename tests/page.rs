@@ -138,13 +138,13 @@ fn a_unit_is_found_by_pinyin_initials_and_by_every_reading_of_a_polyphonic_chara
     let w = shared_demo();
     // 长乐市: 长 reads chang and zhang.
     for q in ["cls", "zls", "cl", "changle", "zhangleshi", "x14", "长乐"] {
-        let d = dom(&bin, &w, "out/results.html", &format!("q={q}"));
+        let d = dom(&bin, w, "out/results.html", &format!("q={q}"));
         assert!(
             d.contains("<a href=\"#unit=X14\">长乐市（X14，县（市、区））</a>"),
             "{q}"
         );
     }
-    let d = dom(&bin, &w, "out/results.html", "q=qqqq");
+    let d = dom(&bin, w, "out/results.html", "q=qqqq");
     assert!(d.contains("未找到“qqqq”"));
 }
 
@@ -152,7 +152,7 @@ fn a_unit_is_found_by_pinyin_initials_and_by_every_reading_of_a_polyphonic_chara
 fn a_units_address_shows_its_records_and_appeal_decisions() {
     let Some(bin) = chromium() else { return };
     let w = shared_demo();
-    let d = dom(&bin, &w, "out/results.html", "unit=Z06");
+    let d = dom(&bin, w, "out/results.html", "unit=Z06");
     assert!(d.contains("市公安局（Z06，市政府部门）"));
     // Its record R0114, upheld on appeal, and the veto it brought on D.
     assert!(
@@ -163,7 +163,7 @@ fn a_units_address_shows_its_records_and_appeal_decisions() {
     // Where it stands on D against its group: 0.00, the group's lowest.
     assert!(d.contains("各一级指标：本单位与本组最低、平均、最高"));
     // Side by side with another unit.
-    let d = dom(&bin, &w, "out/results.html", "unit=Z06&with=Z07");
+    let d = dom(&bin, w, "out/results.html", "unit=Z06&with=Z07");
     assert!(d.contains("市公安局（Z06，市政府部门）") && d.contains("市民政局（Z07，市政府部门）"));
 }
 
@@ -187,7 +187,7 @@ fn a_group_sorts_by_an_indicator_and_filters_by_grade() {
             .unwrap()
     };
     let lowest = dept.iter().map(|u| d_of(u)).fold(f64::MAX, f64::min);
-    let d = dom(&bin, &w, "out/results.html", "sort=dept:ind3:asc");
+    let d = dom(&bin, w, "out/results.html", "sort=dept:ind3:asc");
     assert!(d.contains("aria-sort=\"ascending\""));
     let rows = table_rows(&d, "rank-dept");
     assert_eq!(rows.len(), 40);
@@ -198,7 +198,7 @@ fn a_group_sorts_by_an_indicator_and_filters_by_grade() {
     assert_eq!(d_of(first), lowest, "{:?}", rows[0]);
     // Filtered to 优秀: exactly the group's 优秀 units.
     let excellent = dept.iter().filter(|u| u["grade"] == "优秀").count();
-    let d = dom(&bin, &w, "out/results.html", "grade=dept:优秀");
+    let d = dom(&bin, w, "out/results.html", "grade=dept:优秀");
     let rows = table_rows(&d, "rank-dept");
     assert_eq!(rows.len(), excellent);
     assert!(rows.iter().all(|r| r[3].starts_with("优秀")), "{rows:?}");
@@ -281,7 +281,7 @@ fn records_by_unit(w: &Workdir) -> std::collections::HashMap<String, (Vec<String
 #[test]
 fn each_units_own_page_holds_no_other_units_records_or_notes() {
     let w = shared_demo();
-    let records = records_by_unit(&w);
+    let records = records_by_unit(w);
     let ids: Vec<String> = records.keys().cloned().collect();
     assert!(ids.len() > 30);
     for id in &ids {
