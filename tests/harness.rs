@@ -119,24 +119,9 @@ impl Workdir {
 
     /// [`Workdir::run`] with one environment variable set.
     pub fn run_with_env(&self, extra: &[&str], key: &str, value: &str) -> Run {
-        let mut args = vec![
-            "run",
-            "--indicators",
-            "indicators.toml",
-            "--data",
-            "data",
-            "--out",
-            "out",
-            "--no-charts",
-        ];
+        let mut args = hand_run(&["--no-charts"]);
         args.extend_from_slice(extra);
-        english(Command::new(env!("CARGO_BIN_EXE_zwgk")))
-            .args(&args)
-            .env(key, value)
-            .current_dir(self.path())
-            .output()
-            .expect("run zwgk")
-            .into()
+        self.zwgk_with_env(&args, &[(key, value)])
     }
 
     /// The `.out.*` directories (not the lock file) a run writes beside `out` before renaming.
