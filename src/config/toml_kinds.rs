@@ -72,7 +72,7 @@ fn errors_beyond(text: &str, file: &str, wrong: &[Wrong]) -> Vec<Diagnostic> {
     };
     let follows = |d: &Diagnostic| {
         wrong.iter().any(|w| {
-            d.message.contains(&w.key)
+            names_id(&d.message, &w.key)
                 || w.owner
                     .as_deref()
                     .is_some_and(|id| names_id(&d.message, id))
@@ -81,7 +81,8 @@ fn errors_beyond(text: &str, file: &str, wrong: &[Wrong]) -> Vec<Diagnostic> {
     errors.into_iter().filter(|d| !follows(d)).collect()
 }
 
-/// Whether `message` names `id` as a whole word (A1, not A11).
+/// Whether `message` names `id` (an indicator id or a key) as a whole
+/// word: A1, not A11; `id`, not `width`.
 fn names_id(message: &str, id: &str) -> bool {
     message.match_indices(id).any(|(k, _)| {
         let before = message[..k].chars().next_back();
