@@ -386,4 +386,60 @@ fn a_large_page_carries_its_accounts_packed_and_still_shows_them() {
         d.contains("<a href=\"#unit=G000123\">合成单位124（G000123，市政府部门）</a>"),
         "{d:.3000}"
     );
+    a_large_group_opens_with_its_head_and_sorts_and_filters_whole(&bin, &w);
+}
+
+/// The largest group of the 1,500: the page opens with its first 100 rows
+/// (the rest are after the script), and a sort or a grade filter still
+/// works over the whole group.
+fn a_large_group_opens_with_its_head_and_sorts_and_filters_whole(bin: &Path, w: &Workdir) {
+    let results: serde_json::Value = serde_json::from_str(&w.read("g/out/results.json")).unwrap();
+    let units = results["units"].as_array().unwrap();
+    let count = |g: &str| units.iter().filter(|u| u["group"] == g).count();
+    let group = units
+        .iter()
+        .map(|u| u["group"].as_str().unwrap())
+        .max_by_key(|g| count(g))
+        .unwrap();
+    let members: Vec<&serde_json::Value> = units.iter().filter(|u| u["group"] == group).collect();
+    assert!(members.len() > 200, "{group}: {}", members.len());
+    let total = |u: &serde_json::Value| u["total"].as_str().unwrap().parse::<f64>().unwrap();
+    let d = dom(bin, w, "g/out/results.html", "");
+    let table = format!("rank-{group}");
+    assert_eq!(table_rows(&d, &table).len(), 100);
+    assert!(
+        d.contains(&format!("显示本组全部 {} 个单位", members.len())),
+        "{d:.3000}"
+    );
+    // Lowest total first: a unit far below the first 100.
+    let lowest = members.iter().map(|u| total(u)).fold(f64::MAX, f64::min);
+    let d = dom(
+        bin,
+        w,
+        "g/out/results.html",
+        &format!("sort={group}:total:asc"),
+    );
+    let rows = table_rows(&d, &table);
+    assert_eq!(rows[0][2].parse::<f64>().unwrap(), lowest, "{:?}", rows[0]);
+    let worst = members.iter().filter(|u| total(u) == lowest).count();
+    assert!(worst < 100 && members.len() - worst > 100);
+    // A grade some unit below the first 100 has (the fewest such): every
+    // unit of it, across the whole group.
+    let of = |g: &str| members.iter().filter(|u| u["grade"] == g).count();
+    let grade = members
+        .iter()
+        .filter(|u| u["rank"].as_u64().unwrap() > 100)
+        .map(|u| u["grade"].as_str().unwrap())
+        .min_by_key(|g| of(g))
+        .unwrap();
+    let of_grade = of(grade);
+    let d = dom(
+        bin,
+        w,
+        "g/out/results.html",
+        &format!("grade={group}:{grade}"),
+    );
+    let rows = table_rows(&d, &table);
+    assert_eq!(rows.len(), of_grade.min(100), "{grade}");
+    assert!(rows.iter().all(|r| r[3].starts_with(grade)), "{rows:?}");
 }

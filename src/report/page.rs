@@ -41,7 +41,7 @@ fn render(
     let blocks = super::page_pack::data_blocks(facts(a, shared, scope, date));
     let page = TEMPLATE
         .replacen(DATA_MARK, &blocks.main, 1)
-        .replacen(UNITS_MARK, &blocks.units, 1)
+        .replacen(UNITS_MARK, &blocks.after, 1)
         .replacen(CHARTS_MARK, charts, 1);
     (page, blocks.packed_text)
 }

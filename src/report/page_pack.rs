@@ -1,7 +1,8 @@
 //! How the results page carries its facts: in column form (a group's
-//! ranking as one list per column, not one object per unit), in two blocks
-//! (what the page shows at once, and the units' accounts it reads only when
-//! a unit is opened), each plain JSON or, when large, gzip-packed.
+//! ranking as one list per column, not one object per unit), in three
+//! blocks (what the page draws at once; the rest of the rankings with what
+//! the search reads; the units' accounts, read when a unit is opened), each
+//! plain JSON or, when large, gzip-packed.
 //!
 //! A browser reads a page's text at about 30 ms a megabyte here and builds
 //! an object per unit slowly; a 20,000-unit page as one JSON of objects
@@ -40,12 +41,12 @@ pub(super) fn embedded_json(v: &Value) -> String {
 /// The page's data blocks, as HTML.
 pub struct Blocks {
     /// Before the page's script: the facts it draws at once (and the
-    /// unpacker when the accounts are packed).
+    /// unpacker when a block after it is packed).
     pub main: String,
-    /// After it: the units' accounts.
-    pub units: String,
-    /// The accounts' text when it is packed (the page's font must still
-    /// have its characters); empty when it is plain in `units`.
+    /// After it: the rest of the rankings and the units' accounts.
+    pub after: String,
+    /// The text of what is packed (the page's font must still have its
+    /// characters); empty when nothing is.
     pub packed_text: String,
 }
 
@@ -101,16 +102,14 @@ fn columns(rows: &[Value]) -> Value {
     cols.into()
 }
 
-/// The page's data blocks: its facts (each group's rows in columns, the
-/// aliases of the units that have any and the pinyin of the names'
-/// characters for the search box; the unpacker before them when the
-/// accounts are packed), and the units' accounts, which the page puts
-/// after its script.
-pub fn data_blocks(mut facts: Value) -> Blocks {
-    let mut accounts = facts
-        .as_object_mut()
-        .and_then(|m| m.remove("units"))
-        .unwrap_or_default();
+/// A group's rows the page draws at once, and its tie and quota sentences:
+/// a province's group of thousands opens with its head, the rest on request.
+pub const ROWS_AT_ONCE: usize = 100;
+pub const NOTES_AT_ONCE: usize = 20;
+
+/// Each account's aliases taken out of it, for the search: only the units
+/// that have any.
+fn take_aliases(accounts: &mut Value) -> Map<String, Value> {
     let mut aliases = Map::new();
     for (id, acc) in accounts
         .as_object_mut()
@@ -126,21 +125,57 @@ pub fn data_blocks(mut facts: Value) -> Blocks {
             aliases.insert(id.clone(), own.unwrap_or_default());
         }
     }
-    facts["aliases"] = aliases.into();
+    aliases
+}
+
+/// Each group's head, in columns, left in the facts (`partial` when the
+/// group has more rows or sentences than drawn at once); the whole ranking
+/// and every sentence of each cut group, by group id, returned.
+fn split_groups(facts: &mut Value) -> Map<String, Value> {
+    let mut whole = Map::new();
+    for g in facts["groups"].as_array_mut().into_iter().flatten() {
+        let mut take = |key: &str| match g.as_object_mut().and_then(|m| m.remove(key)) {
+            Some(Value::Array(v)) => v,
+            _ => Vec::new(),
+        };
+        let (rows, notes) = (take("rows"), take("notes"));
+        let partial = rows.len() > ROWS_AT_ONCE || notes.len() > NOTES_AT_ONCE;
+        g["cols"] = columns(&rows[..rows.len().min(ROWS_AT_ONCE)]);
+        g["notes"] = notes[..notes.len().min(NOTES_AT_ONCE)].into();
+        g["note_count"] = notes.len().into();
+        g["partial"] = partial.into();
+        if partial {
+            let id = g["id"].as_str().unwrap_or_default().to_string();
+            whole.insert(id, json!({"cols": columns(&rows), "notes": notes}));
+        }
+    }
+    whole
+}
+
+/// The page's data blocks. Before its script, what it draws at once: the
+/// run's facts and each group's head. After it, the rest: the whole of each
+/// cut group with the aliases and the names' pinyin for the search box, and
+/// the units' accounts for a unit's view. The unpacker goes first when
+/// either of those is packed.
+pub fn data_blocks(mut facts: Value) -> Blocks {
+    let mut accounts = facts
+        .as_object_mut()
+        .and_then(|m| m.remove("units"))
+        .unwrap_or_default();
+    let aliases = take_aliases(&mut accounts);
     let names = accounts.as_object().into_iter().flat_map(|m| m.values());
     let pinyin = super::page_data::pinyin_of(names.filter_map(|a| a["name"].as_str()));
-    facts["pinyin"] = pinyin.into();
     if facts["scope"] == "unit" {
         let own = accounts.as_object().and_then(|m| m.keys().next().cloned());
         facts["own"] = own.into();
     }
-    if let Some(groups) = facts["groups"].as_array_mut() {
-        for g in groups {
-            let rows = g.as_object_mut().and_then(|m| m.remove("rows"));
-            g["cols"] = columns(rows.as_ref().and_then(Value::as_array).map_or(&[], |v| v));
-        }
-    }
-    let (units, packed_text) = data_block("zwgk-units", &accounts, true);
+    facts["rows_at_once"] = ROWS_AT_ONCE.into();
+    facts["notes_at_once"] = NOTES_AT_ONCE.into();
+    let groups = split_groups(&mut facts);
+    let rest = json!({"groups": groups, "aliases": aliases, "pinyin": pinyin});
+    let (rest, rest_text) = data_block("zwgk-rest", &rest, true);
+    let (units, units_text) = data_block("zwgk-units", &accounts, true);
+    let packed_text = format!("{rest_text}{units_text}");
     let inflate = match packed_text.is_empty() {
         false => format!("<script>{INFLATE}</script>\n"),
         true => String::new(),
@@ -148,7 +183,7 @@ pub fn data_blocks(mut facts: Value) -> Blocks {
     let (main, _) = data_block("zwgk-data", &facts, false);
     Blocks {
         main: format!("{inflate}{main}"),
-        units,
+        after: format!("{rest}\n{units}"),
         packed_text,
     }
 }
@@ -179,6 +214,38 @@ mod tests {
             json!({"id": ["A", "B"], "rank": [1, 2], "ind": [["9.00", "8.00"], [null, "1.00"]]})
         );
         assert_eq!(columns(&[]), json!({}));
+    }
+
+    #[test]
+    fn a_group_keeps_its_head_and_gives_its_whole_to_the_rest() {
+        let rows = |n: usize| {
+            (0..n)
+                .map(|i| json!({"id": format!("U{i}")}))
+                .collect::<Vec<_>>()
+        };
+        let notes = |n: usize| (0..n).map(|i| format!("说明{i}")).collect::<Vec<_>>();
+        let mut facts = json!({"groups": [
+            {"id": "big", "rows": rows(150), "notes": notes(25)},
+            {"id": "small", "rows": rows(3), "notes": notes(1)},
+        ]});
+        let whole = split_groups(&mut facts);
+        let big = &facts["groups"][0];
+        assert_eq!(big["cols"]["id"].as_array().unwrap().len(), ROWS_AT_ONCE);
+        assert_eq!(big["cols"]["id"][99], "U99");
+        assert_eq!(big["notes"].as_array().unwrap().len(), NOTES_AT_ONCE);
+        assert_eq!(
+            (big["note_count"].clone(), big["partial"].clone()),
+            (json!(25), json!(true))
+        );
+        assert_eq!(whole["big"]["cols"]["id"].as_array().unwrap().len(), 150);
+        assert_eq!(whole["big"]["notes"][24], "说明24");
+        let small = &facts["groups"][1];
+        assert_eq!(small["cols"], json!({"id": ["U0", "U1", "U2"]}));
+        assert_eq!(
+            (small["note_count"].clone(), small["partial"].clone()),
+            (json!(1), json!(false))
+        );
+        assert!(!whole.contains_key("small") && big.get("rows").is_none());
     }
 
     #[test]
