@@ -128,11 +128,21 @@ fn take_aliases(accounts: &mut Value) -> Map<String, Value> {
     aliases
 }
 
+/// What the page reads after its script, by group id, for each group cut
+/// short at once: the ids and names of all its units (for the search), and
+/// the rest of its columns and every sentence (for a sort, a filter or the
+/// whole group).
+#[derive(Default)]
+struct Cut {
+    names: Map<String, Value>,
+    whole: Map<String, Value>,
+}
+
 /// Each group's head, in columns, left in the facts (`partial` when the
-/// group has more rows or sentences than drawn at once); the whole ranking
-/// and every sentence of each cut group, by group id, returned.
-fn split_groups(facts: &mut Value) -> Map<String, Value> {
-    let mut whole = Map::new();
+/// group has more rows or sentences than drawn at once); the rest of each
+/// cut group returned.
+fn split_groups(facts: &mut Value) -> Cut {
+    let mut cut = Cut::default();
     for g in facts["groups"].as_array_mut().into_iter().flatten() {
         let mut take = |key: &str| match g.as_object_mut().and_then(|m| m.remove(key)) {
             Some(Value::Array(v)) => v,
@@ -146,17 +156,24 @@ fn split_groups(facts: &mut Value) -> Map<String, Value> {
         g["partial"] = partial.into();
         if partial {
             let id = g["id"].as_str().unwrap_or_default().to_string();
-            whole.insert(id, json!({"cols": columns(&rows), "notes": notes}));
+            let mut cols = columns(&rows);
+            let mut names = Map::new();
+            for key in ["id", "name"] {
+                let col = cols.as_object_mut().and_then(|m| m.remove(key));
+                names.insert(key.into(), col.unwrap_or_default());
+            }
+            cut.names.insert(id.clone(), names.into());
+            cut.whole.insert(id, json!({"cols": cols, "notes": notes}));
         }
     }
-    whole
+    cut
 }
 
 /// The page's data blocks. Before its script, what it draws at once: the
-/// run's facts and each group's head. After it, the rest: the whole of each
-/// cut group with the aliases and the names' pinyin for the search box, and
-/// the units' accounts for a unit's view. The unpacker goes first when
-/// either of those is packed.
+/// run's facts and each group's head. After it, each read when first
+/// needed: the search's (every cut group's ids and names, the aliases, the
+/// names' pinyin), the rest of the cut groups, and the units' accounts for a
+/// unit's view. The unpacker goes first when any of those is packed.
 pub fn data_blocks(mut facts: Value) -> Blocks {
     let mut accounts = facts
         .as_object_mut()
@@ -171,11 +188,12 @@ pub fn data_blocks(mut facts: Value) -> Blocks {
     }
     facts["rows_at_once"] = ROWS_AT_ONCE.into();
     facts["notes_at_once"] = NOTES_AT_ONCE.into();
-    let groups = split_groups(&mut facts);
-    let rest = json!({"groups": groups, "aliases": aliases, "pinyin": pinyin});
-    let (rest, rest_text) = data_block("zwgk-rest", &rest, true);
+    let cut = split_groups(&mut facts);
+    let names = json!({"groups": cut.names, "aliases": aliases, "pinyin": pinyin});
+    let (names, names_text) = data_block("zwgk-names", &names, true);
+    let (rest, rest_text) = data_block("zwgk-rest", &json!({"groups": cut.whole}), true);
     let (units, units_text) = data_block("zwgk-units", &accounts, true);
-    let packed_text = format!("{rest_text}{units_text}");
+    let packed_text = format!("{names_text}{rest_text}{units_text}");
     let inflate = match packed_text.is_empty() {
         false => format!("<script>{INFLATE}</script>\n"),
         true => String::new(),
@@ -183,7 +201,7 @@ pub fn data_blocks(mut facts: Value) -> Blocks {
     let (main, _) = data_block("zwgk-data", &facts, false);
     Blocks {
         main: format!("{inflate}{main}"),
-        after: format!("{rest}\n{units}"),
+        after: format!("{names}\n{rest}\n{units}"),
         packed_text,
     }
 }
@@ -228,7 +246,7 @@ mod tests {
             {"id": "big", "rows": rows(150), "notes": notes(25)},
             {"id": "small", "rows": rows(3), "notes": notes(1)},
         ]});
-        let whole = split_groups(&mut facts);
+        let Cut { names, whole } = split_groups(&mut facts);
         let big = &facts["groups"][0];
         assert_eq!(big["cols"]["id"].as_array().unwrap().len(), ROWS_AT_ONCE);
         assert_eq!(big["cols"]["id"][99], "U99");
@@ -237,7 +255,9 @@ mod tests {
             (big["note_count"].clone(), big["partial"].clone()),
             (json!(25), json!(true))
         );
-        assert_eq!(whole["big"]["cols"]["id"].as_array().unwrap().len(), 150);
+        assert_eq!(names["big"]["id"].as_array().unwrap().len(), 150);
+        assert_eq!(names["big"]["id"][149], "U149");
+        assert!(whole["big"]["cols"].get("id").is_none());
         assert_eq!(whole["big"]["notes"][24], "说明24");
         let small = &facts["groups"][1];
         assert_eq!(small["cols"], json!({"id": ["U0", "U1", "U2"]}));
@@ -245,7 +265,8 @@ mod tests {
             (small["note_count"].clone(), small["partial"].clone()),
             (json!(1), json!(false))
         );
-        assert!(!whole.contains_key("small") && big.get("rows").is_none());
+        assert!(!whole.contains_key("small") && !names.contains_key("small"));
+        assert!(big.get("rows").is_none());
     }
 
     #[test]
