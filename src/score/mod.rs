@@ -96,3 +96,53 @@ pub fn total(system: &System, base: Exact, bonus: Exact, penalty: Exact, vetoed:
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn system() -> System {
+        let mut s = crate::config::test_system(
+            "[[indicator]]\nid = \"A\"\nname = \"a\"\npoints = 100\nrule = \"manual\"\n",
+        );
+        s.bonus_gate = Some(Decimal::new(60, 0));
+        s.bonus_cap = Decimal::new(3, 0);
+        s.veto_cap = Some(Decimal::new(59, 0));
+        s
+    }
+
+    fn x(units: i64, hundredths: i64) -> Exact {
+        Exact::from_decimal(Decimal::new(units * 100 + hundredths, 2))
+    }
+
+    #[test]
+    fn the_bonus_is_earned_from_the_gate_itself_and_capped() {
+        let s = system();
+        // A base of exactly 60 reaches the gate: 2 points claimed, 2 given.
+        assert_eq!(bonus(&s, x(60, 0), Decimal::new(2, 0)), x(2, 0));
+        // 59.99 is below it: nothing.
+        assert_eq!(bonus(&s, x(59, 99), Decimal::new(2, 0)), Exact::ZERO);
+        // 5 claimed under a cap of 3: 3.
+        assert_eq!(bonus(&s, x(80, 0), Decimal::new(5, 0)), x(3, 0));
+        // No gate: even a base of 0 earns it.
+        let open = System {
+            bonus_gate: None,
+            ..system()
+        };
+        assert_eq!(bonus(&open, Exact::ZERO, Decimal::new(1, 0)), x(1, 0));
+    }
+
+    #[test]
+    fn the_total_is_floored_capped_at_full_and_at_the_veto_cap() {
+        let mut s = system();
+        // 99 + 3 − 0 = 102, capped at the full 100; without the cap, 102.
+        assert_eq!(total(&s, x(99, 0), x(3, 0), Exact::ZERO, false), x(100, 0));
+        // 2 + 0 − 5 = −3, floored at 0.
+        assert_eq!(total(&s, x(2, 0), Exact::ZERO, x(5, 0), false), Exact::ZERO);
+        // Vetoed: 80.50 + 1 − 0.25 = 81.25, capped at 59.
+        assert_eq!(total(&s, x(80, 50), x(1, 0), x(0, 25), true), x(59, 0));
+        s.cap_at_full = false;
+        assert_eq!(total(&s, x(99, 0), x(3, 0), Exact::ZERO, false), x(102, 0));
+    }
+}
