@@ -50,16 +50,16 @@ pub struct Blocks {
     pub packed_text: String,
 }
 
-/// One data block: the JSON plain, or (longer than [`PACK_BYTES`])
-/// gzip-packed as base64 and marked `data-packed="gzip"`; with the JSON
-/// when packed.
-fn data_block(id: &str, v: &Value, pack: bool) -> (String, String) {
+/// One data block: the JSON plain, or (when `pack_over` is given and the
+/// JSON is longer) gzip-packed as base64 and marked `data-packed="gzip"`;
+/// with the JSON when packed.
+fn data_block(id: &str, v: &Value, pack_over: Option<usize>) -> (String, String) {
     let json = embedded_json(v);
     let plain = |json: String| {
         let block = format!("<script type=\"application/json\" id=\"{id}\">{json}</script>");
         (block, String::new())
     };
-    if !pack || json.len() <= PACK_BYTES {
+    if pack_over.is_none_or(|limit| json.len() <= limit) {
         return plain(json);
     }
     use base64::Engine;
@@ -158,7 +158,7 @@ fn split_groups(facts: &mut Value) -> Cut {
             let id = g["id"].as_str().unwrap_or_default().to_string();
             let mut cols = columns(&rows);
             let mut names = Map::new();
-            for key in ["id", "name"] {
+            for key in ["id", "name", "chunk"] {
                 let col = cols.as_object_mut().and_then(|m| m.remove(key));
                 names.insert(key.into(), col.unwrap_or_default());
             }
@@ -169,11 +169,56 @@ fn split_groups(facts: &mut Value) -> Cut {
     cut
 }
 
+/// Most JSON bytes of accounts one block holds: opening a unit unpacks and
+/// parses its own block alone, not every account of a province.
+const ACCOUNT_BLOCK_BYTES: usize = 256 << 10;
+
+/// The accounts in blocks of about [`ACCOUNT_BLOCK_BYTES`] (one account
+/// may be more), in order, and their total JSON length.
+fn account_blocks(accounts: Value) -> (Vec<Map<String, Value>>, usize) {
+    let mut blocks = vec![Map::new()];
+    let (mut size, mut total) = (0, 0);
+    let Value::Object(all) = accounts else {
+        return (blocks, 0);
+    };
+    for (id, account) in all {
+        let len = account.to_string().len() + id.len();
+        if size + len > ACCOUNT_BLOCK_BYTES && size > 0 {
+            blocks.push(Map::new());
+            size = 0;
+        }
+        size += len;
+        total += len;
+        if let Some(last) = blocks.last_mut() {
+            last.insert(id, account);
+        }
+    }
+    (blocks, total)
+}
+
+/// Each row's account block (`chunk`), by its id; none for a unit whose
+/// account the page does not hold.
+fn mark_blocks(facts: &mut Value, blocks: &[Map<String, Value>]) {
+    let block_of: std::collections::HashMap<&str, usize> = blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(k, b)| b.keys().map(move |id| (id.as_str(), k)))
+        .collect();
+    for g in facts["groups"].as_array_mut().into_iter().flatten() {
+        for row in g["rows"].as_array_mut().into_iter().flatten() {
+            let k = row["id"].as_str().and_then(|id| block_of.get(id)).copied();
+            row["chunk"] = k.into();
+        }
+    }
+}
+
 /// The page's data blocks. Before its script, what it draws at once: the
 /// run's facts and each group's head. After it, each read when first
-/// needed: the search's (every cut group's ids and names, the aliases, the
-/// names' pinyin), the rest of the cut groups, and the units' accounts for a
-/// unit's view. The unpacker goes first when any of those is packed.
+/// needed: the search's (every cut group's ids, names and account blocks,
+/// the aliases, the names' pinyin), the rest of the cut groups, and the
+/// units' accounts for a unit's view, in blocks of about 256 KB, all packed
+/// when they are together over [`PACK_BYTES`]. The unpacker goes first when
+/// any of those is packed.
 pub fn data_blocks(mut facts: Value) -> Blocks {
     let mut accounts = facts
         .as_object_mut()
@@ -186,19 +231,30 @@ pub fn data_blocks(mut facts: Value) -> Blocks {
         let own = accounts.as_object().and_then(|m| m.keys().next().cloned());
         facts["own"] = own.into();
     }
+    let (blocks, accounts_bytes) = account_blocks(accounts);
+    mark_blocks(&mut facts, &blocks);
     facts["rows_at_once"] = ROWS_AT_ONCE.into();
     facts["notes_at_once"] = NOTES_AT_ONCE.into();
+    facts["unit_blocks"] = blocks.len().into();
     let cut = split_groups(&mut facts);
     let names = json!({"groups": cut.names, "aliases": aliases, "pinyin": pinyin});
-    let (names, names_text) = data_block("zwgk-names", &names, true);
-    let (rest, rest_text) = data_block("zwgk-rest", &json!({"groups": cut.whole}), true);
-    let (units, units_text) = data_block("zwgk-units", &accounts, true);
-    let packed_text = format!("{names_text}{rest_text}{units_text}");
+    let (names, mut packed_text) = data_block("zwgk-names", &names, Some(PACK_BYTES));
+    let (rest, rest_text) =
+        data_block("zwgk-rest", &json!({"groups": cut.whole}), Some(PACK_BYTES));
+    packed_text.push_str(&rest_text);
+    let pack_accounts = (accounts_bytes > PACK_BYTES).then_some(0);
+    let mut units = String::new();
+    for (k, block) in blocks.into_iter().enumerate() {
+        let (html, text) = data_block(&format!("zwgk-units-{k}"), &block.into(), pack_accounts);
+        units.push_str(&html);
+        units.push('\n');
+        packed_text.push_str(&text);
+    }
     let inflate = match packed_text.is_empty() {
         false => format!("<script>{INFLATE}</script>\n"),
         true => String::new(),
     };
-    let (main, _) = data_block("zwgk-data", &facts, false);
+    let (main, _) = data_block("zwgk-data", &facts, None);
     Blocks {
         main: format!("{inflate}{main}"),
         after: format!("{names}\n{rest}\n{units}"),
@@ -270,11 +326,36 @@ mod tests {
     }
 
     #[test]
+    fn accounts_go_in_blocks_of_about_256_kb_in_order_and_rows_name_theirs() {
+        let account = json!({"name": "区".repeat(40_000)}); // 120 KB of JSON
+        let accounts: Map<String, Value> =
+            (0..5).map(|i| (format!("U{i}"), account.clone())).collect();
+        let (blocks, total) = account_blocks(accounts.into());
+        // 120 KB each: two fit in 256 KB, a third does not.
+        let ids: Vec<Vec<&str>> = blocks
+            .iter()
+            .map(|b| b.keys().map(String::as_str).collect())
+            .collect();
+        assert_eq!(ids, [vec!["U0", "U1"], vec!["U2", "U3"], vec!["U4"]]);
+        assert_eq!(total, 5 * (account.to_string().len() + 2));
+        let mut facts = json!({"groups": [{"rows": [{"id": "U3"}, {"id": "V9"}]}]});
+        mark_blocks(&mut facts, &blocks);
+        assert_eq!(
+            facts["groups"][0]["rows"],
+            json!([{"id": "U3", "chunk": 1}, {"id": "V9", "chunk": null}])
+        );
+        // One account larger than a block is a block of its own.
+        let big = json!({"A": {"name": "区".repeat(100_000)}, "B": {}});
+        let (blocks, _) = account_blocks(big);
+        assert_eq!(blocks.iter().map(Map::len).collect::<Vec<_>>(), [1, 1]);
+    }
+
+    #[test]
     fn a_large_block_is_packed_and_unpacks_to_its_json() {
         use base64::Engine;
         use std::io::Read;
         let big = json!({"x": "区".repeat(PACK_BYTES)});
-        let (block, text) = data_block("d", &big, true);
+        let (block, text) = data_block("d", &big, Some(PACK_BYTES));
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), big);
         let b64 = block
             .strip_prefix("<script type=\"application/json\" id=\"d\" data-packed=\"gzip\">")
@@ -288,7 +369,7 @@ mod tests {
             .read_to_string(&mut json)
             .unwrap();
         assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), big);
-        let small = data_block("d", &json!({"x": 1}), true);
+        let small = data_block("d", &json!({"x": 1}), Some(PACK_BYTES));
         let plain = "<script type=\"application/json\" id=\"d\">{\"x\":1}</script>";
         assert_eq!(small, (plain.to_string(), String::new()));
     }
