@@ -500,6 +500,22 @@ mod tests {
 
     use super::*;
 
+    /// 审核不通过 counts as nothing submitted; 待审核 (pending) and 通过
+    /// count (the demo's 市行政审批局 C1 is the rejected case end to end).
+    #[test]
+    fn a_rejected_submission_is_not_counted_and_a_pending_one_is() {
+        use crate::ingest::{Status, Submission};
+        let sub = |status| Submission {
+            raw: "38%".into(),
+            value: Value::Number(Decimal::new(38, 2)),
+            status,
+            evidence: None,
+        };
+        assert!(counted(&sub(Status::Approved)));
+        assert!(counted(&sub(Status::Pending)));
+        assert!(!counted(&sub(Status::Rejected)));
+    }
+
     /// A parent between leaves: the leaves have their own detail, in
     /// indicator order from 1; the parent reads the shared empty one.
     #[test]
