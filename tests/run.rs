@@ -323,6 +323,89 @@ late_unit = "workday"
     assert_eq!(c["total"], "24.00");
 }
 
+/// Relative with higher better on a ratio, and a submission 审核不通过:
+/// three units worked by hand, with the notes the breakdown gives.
+#[test]
+fn a_higher_better_ratio_and_a_rejected_submission_as_worked_by_hand() {
+    let w = Workdir::new();
+    w.write(
+        "indicators.toml",
+        r#"
+[assessment]
+name = "规则"
+year = 2023
+full_score = 20
+[performance]
+weight_percent = 4
+[[group]]
+id = "g"
+name = "组"
+[[grade]]
+name = "合格"
+min = 0
+[[indicator]]
+id = "H"
+name = "公开率"
+points = 10
+rule = "relative"
+direction = "higher"
+input = "ratio"
+floor = 0.2
+[[indicator]]
+id = "K"
+name = "直接计分"
+points = 10
+rule = "manual"
+"#,
+    );
+    w.write("data/units.csv", "id,name,group\nA,甲,g\nB,乙,g\nC,丙,g\n");
+    w.write(
+        "data/submissions.csv",
+        "unit,indicator,value,status\nA,H,90%,通过\nB,H,60%,通过\nC,H,75%,通过\n\
+         A,K,8,通过\nB,K,9,不通过\nC,K,7,待审核\n",
+    );
+    let r = w.run(&["--draft"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // H over 90%, 60%, 75%, higher better, floor 0.2: 甲 best → 10; 乙
+    // worst → 0.2 × 10 = 2; 丙 0.2 + 0.8 × (0.75 − 0.6)/(0.9 − 0.6) = 0.6
+    // → 6. K: 甲 8; 乙's 9 was rejected, so nothing counted → 0; 丙's 7 is
+    // pending (a draft run) and counts. Totals 18, 2, 13.
+    let json: serde_json::Value = serde_json::from_str(&w.read("out/results.json")).unwrap();
+    let units = json["units"].as_array().unwrap();
+    let s = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+    let got: Vec<[String; 4]> = units
+        .iter()
+        .map(|u| {
+            [
+                s(&u["id"]),
+                s(&u["indicators"]["H"]),
+                s(&u["indicators"]["K"]),
+                s(&u["total"]),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ["A", "10.00", "8.00", "18.00"],
+            ["C", "6.00", "7.00", "13.00"],
+            ["B", "2.00", "0.00", "2.00"],
+        ]
+    );
+    assert!(
+        r.stderr
+            .contains("B 乙: K (直接计分): 未报送（报送材料审核不通过）, scored 0"),
+        "{}",
+        r.stderr
+    );
+    let breakdown = w.read("out/breakdown.csv");
+    assert!(breakdown.contains("组内最优 90%，最差 60%"), "{breakdown}");
+    assert!(
+        breakdown.contains("未报送（报送材料审核不通过）"),
+        "{breakdown}"
+    );
+}
+
 #[test]
 fn records_of_one_unit_and_issue_under_different_names_make_one_finding() {
     let w = Workdir::with_fixture("hand");
