@@ -334,7 +334,7 @@ fn a_higher_better_ratio_and_a_rejected_submission_as_worked_by_hand() {
 [assessment]
 name = "规则"
 year = 2023
-full_score = 20
+full_score = 30
 [performance]
 weight_percent = 4
 [[group]]
@@ -356,7 +356,17 @@ id = "K"
 name = "直接计分"
 points = 10
 rule = "manual"
+[[indicator]]
+id = "P"
+name = "评议"
+points = 10
+rule = "rating"
+scale = 10
 "#,
+    );
+    w.write(
+        "data/ratings.csv",
+        "rater,unit,indicator,score\n甲,A,P,8\n乙,A,P,6\n甲,C,P,9\n",
     );
     w.write("data/units.csv", "id,name,group\nA,甲,g\nB,乙,g\nC,丙,g\n");
     w.write(
@@ -369,17 +379,19 @@ rule = "manual"
     // H over 90%, 60%, 75%, higher better, floor 0.2: 甲 best → 10; 乙
     // worst → 0.2 × 10 = 2; 丙 0.2 + 0.8 × (0.75 − 0.6)/(0.9 − 0.6) = 0.6
     // → 6. K: 甲 8; 乙's 9 was rejected, so nothing counted → 0; 丙's 7 is
-    // pending (a draft run) and counts. Totals 18, 2, 13.
+    // pending (a draft run) and counts. P, rated out of 10 with nothing
+    // trimmed: 甲 (8 + 6)/2 = 7; 丙 9; 乙 unrated, 0. Totals 25, 2, 22.
     let json: serde_json::Value = serde_json::from_str(&w.read("out/results.json")).unwrap();
     let units = json["units"].as_array().unwrap();
     let s = |v: &serde_json::Value| v.as_str().unwrap().to_string();
-    let got: Vec<[String; 4]> = units
+    let got: Vec<[String; 5]> = units
         .iter()
         .map(|u| {
             [
                 s(&u["id"]),
                 s(&u["indicators"]["H"]),
                 s(&u["indicators"]["K"]),
+                s(&u["indicators"]["P"]),
                 s(&u["total"]),
             ]
         })
@@ -387,9 +399,9 @@ rule = "manual"
     assert_eq!(
         got,
         [
-            ["A", "10.00", "8.00", "18.00"],
-            ["C", "6.00", "7.00", "13.00"],
-            ["B", "2.00", "0.00", "2.00"],
+            ["A", "10.00", "8.00", "7.00", "25.00"],
+            ["C", "6.00", "7.00", "9.00", "22.00"],
+            ["B", "2.00", "0.00", "0.00", "2.00"],
         ]
     );
     assert!(
@@ -400,6 +412,12 @@ rule = "manual"
     );
     let breakdown = w.read("out/breakdown.csv");
     assert!(breakdown.contains("组内最优 90%，最差 60%"), "{breakdown}");
+    // With nothing to trim, the mean alone: no empty list of dropped scores.
+    assert!(
+        breakdown.contains("甲 8；乙 6") && breakdown.contains(",平均 7,"),
+        "{breakdown}"
+    );
+    assert!(!breakdown.contains("去掉最高最低"), "{breakdown}");
     assert!(
         breakdown.contains("未报送（报送材料审核不通过）"),
         "{breakdown}"
