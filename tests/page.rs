@@ -404,6 +404,12 @@ fn a_large_page_carries_its_accounts_packed_and_still_shows_them() {
         "its standing, from the packed account"
     );
     assert!(d.contains(&record), "{record} in {d:.3000}");
+    // E is 不涉及 for every 市政府部门: nothing to compare, said as "—".
+    let none = "<td class=\"num\">—</td>".repeat(3);
+    assert!(
+        d.contains(&format!("<td class=\"num\">不涉及</td>{none}</tr>")),
+        "{d:.3000}"
+    );
     // The search reads no account: by id and by the pinyin of the name.
     let d = dom(&bin, &w, "g/out/results.html", "q=hcdw124");
     assert!(
