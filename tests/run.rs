@@ -224,29 +224,30 @@ fn the_demo_runs_with_no_arguments_into_reports_demo_and_replaces_its_own_report
     );
 }
 
+/// A system named 规则 of one group (g) and one grade: `assessment` goes
+/// under [assessment], `sections` after [performance], then `indicators`.
+fn one_group_system(assessment: &str, sections: &str, indicators: &str) -> String {
+    format!(
+        "[assessment]\nname = \"规则\"\nyear = 2023\n{assessment}\
+         [performance]\nweight_percent = 4\n{sections}\
+         [[group]]\nid = \"g\"\nname = \"组\"\n\
+         [[grade]]\nname = \"合格\"\nmin = 0\n{indicators}"
+    )
+}
+
 /// The rules the hand fixture does not use: manual, level, relative (lower
 /// is better, with a floor), step curves and working-day deadlines, on two
 /// units worked by hand.
 #[test]
 fn manual_level_relative_step_and_workday_rules_score_as_worked_by_hand() {
     let w = Workdir::new();
+    let calendar = "[calendar]\nholidays = [2024-02-12, 2024-02-13]\nworkdays = [2024-02-04]\n";
     w.write(
         "indicators.toml",
-        r#"
-[assessment]
-name = "规则"
-year = 2023
-[performance]
-weight_percent = 4
-[calendar]
-holidays = [2024-02-12, 2024-02-13]
-workdays = [2024-02-04]
-[[group]]
-id = "g"
-name = "组"
-[[grade]]
-name = "合格"
-min = 0
+        &one_group_system(
+            "",
+            calendar,
+            r#"
 [[indicator]]
 id = "M"
 name = "直接计分"
@@ -281,6 +282,7 @@ due = 2024-02-09
 late_deduct = 2
 late_unit = "workday"
 "#,
+        ),
     );
     w.write("data/units.csv", "id,name,group\nA,甲,g\nB,乙,g\nC,丙,g\n");
     w.write(
@@ -330,19 +332,10 @@ fn a_higher_better_ratio_and_a_rejected_submission_as_worked_by_hand() {
     let w = Workdir::new();
     w.write(
         "indicators.toml",
-        r#"
-[assessment]
-name = "规则"
-year = 2023
-full_score = 30
-[performance]
-weight_percent = 4
-[[group]]
-id = "g"
-name = "组"
-[[grade]]
-name = "合格"
-min = 0
+        &one_group_system(
+            "full_score = 30\n",
+            "",
+            r#"
 [[indicator]]
 id = "H"
 name = "公开率"
@@ -363,6 +356,7 @@ points = 10
 rule = "rating"
 scale = 10
 "#,
+        ),
     );
     w.write(
         "data/ratings.csv",
