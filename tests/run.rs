@@ -244,7 +244,7 @@ fn manual_level_relative_step_and_workday_rules_score_as_worked_by_hand() {
     let calendar = "[calendar]\nholidays = [2024-02-12, 2024-02-13]\nworkdays = [2024-02-04]\n";
     w.write(
         "indicators.toml",
-        &one_group_system(
+        one_group_system(
             "",
             calendar,
             r#"
@@ -332,7 +332,7 @@ fn a_higher_better_ratio_and_a_rejected_submission_as_worked_by_hand() {
     let w = Workdir::new();
     w.write(
         "indicators.toml",
-        &one_group_system(
+        one_group_system(
             "full_score = 30\n",
             "",
             r#"
